@@ -1,0 +1,185 @@
+//! The dataset manifest (`geodata/manifest.json`): which file in the data folder is which
+//! layer, and the sources to credit. Unknown keys are an error, so a typo cannot silently
+//! drop a layer.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The manifest compiled into the binary; `--manifest FILE` replaces it.
+pub const DEFAULT_MANIFEST: &str = include_str!("../../geodata/manifest.json");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    #[serde(default)]
+    pub description: String,
+    pub regions: PolygonLayer,
+    pub municipalities: PolygonLayer,
+    pub providers: FileLayer,
+    pub towns: FileLayer,
+    #[serde(default)]
+    pub postal_codes: Option<FileLayer>,
+    #[serde(default)]
+    pub address_municipalities: Option<FileLayer>,
+    #[serde(default)]
+    pub population: Option<MultiFileLayer>,
+    /// Attribution entries by key; every layer's `source` must name one.
+    pub sources: BTreeMap<String, Source>,
+}
+
+/// A GeoJSON polygon layer and the properties that hold its id and names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolygonLayer {
+    pub file: String,
+    pub id_property: String,
+    pub name_property: String,
+    #[serde(default)]
+    pub name_en_property: Option<String>,
+    /// For municipalities: the property naming the medical region.
+    #[serde(default)]
+    pub region_property: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileLayer {
+    pub file: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MultiFileLayer {
+    pub files: Vec<String>,
+    pub source: String,
+}
+
+/// Who to credit for a layer, shown in the README, TileJSON and the widget.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub name: String,
+    pub name_en: String,
+    pub date: String,
+    pub license: String,
+    pub credit: String,
+}
+
+/// Why a manifest could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot read manifest {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("manifest {path} is invalid: {source}")]
+    Parse {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error(
+        "manifest {path}: layer {layer} names source {source_key:?}, which is not in `sources`"
+    )]
+    UnknownSource {
+        path: String,
+        layer: String,
+        source_key: String,
+    },
+}
+
+impl Manifest {
+    /// The built-in manifest.
+    pub fn builtin() -> Result<Self, ManifestError> {
+        Self::parse(DEFAULT_MANIFEST, "geodata/manifest.json (built in)")
+    }
+
+    /// Reads a manifest from a file.
+    pub fn from_file(path: &Path) -> Result<Self, ManifestError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and checks that every layer's source is listed.
+    pub fn parse(text: &str, path: &str) -> Result<Self, ManifestError> {
+        let m: Manifest = serde_json::from_str(text).map_err(|source| ManifestError::Parse {
+            path: path.to_string(),
+            source,
+        })?;
+        let mut layers = vec![
+            ("regions", m.regions.source.clone()),
+            ("municipalities", m.municipalities.source.clone()),
+            ("providers", m.providers.source.clone()),
+            ("towns", m.towns.source.clone()),
+        ];
+        if let Some(p) = &m.postal_codes {
+            layers.push(("postal_codes", p.source.clone()));
+        }
+        if let Some(p) = &m.address_municipalities {
+            layers.push(("address_municipalities", p.source.clone()));
+        }
+        if let Some(p) = &m.population {
+            layers.push(("population", p.source.clone()));
+        }
+        for (layer, key) in layers {
+            if !m.sources.contains_key(&key) {
+                return Err(ManifestError::UnknownSource {
+                    path: path.to_string(),
+                    layer: layer.to_string(),
+                    source_key: key,
+                });
+            }
+        }
+        Ok(m)
+    }
+
+    /// Every input file the dataset is built from, relative to the data folder; their bytes
+    /// define the data version.
+    pub fn files(&self) -> Vec<&str> {
+        let mut v = vec![
+            self.regions.file.as_str(),
+            self.municipalities.file.as_str(),
+            self.providers.file.as_str(),
+            self.towns.file.as_str(),
+        ];
+        v.extend(self.postal_codes.iter().map(|l| l.file.as_str()));
+        v.extend(self.address_municipalities.iter().map(|l| l.file.as_str()));
+        if let Some(p) = &self.population {
+            v.extend(p.files.iter().map(String::as_str));
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_manifest_parses() {
+        let m = Manifest::builtin().unwrap();
+        assert_eq!(m.regions.id_property, "medical_region_id");
+        assert!(m.files().len() >= 4);
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error() {
+        let text = DEFAULT_MANIFEST.replacen("\"regions\"", "\"regionz\"", 1);
+        let err = Manifest::parse(&text, "m.json").unwrap_err();
+        assert!(err.to_string().contains("regionz"), "{err}");
+    }
+
+    #[test]
+    fn a_layer_naming_an_unlisted_source_is_an_error() {
+        let text =
+            DEFAULT_MANIFEST.replacen("\"source\": \"kouseikyoku\"", "\"source\": \"nobody\"", 1);
+        let err = Manifest::parse(&text, "m.json").unwrap_err();
+        assert!(err.to_string().contains("nobody"), "{err}");
+    }
+}

@@ -1,0 +1,326 @@
+//! The Kumamoto dataset: medical regions, municipalities, providers and towns, loaded from the
+//! data folder named by the manifest and validated as a whole.
+
+mod issues;
+mod kinds;
+mod manifest;
+mod polygons;
+mod providers;
+mod towns;
+
+pub use issues::{DataErrors, DataIssue, IssueLog, Severity};
+pub use kinds::{KindSet, ProviderKind};
+pub use manifest::{Manifest, ManifestError, Source};
+pub use polygons::{project_multipolygon, PolygonFeature};
+pub use providers::{FacilityType, GeocodeLevel, Provider, Tiers};
+pub use towns::{municipality_code, Town};
+
+use crate::geom::Projection;
+use geo::{Contains, Distance, Euclidean, Point};
+use geo_types::{MultiPolygon, Rect};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// How far (metres) a provider point may lie outside every region polygon and still be
+/// assigned to the nearest one. The polygons are simplified coastlines (mapshaper 5 %), so a
+/// harbour-side clinic can fall a few hundred metres into the "sea".
+pub const COAST_TOLERANCE_M: f64 = 1_000.0;
+
+/// A 二次保健医療圏 (secondary medical region).
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// 1–10 as in the data.
+    pub id: u8,
+    pub name: String,
+    pub name_en: String,
+    pub area_km2: f64,
+    /// Degrees.
+    pub geometry: MultiPolygon<f64>,
+    /// Zone II metres.
+    pub projected: MultiPolygon<f64>,
+    pub bbox: Rect<f64>,
+}
+
+/// A municipality (市町村; 熊本市 as one).
+#[derive(Debug, Clone)]
+pub struct Municipality {
+    pub jis_code: String,
+    pub name: String,
+    pub region_id: u8,
+    pub area_km2: f64,
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// Everything loaded from the data folder, validated. Immutable once built.
+#[derive(Debug)]
+pub struct Dataset {
+    pub regions: Vec<Region>,
+    pub municipalities: Vec<Municipality>,
+    pub providers: Vec<Provider>,
+    pub towns: Vec<Town>,
+    pub manifest: Manifest,
+    pub data_dir: PathBuf,
+    /// Hash of the manifest and every input file: changes whenever the data does.
+    pub version: String,
+    /// Warnings found while loading (errors make the load fail).
+    pub warnings: Vec<DataIssue>,
+    pub projection: Projection,
+}
+
+impl Dataset {
+    /// Loads and validates the data folder. Strict: any error fails the whole load and lists
+    /// every problem found.
+    pub fn load(data_dir: &Path, manifest: &Manifest) -> Result<Dataset, DataErrors> {
+        let (ds, log) = Self::load_lenient(data_dir, manifest);
+        match ds {
+            Some(ds) if !log.has_errors() => Ok(ds),
+            _ => Err(DataErrors { issues: log.issues }),
+        }
+    }
+
+    /// Loads as much as possible and returns every issue (for `carecover check`).
+    pub fn load_lenient(data_dir: &Path, manifest: &Manifest) -> (Option<Dataset>, IssueLog) {
+        let mut log = IssueLog::default();
+        let proj = Projection::kumamoto();
+        let mut hasher = Sha256::new();
+        hasher.update(serde_json::to_vec(&manifest.files()).unwrap_or_default());
+        let mut read = |file: &str, log: &mut IssueLog| -> Option<String> {
+            let path = data_dir.join(file);
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    hasher.update(file.as_bytes());
+                    hasher.update((bytes.len() as u64).to_le_bytes());
+                    hasher.update(&bytes);
+                    match String::from_utf8(bytes) {
+                        Ok(s) => Some(s),
+                        Err(e) => {
+                            log.error(file, "file".into(), "", format!("not UTF-8 text: {e}"));
+                            None
+                        }
+                    }
+                }
+                Err(e) => {
+                    log.error(
+                        file,
+                        "file".into(),
+                        "",
+                        format!("cannot read {}: {e}", path.display()),
+                    );
+                    None
+                }
+            }
+        };
+
+        let regions_text = read(&manifest.regions.file, &mut log);
+        let munis_text = read(&manifest.municipalities.file, &mut log);
+        let providers_text = read(&manifest.providers.file, &mut log);
+        let towns_text = read(&manifest.towns.file, &mut log);
+        for extra in manifest.files().into_iter().skip(4) {
+            // Hashed so the version covers every input; parsed by the modules that use them.
+            let _ = read(extra, &mut log);
+        }
+        let version = hasher
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>();
+
+        let regions = regions_text
+            .map(|t| polygons::load_polygon_layer(&t, &manifest.regions, &proj, &mut log))
+            .unwrap_or_default();
+        let regions = build_regions(regions, &manifest.regions.file, &mut log);
+        let munis = munis_text
+            .map(|t| polygons::load_polygon_layer(&t, &manifest.municipalities, &proj, &mut log))
+            .unwrap_or_default();
+        let municipalities =
+            build_municipalities(munis, &regions, &manifest.municipalities.file, &mut log);
+        let region_of_muni: HashMap<String, u8> = municipalities
+            .iter()
+            .map(|m| (m.jis_code.clone(), m.region_id))
+            .collect();
+
+        let mut providers = Vec::new();
+        if let Some(t) = providers_text {
+            let file = manifest.providers.file.as_str();
+            for row in providers::load_providers(&t, file, &mut log) {
+                let mut p = row.provider;
+                match locate_region(&regions, p.location.point(), &proj) {
+                    Some((id, 0.0)) => p.region_id = id,
+                    Some((id, d)) if d <= COAST_TOLERANCE_M => {
+                        log.warn(file, format!("row {}", row.row), "lat",
+                            format!("provider {} lies {d:.0} m outside the region polygons (simplified coast); assigned to region {id}", p.id));
+                        p.region_id = id;
+                    }
+                    _ => {
+                        log.error(
+                            file,
+                            format!("row {}", row.row),
+                            "lat",
+                            format!(
+                                "provider {} at {} lies outside every medical region",
+                                p.id, p.location
+                            ),
+                        );
+                        continue;
+                    }
+                }
+                if let Some(stated) = row.stated_region.filter(|s| *s != p.region_id) {
+                    log.warn(file, format!("row {}", row.row), "medical_region_id",
+                        format!("provider {} is stated to be in region {stated} but its point lies in region {}; using the point", p.id, p.region_id));
+                }
+                providers.push(p);
+            }
+        }
+        let towns = towns_text
+            .map(|t| {
+                towns::load_towns(
+                    &t,
+                    &manifest.towns.file,
+                    &|code| region_of_muni.get(code).copied(),
+                    &mut log,
+                )
+            })
+            .unwrap_or_default();
+
+        if regions.is_empty() {
+            return (None, log);
+        }
+        let warnings = log
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Warning)
+            .cloned()
+            .collect();
+        let ds = Dataset {
+            regions,
+            municipalities,
+            providers,
+            towns,
+            manifest: manifest.clone(),
+            data_dir: data_dir.to_path_buf(),
+            version,
+            warnings,
+            projection: proj,
+        };
+        (Some(ds), log)
+    }
+
+    /// The region with this id.
+    pub fn region(&self, id: u8) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+
+    /// Counts providers per region and kind: `counts[region index][kind index]`, regions in
+    /// [`Dataset::regions`] order, kinds in [`ProviderKind::ALL`] order.
+    pub fn provider_counts(&self) -> Vec<[usize; ProviderKind::ALL.len()]> {
+        let mut counts = vec![[0; ProviderKind::ALL.len()]; self.regions.len()];
+        for p in &self.providers {
+            if let Some(ri) = self.regions.iter().position(|r| r.id == p.region_id) {
+                for (ki, k) in ProviderKind::ALL.iter().enumerate() {
+                    if p.kinds.contains(*k) {
+                        counts[ri][ki] += 1;
+                    }
+                }
+            }
+        }
+        counts
+    }
+
+    /// Attribution lines for every source the manifest names.
+    pub fn attribution(&self) -> Vec<&Source> {
+        self.manifest.sources.values().collect()
+    }
+}
+
+/// Region id containing `p` (distance 0), or the nearest region and its distance in metres.
+fn locate_region(regions: &[Region], p: Point<f64>, proj: &Projection) -> Option<(u8, f64)> {
+    for r in regions {
+        if r.bbox.contains(&p) && r.geometry.contains(&p) {
+            return Some((r.id, 0.0));
+        }
+    }
+    let xy = proj.forward_deg(p.x(), p.y());
+    let q = Point::new(xy.x, xy.y);
+    regions
+        .iter()
+        .map(|r| (r.id, Euclidean.distance(&q, &r.projected)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+fn build_regions(features: Vec<PolygonFeature>, file: &str, log: &mut IssueLog) -> Vec<Region> {
+    let mut out: Vec<Region> = Vec::new();
+    for (i, f) in features.into_iter().enumerate() {
+        let id = match f.id.parse::<u8>() {
+            Ok(id) if id > 0 => id,
+            _ => {
+                log.error(
+                    file,
+                    format!("feature {i}"),
+                    "id",
+                    format!("{:?} is not a region id 1–255", f.id),
+                );
+                continue;
+            }
+        };
+        if out.iter().any(|r| r.id == id) {
+            log.error(
+                file,
+                format!("feature {i}"),
+                "id",
+                format!("duplicate region id {id}"),
+            );
+            continue;
+        }
+        out.push(Region {
+            id,
+            name: f.name,
+            name_en: f.name_en.unwrap_or_default(),
+            area_km2: f.area_km2,
+            geometry: f.geometry,
+            projected: f.projected,
+            bbox: f.bbox,
+        });
+    }
+    out.sort_by_key(|r| r.id);
+    out
+}
+
+fn build_municipalities(
+    features: Vec<PolygonFeature>,
+    regions: &[Region],
+    file: &str,
+    log: &mut IssueLog,
+) -> Vec<Municipality> {
+    let mut out: Vec<Municipality> = Vec::new();
+    for (i, f) in features.into_iter().enumerate() {
+        let region_id = f.region.as_deref().and_then(|r| r.parse::<u8>().ok());
+        let Some(region_id) = region_id.filter(|id| regions.iter().any(|r| r.id == *id)) else {
+            log.error(
+                file,
+                format!("feature {i}"),
+                "region",
+                format!("{:?} is not a known medical region id", f.region),
+            );
+            continue;
+        };
+        if out.iter().any(|m| m.jis_code == f.id) {
+            log.error(
+                file,
+                format!("feature {i}"),
+                "id",
+                format!("duplicate municipality code {}", f.id),
+            );
+            continue;
+        }
+        out.push(Municipality {
+            jis_code: f.id,
+            name: f.name,
+            region_id,
+            area_km2: f.area_km2,
+            geometry: f.geometry,
+        });
+    }
+    out
+}

@@ -1,0 +1,310 @@
+//! Loading providers (医療機関) from the 九州厚生局 list with their accepted 施設基準 flags.
+
+use super::issues::IssueLog;
+use super::kinds::{KindSet, ProviderKind};
+use crate::geom::LonLat;
+use std::collections::{HashMap, HashSet};
+
+/// How a provider's point was found: the town (町丁目/大字) representative point, or its postal
+/// code's point. Either can be 100 m – 3 km from the building.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeocodeLevel {
+    Town,
+    PostalCode,
+    Municipality,
+}
+
+impl GeocodeLevel {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "town" => Some(Self::Town),
+            "postal_code" => Some(Self::PostalCode),
+            "municipality" => Some(Self::Municipality),
+            _ => None,
+        }
+    }
+}
+
+/// Hospital (20+ beds) or clinic (0–19 beds), as the list says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityType {
+    Hospital,
+    Clinic,
+}
+
+/// Tier of the strongest accepted standard: 1 = 機能強化型（単独型）, 2 = 機能強化型（連携型）, 3 = 従来型.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Tiers {
+    pub home_care_support_clinic: Option<u8>,
+    pub home_care_support_hospital: Option<u8>,
+    pub palliative_ward: Option<u8>,
+}
+
+impl Tiers {
+    /// The strongest (smallest) home-care support tier, clinic or hospital.
+    pub fn home_care_support(&self) -> Option<u8> {
+        match (
+            self.home_care_support_clinic,
+            self.home_care_support_hospital,
+        ) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// One medical institution with its location and capabilities.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Provider {
+    /// 医療機関番号 with its leading zeros.
+    pub id: String,
+    pub name: String,
+    pub facility_type: FacilityType,
+    #[serde(skip)]
+    pub kinds: KindSet,
+    pub tiers: Tiers,
+    pub beds_total: Option<u32>,
+    /// 緩和ケア病棟 beds where the list notes them.
+    pub palliative_ward_beds: Option<u32>,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub city: String,
+    pub geocode_level: GeocodeLevel,
+    #[serde(skip)]
+    pub location: LonLat,
+    /// Medical region (1–10) the point lies in, from the region polygons.
+    pub region_id: u8,
+}
+
+/// Columns read for purposes other than kinds; any other column that is not a kind flag is
+/// an error, so a renamed or new standard in a future list is noticed, not ignored.
+const KNOWN_COLUMNS: &[&str] = &[
+    "inst_code",
+    "name",
+    "kind",
+    "postal_code",
+    "address",
+    "phone",
+    "beds_raw",
+    "beds_total",
+    "municipality_code",
+    "city_full",
+    "matched_town",
+    "geocode_level",
+    "medical_region",
+    "medical_region_id",
+    "lat",
+    "lon",
+    "home_care_support_clinic_tier",
+    "home_care_support_hospital_tier",
+    "palliative_ward_tier",
+    "palliative_ward_beds_noted",
+    "n_standards",
+];
+const REQUIRED: &[&str] = &[
+    "inst_code",
+    "name",
+    "kind",
+    "address",
+    "phone",
+    "geocode_level",
+    "lat",
+    "lon",
+];
+
+/// A provider row before its region is assigned.
+pub struct ProviderRow {
+    pub provider: Provider,
+    /// The region id the source file states, checked against the polygons.
+    pub stated_region: Option<u8>,
+    /// 1-based data row, for messages about later checks.
+    pub row: usize,
+}
+
+/// Parses the provider CSV. Every problem is logged with its row and column; rows with errors
+/// are left out.
+pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<ProviderRow> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            log.error(
+                file,
+                "header".into(),
+                "",
+                format!("unreadable CSV header: {e}"),
+            );
+            return Vec::new();
+        }
+    };
+    let col: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
+    let mut header_ok = true;
+    for h in headers.iter() {
+        if ProviderKind::parse(h).is_none() && !KNOWN_COLUMNS.contains(&h) {
+            log.error(
+                file,
+                "header".into(),
+                h,
+                "unknown column: not a known provider kind flag or attribute".into(),
+            );
+            header_ok = false;
+        }
+    }
+    for r in REQUIRED {
+        if !col.contains_key(r) {
+            log.error(
+                file,
+                "header".into(),
+                r,
+                "required column is missing".into(),
+            );
+            header_ok = false;
+        }
+    }
+    if !header_ok {
+        return Vec::new();
+    }
+    let kind_cols: Vec<(ProviderKind, usize)> = ProviderKind::ALL
+        .iter()
+        .filter_map(|k| col.get(k.as_str()).map(|i| (*k, *i)))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let row = i + 1;
+        let loc = format!("row {row}");
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                log.error(file, loc, "", format!("unreadable CSV record: {e}"));
+                continue;
+            }
+        };
+        let get = |name: &str| col.get(name).and_then(|i| rec.get(*i)).unwrap_or("").trim();
+        let errors_before = log.issues.len();
+        let mut err = |field: &str, msg: String| log.error(file, loc.clone(), field, msg);
+
+        let id = get("inst_code").to_string();
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            err(
+                "inst_code",
+                format!("{id:?} is not a 医療機関番号 (digits only)"),
+            );
+        } else if !seen.insert(id.clone()) {
+            err("inst_code", format!("duplicate id {id}"));
+        }
+        let facility_type = match get("kind") {
+            "hospital" => FacilityType::Hospital,
+            "clinic" => FacilityType::Clinic,
+            other => {
+                err("kind", format!("{other:?} is neither hospital nor clinic"));
+                FacilityType::Clinic
+            }
+        };
+        let mut kinds = KindSet::EMPTY;
+        for (k, i) in &kind_cols {
+            match rec.get(*i).unwrap_or("").trim() {
+                "True" | "true" | "1" => kinds.insert(*k),
+                "False" | "false" | "0" | "" => {}
+                other => err(
+                    k.as_str(),
+                    format!("{other:?} is not a boolean (True/False)"),
+                ),
+            }
+        }
+        let mut tier = |name: &str| -> Option<u8> {
+            let v = get(name);
+            if v.is_empty() {
+                return None;
+            }
+            match v.parse::<u8>() {
+                Ok(t @ 1..=3) => Some(t),
+                _ => {
+                    err(name, format!("{v:?} is not a tier 1–3"));
+                    None
+                }
+            }
+        };
+        let tiers = Tiers {
+            home_care_support_clinic: tier("home_care_support_clinic_tier"),
+            home_care_support_hospital: tier("home_care_support_hospital_tier"),
+            palliative_ward: tier("palliative_ward_tier"),
+        };
+        let mut count = |name: &str| -> Option<u32> {
+            let v = get(name);
+            if v.is_empty() {
+                return None;
+            }
+            v.parse::<u32>()
+                .map_err(|_| err(name, format!("{v:?} is not a whole number")))
+                .ok()
+        };
+        let beds_total = count("beds_total");
+        let palliative_ward_beds = count("palliative_ward_beds_noted");
+        let geocode_level = GeocodeLevel::parse(get("geocode_level")).unwrap_or_else(|| {
+            err(
+                "geocode_level",
+                format!(
+                    "{:?} is not town, postal_code or municipality",
+                    get("geocode_level")
+                ),
+            );
+            GeocodeLevel::Town
+        });
+        let location = parse_lonlat(get("lon"), get("lat"))
+            .map_err(|(field, msg)| err(field, msg))
+            .ok();
+        let name = get("name").to_string();
+        if name.is_empty() {
+            err("name", "empty name".into());
+        }
+        if log.issues.len() > errors_before {
+            continue;
+        }
+        let Some(location) = location else { continue };
+        out.push(ProviderRow {
+            row,
+            stated_region: get("medical_region_id").parse().ok(),
+            provider: Provider {
+                id,
+                name,
+                facility_type,
+                kinds,
+                tiers,
+                beds_total,
+                palliative_ward_beds,
+                postal_code: get("postal_code").to_string(),
+                address: get("address").to_string(),
+                phone: get("phone").to_string(),
+                city: get("city_full").to_string(),
+                geocode_level,
+                location,
+                region_id: 0,
+            },
+        });
+    }
+    out
+}
+
+/// Parses a lon/lat pair from text, naming the bad field.
+pub fn parse_lonlat(lon: &str, lat: &str) -> Result<LonLat, (&'static str, String)> {
+    let lon_v: f64 = lon
+        .parse()
+        .map_err(|_| ("lon", format!("{lon:?} is not a number")))?;
+    let lat_v: f64 = lat
+        .parse()
+        .map_err(|_| ("lat", format!("{lat:?} is not a number")))?;
+    LonLat::new(lon_v, lat_v).map_err(|e| {
+        let field = match e {
+            crate::geom::CoordError::LatNotFinite(_)
+            | crate::geom::CoordError::LatOutOfRange(_) => "lat",
+            _ => "lon",
+        };
+        (field, e.to_string())
+    })
+}

@@ -1,0 +1,8 @@
+//! Geometry primitives: validated coordinates, geodesic distance and the metric
+//! projection every planar computation (index, coverage) runs in.
+
+mod lonlat;
+mod projection;
+
+pub use lonlat::{geodesic_distance_m, CoordError, LonLat};
+pub use projection::{Projection, Xy, SCALE_MAX, SCALE_MIN};

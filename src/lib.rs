@@ -1,0 +1,11 @@
+#![forbid(unsafe_code)]
+//! carecover: home palliative-care coverage for Kumamoto prefecture.
+//!
+//! Layers point toward the core: `server` → `index` → `data` → `geom`.
+
+pub mod cli;
+pub mod data;
+pub mod geom;
+pub mod index;
+pub mod server;
+pub mod snapshot;

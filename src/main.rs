@@ -1,0 +1,280 @@
+//! The `carecover` command line: serve the API, answer nearest queries, check the data.
+
+use carecover::data::{Dataset, KindSet, ProviderKind, Severity};
+use carecover::geom::LonLat;
+use carecover::server::{app, AppState};
+use carecover::snapshot::Snapshot;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "carecover",
+    version,
+    about = "Home palliative-care coverage for Kumamoto: tiles, nearest providers, gaps"
+)]
+struct Cli {
+    /// Data folder (default ../shared/geodata).
+    #[arg(long, global = true, env = "CARECOVER_DATA")]
+    data: Option<PathBuf>,
+    /// Dataset manifest replacing the built-in geodata/manifest.json.
+    #[arg(long, global = true, env = "CARECOVER_MANIFEST")]
+    manifest: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API and the map widget.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// The nearest providers to a point.
+    Nearest {
+        #[arg(long, allow_hyphen_values = true)]
+        lat: f64,
+        #[arg(long, allow_hyphen_values = true)]
+        lon: f64,
+        /// How many providers (1–50).
+        #[arg(short, long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
+        k: u16,
+        /// Comma list of kinds (any-of), e.g. home_care_support_clinic,home_care_support_hospital.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate the data and print provider counts per region and kind.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CARECOVER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let data_dir = carecover::cli::resolve_data_dir(cli.data.as_deref());
+    let manifest = carecover::cli::manifest(cli.manifest.as_deref())?;
+    match cli.command {
+        Command::Check => Ok(check(&data_dir, &manifest)),
+        Command::Nearest {
+            lat,
+            lon,
+            k,
+            kind,
+            json,
+        } => {
+            let at = LonLat::new(lon, lat)?;
+            let kinds = match kind {
+                Some(s) => {
+                    KindSet::parse_list(&s).map_err(|bad| format!("unknown kind {bad:?}"))?
+                }
+                None => KindSet::all(),
+            };
+            let snap = Snapshot::load(&data_dir, &manifest)?;
+            print_nearest(&snap, at, k as usize, kinds, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr } => {
+            let snap = Snapshot::load(&data_dir, &manifest)?;
+            tracing::info!(
+                providers = snap.dataset.providers.len(),
+                towns = snap.dataset.towns.len(),
+                version = snap.version(),
+                data = %data_dir.display(),
+                "data loaded"
+            );
+            let state = AppState::new(snap);
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(serve(addr, state))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let router = app(state.clone());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            state.start_draining();
+        })
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn check(data_dir: &std::path::Path, manifest: &carecover::data::Manifest) -> ExitCode {
+    let (ds, log) = Dataset::load_lenient(data_dir, manifest);
+    for issue in &log.issues {
+        println!("{issue}");
+    }
+    let errors = log
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .count();
+    let warnings = log.issues.len() - errors;
+    if let Some(ds) = ds {
+        print_counts(&ds);
+    }
+    println!(
+        "\n{errors} error(s), {warnings} warning(s) in {}",
+        data_dir.display()
+    );
+    if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Per-region provider counts by kind, with a prefecture total.
+fn print_counts(ds: &Dataset) {
+    let counts = ds.provider_counts();
+    let short = [
+        "支援診",
+        "支援病",
+        "緩和病棟",
+        "緩和チーム",
+        "診緩診",
+        "外緩",
+        "在緩充実",
+        "在総",
+        "在医総管",
+        "在後病",
+        "在看",
+    ];
+    println!(
+        "\nproviders per medical region ({} providers, {} towns, data version {})",
+        ds.providers.len(),
+        ds.towns.len(),
+        ds.version
+    );
+    print!("{:<4} {:<14}", "id", "region");
+    for s in short {
+        print!(" {s:>8}");
+    }
+    println!();
+    let mut total = [0usize; ProviderKind::ALL.len()];
+    for (r, c) in ds.regions.iter().zip(&counts) {
+        print!("{:<4} {:<14}", r.id, r.name);
+        for (i, n) in c.iter().enumerate() {
+            total[i] += n;
+            print!(" {n:>8}");
+        }
+        println!();
+    }
+    print!("{:<4} {:<14}", "", "熊本県 total");
+    for n in total {
+        print!(" {n:>8}");
+    }
+    println!();
+    for (k, s) in ProviderKind::ALL.iter().zip(short) {
+        println!("  {s} = {} ({})", k.name_ja(), k.as_str());
+    }
+}
+
+fn print_nearest(
+    snap: &Snapshot,
+    at: LonLat,
+    k: usize,
+    kinds: KindSet,
+    json: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let ds = &snap.dataset;
+    let hits = snap.index.nearest(at, k, kinds);
+    if json {
+        let results: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|h| {
+                let p = &ds.providers[h.index as usize];
+                serde_json::json!({
+                    "id": p.id, "name": p.name, "kinds": p.kinds.iter().collect::<Vec<_>>(),
+                    "lat": p.location.lat(), "lon": p.location.lon(),
+                    "distance_km": h.distance_m.round() / 1000.0,
+                    "within_16km": h.distance_m <= 16_000.0,
+                    "address": p.address, "phone": p.phone, "region_id": p.region_id,
+                    "geocode_level": p.geocode_level,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"results": results, "data_version": ds.version})
+            )?
+        );
+        return Ok(());
+    }
+    println!(
+        "{:>3} {:>9} {:>5}  {:<9} {:<30} {:<14} address",
+        "#", "km", "16km", "id", "name", "phone"
+    );
+    for (i, h) in hits.iter().enumerate() {
+        let p = &ds.providers[h.index as usize];
+        let within = if h.distance_m <= 16_000.0 {
+            "yes"
+        } else {
+            "no"
+        };
+        println!(
+            "{:>3} {:>9.3} {:>5}  {:<9} {:<30} {:<14} {}",
+            i + 1,
+            h.distance_m / 1000.0,
+            within,
+            p.id,
+            p.name,
+            p.phone,
+            p.address
+        );
+    }
+    if hits.is_empty() {
+        println!("no provider of the chosen kinds");
+    }
+    Ok(())
+}

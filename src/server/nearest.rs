@@ -1,0 +1,116 @@
+//! `GET /api/nearest` and `GET /api/providers/{id}`.
+
+use super::error::AppError;
+use super::params::Params;
+use super::{provider_id, AppState};
+use crate::data::{Dataset, Provider, ProviderKind};
+use axum::extract::{Path, RawQuery, State};
+use axum::Json;
+use serde::Serialize;
+
+/// The legal home-visit radius (16 km rule, 医療法/療担規則: 往診・訪問診療は原則16km以内).
+pub const HOME_VISIT_RADIUS_M: f64 = 16_000.0;
+/// Most results one nearest query may ask for.
+pub const MAX_K: usize = 50;
+
+/// One provider as the API shows it.
+#[derive(Serialize)]
+pub struct ProviderView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kinds: Vec<ProviderKind>,
+    pub kinds_ja: Vec<&'static str>,
+    pub facility_type: crate::data::FacilityType,
+    pub tiers: crate::data::Tiers,
+    pub beds_total: Option<u32>,
+    pub palliative_ward_beds: Option<u32>,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: &'a str,
+    pub postal_code: &'a str,
+    pub phone: &'a str,
+    pub region_id: u8,
+    pub region: &'a str,
+    pub geocode_level: crate::data::GeocodeLevel,
+}
+
+impl<'a> ProviderView<'a> {
+    pub fn new(p: &'a Provider, ds: &'a Dataset) -> Self {
+        Self {
+            id: &p.id,
+            name: &p.name,
+            kinds: p.kinds.iter().collect(),
+            kinds_ja: p.kinds.iter().map(ProviderKind::name_ja).collect(),
+            facility_type: p.facility_type,
+            tiers: p.tiers,
+            beds_total: p.beds_total,
+            palliative_ward_beds: p.palliative_ward_beds,
+            lat: p.location.lat(),
+            lon: p.location.lon(),
+            address: &p.address,
+            postal_code: &p.postal_code,
+            phone: &p.phone,
+            region_id: p.region_id,
+            region: ds
+                .region(p.region_id)
+                .map(|r| r.name.as_str())
+                .unwrap_or(""),
+            geocode_level: p.geocode_level,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct NearestResult<'a> {
+    #[serde(flatten)]
+    provider: ProviderView<'a>,
+    /// Geodesic distance, km, rounded to metres.
+    distance_km: f64,
+    within_16km: bool,
+}
+
+pub async fn nearest(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let params = Params::parse(q.as_deref(), &["lat", "lon", "k", "kind"])?;
+    let at = params.point()?;
+    let k = params.integer("k", 5, 1..=MAX_K, "invalid_k")?;
+    let kinds = params.kinds(crate::data::KindSet::all())?;
+    let snap = state.snapshot();
+    let ds = &snap.dataset;
+    let hits = snap.index.nearest(at, k, kinds);
+    let results: Vec<NearestResult> = hits
+        .iter()
+        .map(|h| NearestResult {
+            provider: ProviderView::new(&ds.providers[h.index as usize], ds),
+            distance_km: (h.distance_m).round() / 1000.0,
+            within_16km: h.distance_m <= HOME_VISIT_RADIUS_M,
+        })
+        .collect();
+    let body = serde_json::json!({
+        "results": results,
+        "kinds": kinds.iter().collect::<Vec<_>>(),
+        "data_version": snap.version(),
+    });
+    Ok(Json(body))
+}
+
+pub async fn provider(
+    State(state): State<AppState>,
+    path: Path<String>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let id = provider_id(path)?;
+    let snap = state.snapshot();
+    let ds = &snap.dataset;
+    let p = ds
+        .providers
+        .iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("no provider with id {id}")))?;
+    let body = serde_json::json!({
+        "provider": ProviderView::new(p, ds),
+        "data_version": snap.version(),
+    });
+    Ok(Json(body))
+}

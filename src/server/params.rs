@@ -1,0 +1,136 @@
+//! Query-string parsing with errors that name the parameter and the value. axum's `Query`
+//! extractor answers bad input with a plain-text 400; the API promises JSON errors with codes.
+
+use super::error::AppError;
+use crate::data::KindSet;
+use crate::geom::LonLat;
+use std::collections::HashMap;
+
+/// Latitudes and longitudes the service answers for: Kumamoto with a wide margin (a nurse's
+/// patient can live over the prefecture border). Outside this box a query is a mistake.
+pub const SERVICE_LON: std::ops::RangeInclusive<f64> = 129.0..=133.0;
+pub const SERVICE_LAT: std::ops::RangeInclusive<f64> = 30.0..=35.0;
+
+/// Parsed query parameters, each at most once, only from an allowed list.
+pub struct Params {
+    map: HashMap<String, String>,
+}
+
+impl Params {
+    /// Parses `raw` and rejects parameters outside `allowed` and repeated ones.
+    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Self, AppError> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| {
+                AppError::bad(
+                    "invalid_query",
+                    format!("the query string cannot be parsed: {e}"),
+                )
+            })?;
+        let mut map = HashMap::new();
+        for (k, v) in pairs {
+            if !allowed.contains(&k.as_str()) {
+                return Err(AppError::bad(
+                    "unknown_parameter",
+                    format!(
+                        "unknown parameter {k:?}; this route takes {}",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            if map.contains_key(&k) {
+                return Err(AppError::bad(
+                    "duplicate_parameter",
+                    format!("parameter {k:?} is given more than once"),
+                ));
+            }
+            map.insert(k, v);
+        }
+        Ok(Self { map })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.map.get(name).map(String::as_str)
+    }
+
+    /// A required finite number.
+    pub fn number(&self, name: &str) -> Result<f64, AppError> {
+        let v = self.get(name).ok_or_else(|| {
+            AppError::bad("missing_parameter", format!("parameter {name} is required"))
+        })?;
+        match v.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(x),
+            _ => Err(AppError::bad(
+                "invalid_number",
+                format!("{name}={v:?} is not a number"),
+            )),
+        }
+    }
+
+    /// `lat` + `lon` inside [`SERVICE_LAT`] × [`SERVICE_LON`].
+    pub fn point(&self) -> Result<LonLat, AppError> {
+        let lat = self.number("lat")?;
+        let lon = self.number("lon")?;
+        if !SERVICE_LAT.contains(&lat) {
+            return Err(AppError::bad(
+                "out_of_range",
+                format!(
+                    "lat={lat} is outside the area served ({}–{} °N, around Kumamoto)",
+                    SERVICE_LAT.start(),
+                    SERVICE_LAT.end()
+                ),
+            ));
+        }
+        if !SERVICE_LON.contains(&lon) {
+            return Err(AppError::bad(
+                "out_of_range",
+                format!(
+                    "lon={lon} is outside the area served ({}–{} °E, around Kumamoto)",
+                    SERVICE_LON.start(),
+                    SERVICE_LON.end()
+                ),
+            ));
+        }
+        LonLat::new(lon, lat).map_err(|e| AppError::bad("out_of_range", e.to_string()))
+    }
+
+    /// An optional integer in `range`, `default` when absent; `code` names the error.
+    pub fn integer(
+        &self,
+        name: &str,
+        default: usize,
+        range: std::ops::RangeInclusive<usize>,
+        code: &'static str,
+    ) -> Result<usize, AppError> {
+        let Some(v) = self.get(name) else {
+            return Ok(default);
+        };
+        match v.trim().parse::<usize>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => Err(AppError::bad(
+                code,
+                format!(
+                    "{name}={v:?} must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )),
+        }
+    }
+
+    /// `kind=` as a comma list (any-of); `default` when absent.
+    pub fn kinds(&self, default: KindSet) -> Result<KindSet, AppError> {
+        let Some(v) = self.get("kind") else {
+            return Ok(default);
+        };
+        KindSet::parse_list(v).map_err(|bad| {
+            let known: Vec<&str> = crate::data::ProviderKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect();
+            AppError::bad(
+                "unknown_kind",
+                format!("unknown kind {bad:?}; known kinds: {}", known.join(", ")),
+            )
+        })
+    }
+}
