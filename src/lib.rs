@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod data;
+pub mod geocode;
 pub mod geom;
 pub mod index;
 pub mod server;

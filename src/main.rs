@@ -52,6 +52,17 @@ enum Command {
     },
     /// Validate the data and print provider counts per region and kind.
     Check,
+    /// Place a Kumamoto address (町丁目/大字 level), offline.
+    Geocode {
+        /// The address, e.g. 熊本市中央区水前寺6丁目18-1.
+        address: String,
+        /// How many candidates.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -96,6 +107,42 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             };
             let snap = Snapshot::load(&data_dir, &manifest)?;
             print_nearest(&snap, at, k as usize, kinds, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Geocode {
+            address,
+            limit,
+            json,
+        } => {
+            let snap = Snapshot::load(&data_dir, &manifest)?;
+            let answer = snap.gazetteer.geocode(&address, limit.max(1));
+            if json {
+                println!("{}", serde_json::to_string_pretty(&answer)?);
+            } else if answer.candidates.is_empty() {
+                println!(
+                    "no match ({})",
+                    answer.reason.as_deref().unwrap_or("no_match")
+                );
+                return Ok(ExitCode::FAILURE);
+            } else {
+                for c in &answer.candidates {
+                    let level = serde_json::to_value(c.level)?;
+                    println!(
+                        "{:.2}  {:<12} {}{}  ({:.6}, {:.6})  rest={:?}{}",
+                        c.score,
+                        level.as_str().unwrap_or(""),
+                        c.city,
+                        c.town.as_deref().unwrap_or(""),
+                        c.lat,
+                        c.lon,
+                        c.rest,
+                        c.note
+                            .as_deref()
+                            .map(|n| format!("  note: {n}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr } => {

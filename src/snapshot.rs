@@ -2,30 +2,76 @@
 //! The server swaps snapshots atomically, so one request sees one consistent data version.
 
 use crate::data::{DataErrors, Dataset, Manifest};
+use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
 use std::path::Path;
 use std::sync::Arc;
+
+/// Why a snapshot could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error(transparent)]
+    Data(#[from] DataErrors),
+    #[error("address data: {0}")]
+    Geocode(#[from] GeocodeError),
+    #[error("the manifest has no `{0}` layer, which address search needs")]
+    MissingLayer(&'static str),
+}
 
 /// The immutable served state for one data version.
 pub struct Snapshot {
     pub dataset: Arc<Dataset>,
     pub index: ProviderIndex,
+    pub gazetteer: Gazetteer,
 }
 
 impl Snapshot {
     /// Builds every derived structure from a loaded dataset.
-    pub fn build(dataset: Arc<Dataset>) -> Self {
+    pub fn build(dataset: Arc<Dataset>) -> Result<Self, SnapshotError> {
         let index = ProviderIndex::from_providers(&dataset.providers);
-        Self { dataset, index }
+        let gazetteer = load_gazetteer(&dataset)?;
+        Ok(Self {
+            dataset,
+            index,
+            gazetteer,
+        })
     }
 
     /// Loads the data folder and builds a snapshot.
-    pub fn load(data_dir: &Path, manifest: &Manifest) -> Result<Self, DataErrors> {
-        Ok(Self::build(Arc::new(Dataset::load(data_dir, manifest)?)))
+    pub fn load(data_dir: &Path, manifest: &Manifest) -> Result<Self, SnapshotError> {
+        Self::build(Arc::new(Dataset::load(data_dir, manifest)?))
     }
 
     /// The data version (hash of the input files).
     pub fn version(&self) -> &str {
         &self.dataset.version
     }
+}
+
+/// The gazetteer from the address files the manifest names.
+fn load_gazetteer(ds: &Dataset) -> Result<Gazetteer, SnapshotError> {
+    let m = &ds.manifest;
+    let postal = m
+        .postal_codes
+        .as_ref()
+        .ok_or(SnapshotError::MissingLayer("postal_codes"))?;
+    let munis = m
+        .address_municipalities
+        .as_ref()
+        .ok_or(SnapshotError::MissingLayer("address_municipalities"))?;
+    let open = |file: &str| {
+        std::fs::File::open(ds.data_dir.join(file))
+            .map(std::io::BufReader::new)
+            .map_err(|source| GeocodeError::Open {
+                file: file.to_string(),
+                source,
+            })
+    };
+    // Warnings (rows without a point) are the same rows the dataset loader already reported.
+    let (gaz, _warnings) = Gazetteer::from_readers(
+        open(&m.towns.file)?,
+        open(&postal.file)?,
+        open(&munis.file)?,
+    )?;
+    Ok(gaz)
 }

@@ -56,6 +56,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/nearest", get(nearest::nearest))
         .route("/api/providers/{id}", get(nearest::provider))
+        .route("/api/geocode", get(nearest::geocode))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)

@@ -73,12 +73,35 @@ pub async fn nearest(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let params = Params::parse(q.as_deref(), &["lat", "lon", "k", "kind"])?;
-    let at = params.point()?;
+    let params = Params::parse(q.as_deref(), &["lat", "lon", "k", "kind", "address"])?;
     let k = params.integer("k", 5, 1..=MAX_K, "invalid_k")?;
     let kinds = params.kinds(crate::data::KindSet::all())?;
     let snap = state.snapshot();
     let ds = &snap.dataset;
+    // By address: geocode first, answer from the best candidate and echo what was matched,
+    // so the nurse sees which town the distances are measured from.
+    let (at, matched) = match params.get("address") {
+        Some(address) => {
+            if params.get("lat").is_some() || params.get("lon").is_some() {
+                return Err(AppError::bad(
+                    "conflicting_parameters",
+                    "give either address or lat/lon, not both",
+                ));
+            }
+            let answer = snap.gazetteer.geocode(address, 1);
+            let Some(best) = answer.candidates.into_iter().next() else {
+                let reason = answer.reason.unwrap_or_else(|| "no_match".into());
+                return Err(AppError::bad(
+                    "address_not_found",
+                    format!("the address could not be placed in Kumamoto ({reason}); try the municipality and town, e.g. 熊本市中央区水前寺6丁目"),
+                ));
+            };
+            let at = crate::geom::LonLat::new(best.lon, best.lat)
+                .map_err(|e| AppError::Internal(format!("gazetteer point invalid: {e}")))?;
+            (at, Some(best))
+        }
+        None => (params.point()?, None),
+    };
     let hits = snap.index.nearest(at, k, kinds);
     let results: Vec<NearestResult> = hits
         .iter()
@@ -88,11 +111,41 @@ pub async fn nearest(
             within_16km: h.distance_m <= HOME_VISIT_RADIUS_M,
         })
         .collect();
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "results": results,
         "kinds": kinds.iter().collect::<Vec<_>>(),
         "data_version": snap.version(),
     });
+    if let Some(m) = matched {
+        body["address"] = serde_json::json!({
+            "city": m.city, "town": m.town, "level": m.level, "score": m.score, "rest": m.rest,
+            "lat": m.lat, "lon": m.lon, "note": m.note,
+        });
+    }
+    Ok(Json(body))
+}
+
+/// `GET /api/geocode?q=…&limit=5`: address candidates, best first; an empty list with a
+/// `reason` when nothing in Kumamoto matches.
+pub async fn geocode(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let params = Params::parse(q.as_deref(), &["q", "limit"])?;
+    let query = params.get("q").ok_or_else(|| {
+        AppError::bad("missing_parameter", "parameter q (the address) is required")
+    })?;
+    if query.chars().count() > 200 {
+        return Err(AppError::bad(
+            "invalid_query",
+            "q is longer than 200 characters; an address is shorter",
+        ));
+    }
+    let limit = params.integer("limit", 5, 1..=20, "invalid_limit")?;
+    let snap = state.snapshot();
+    let answer = snap.gazetteer.geocode(query, limit);
+    let mut body = serde_json::to_value(&answer).map_err(|e| AppError::Internal(e.to_string()))?;
+    body["data_version"] = serde_json::json!(snap.version());
     Ok(Json(body))
 }
 

@@ -21,3 +21,87 @@ pub fn dataset() -> Arc<Dataset> {
     })
     .clone()
 }
+
+/// A router over the real data, in-process (no socket).
+pub fn router() -> axum::Router {
+    let snap = carecover::snapshot::Snapshot::build(dataset()).expect("snapshot");
+    carecover::server::app(carecover::server::AppState::new(snap))
+}
+
+/// Sends a GET and returns status, headers and the body bytes.
+pub async fn get(
+    router: &axum::Router,
+    uri: &str,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    send(
+        router,
+        axum::http::Request::get(encode_uri(uri))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+/// Percent-encodes non-ASCII bytes and spaces, as a browser does, so tests can write
+/// Japanese addresses in URIs.
+pub fn encode_uri(uri: &str) -> String {
+    let mut out = String::with_capacity(uri.len());
+    for b in uri.bytes() {
+        if b >= 0x80 || b == b' ' {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
+/// Sends any request.
+pub async fn send(
+    router: &axum::Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let resp = router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, body)
+}
+
+/// GET and parse the JSON body.
+pub async fn get_json(
+    router: &axum::Router,
+    uri: &str,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    let (status, _, body) = get(router, uri).await;
+    let v = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {}", String::from_utf8_lossy(&body)));
+    (status, v)
+}
+
+/// Asserts a JSON error with this status and code.
+pub async fn assert_error(
+    router: &axum::Router,
+    uri: &str,
+    status: u16,
+    code: &str,
+) -> serde_json::Value {
+    let (s, v) = get_json(router, uri).await;
+    assert_eq!(s.as_u16(), status, "{uri}: {v}");
+    assert_eq!(v["error"]["code"], code, "{uri}: {v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{uri}: {v}"
+    );
+    v
+}
