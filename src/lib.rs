@@ -10,3 +10,4 @@ pub mod geom;
 pub mod index;
 pub mod server;
 pub mod snapshot;
+pub mod tiles;

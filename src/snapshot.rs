@@ -4,6 +4,7 @@
 use crate::data::{DataErrors, Dataset, Manifest};
 use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
+use crate::tiles::{CachedTile, MapLayers, TileCache, TileCoord};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,6 +15,8 @@ pub enum SnapshotError {
     Data(#[from] DataErrors),
     #[error("address data: {0}")]
     Geocode(#[from] GeocodeError),
+    #[error("map layers: {0}")]
+    Tiles(#[from] crate::tiles::TileError),
     #[error("the manifest has no `{0}` layer, which address search needs")]
     MissingLayer(&'static str),
 }
@@ -23,23 +26,50 @@ pub struct Snapshot {
     pub dataset: Arc<Dataset>,
     pub index: ProviderIndex,
     pub gazetteer: Gazetteer,
+    pub layers: MapLayers,
+    /// Encoded tiles of this snapshot only: a reload starts with an empty cache, so no tile
+    /// of old data is ever served with a new ETag.
+    pub tiles: TileCache<TileCoord>,
 }
+
+/// Bytes of encoded tiles kept per snapshot (raw + gzip). Kumamoto's z5–z14 pyramid of
+/// non-empty tiles fits several times over.
+pub const TILE_CACHE_BYTES: usize = 256 << 20;
 
 impl Snapshot {
     /// Builds every derived structure from a loaded dataset.
     pub fn build(dataset: Arc<Dataset>) -> Result<Self, SnapshotError> {
         let index = ProviderIndex::from_providers(&dataset.providers);
         let gazetteer = load_gazetteer(&dataset)?;
+        let layers = MapLayers::build(&dataset, Vec::new())?;
         Ok(Self {
             dataset,
             index,
             gazetteer,
+            layers,
+            tiles: TileCache::new(TILE_CACHE_BYTES),
         })
     }
 
     /// Loads the data folder and builds a snapshot.
     pub fn load(data_dir: &Path, manifest: &Manifest) -> Result<Self, SnapshotError> {
         Self::build(Arc::new(Dataset::load(data_dir, manifest)?))
+    }
+
+    /// One tile's bytes (raw and gzip), from the cache or rendered now.
+    pub fn tile(&self, coord: TileCoord) -> Result<CachedTile, crate::tiles::TileError> {
+        self.tiles
+            .get_or_insert_with(coord, || self.layers.render(coord))
+    }
+
+    /// The attribution line for maps: every source's credit.
+    pub fn attribution(&self) -> String {
+        self.dataset
+            .attribution()
+            .iter()
+            .map(|s| s.credit.as_str())
+            .collect::<Vec<_>>()
+            .join(" / ")
     }
 
     /// The data version (hash of the input files).

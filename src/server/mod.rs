@@ -4,6 +4,7 @@
 mod error;
 mod nearest;
 mod params;
+mod tiles;
 
 pub use error::AppError;
 pub use params::{SERVICE_LAT, SERVICE_LON};
@@ -59,10 +60,18 @@ pub fn app(state: AppState) -> Router {
         .route("/api/geocode", get(nearest::geocode))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .with_state(state.clone());
+    // Tiles carry their own pre-gzipped bytes (gzip per request would cost ~25× the rest of
+    // the request), so the compression layer wraps only the JSON API.
+    let tiles = Router::new()
+        .route("/tiles.json", get(tiles::tilejson))
+        .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
+        .with_state(state.clone());
+    api.layer(CompressionLayer::new())
+        .merge(tiles)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state);
-    api.layer(CompressionLayer::new()).layer(
+        .layer(
         // Log the method and path only: query strings carry patients' coordinates and
         // addresses, which must never reach a log.
         TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

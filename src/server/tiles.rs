@@ -1,0 +1,145 @@
+//! `GET /tiles.json` and `GET /tiles/{z}/{x}/{y}.mvt`.
+
+use super::error::AppError;
+use super::AppState;
+use crate::tiles::TileCoord;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+const MVT: &str = "application/vnd.mapbox-vector-tile";
+/// Browsers and CDNs may reuse a tile for five minutes, then revalidate with the ETag (cheap:
+/// a 304). Data changes monthly, but a reload must show within minutes.
+const CACHE_CONTROL: &str = "public, max-age=300";
+
+pub async fn tilejson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let snap = state.snapshot();
+    let base = base_url(&headers);
+    let url = format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt?v={}", snap.version());
+    let mut tj = snap.layers.tilejson(&url, &snap.attribution());
+    tj["name"] = serde_json::json!("carecover Kumamoto home palliative care");
+    tj["description"] = serde_json::json!(
+        "在宅緩和ケアマップ: providers (九州厚生局 施設基準), medical regions, 16 km coverage and gaps, towns"
+    );
+    tj["version"] = serde_json::json!(snap.version());
+    Ok(Json(tj))
+}
+
+/// Where clients reach us, from the Host header (so TileJSON works behind any name), else a
+/// relative URL.
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        });
+    match host {
+        Some(h) => format!("http://{h}"),
+        None => String::new(),
+    }
+}
+
+pub async fn tile(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let coord = TileCoord::parse_path(&z, &x, &y)
+        .map_err(|e| AppError::bad("invalid_tile", e.to_string()))?;
+    let snap = state.snapshot();
+    let gzip_ok = accepts_gzip(&headers);
+    let etag = format!("\"{}{}\"", snap.version(), if gzip_ok { "-gz" } else { "" });
+    if if_none_match(&headers, &etag) {
+        return Ok(not_modified(&etag));
+    }
+    // Encoding a tile on a cache miss is CPU work: keep it off the async workers.
+    let tile = match snap.tiles.get(&coord) {
+        Some(t) => t,
+        None => {
+            let s = snap.clone();
+            tokio::task::spawn_blocking(move || s.tile(coord))
+                .await
+                .map_err(|e| AppError::Internal(format!("tile task failed: {e}")))?
+                .map_err(|e| AppError::Internal(format!("tile {coord}: {e}")))?
+        }
+    };
+    let mut resp = if tile.is_empty() {
+        StatusCode::NO_CONTENT.into_response()
+    } else if gzip_ok {
+        let mut r = Response::new(Body::from(bytes_of(&tile.gzip)));
+        r.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r
+    } else {
+        Response::new(Body::from(bytes_of(&tile.raw)))
+    };
+    let h = resp.headers_mut();
+    if !tile.is_empty() {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    Ok(resp)
+}
+
+fn bytes_of(b: &std::sync::Arc<[u8]>) -> axum::body::Bytes {
+    axum::body::Bytes::copy_from_slice(b)
+}
+
+fn not_modified(etag: &str) -> Response {
+    let mut r = StatusCode::NOT_MODIFIED.into_response();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    r
+}
+
+/// True when `Accept-Encoding` lists gzip with a non-zero quality.
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',').any(|part| {
+                let mut it = part.trim().split(';');
+                let coding = it.next().unwrap_or("").trim();
+                let q_zero = it.any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q == 0.0)
+                });
+                (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !q_zero
+            })
+        })
+}
+
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
+        })
+}

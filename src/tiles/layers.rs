@@ -1,0 +1,148 @@
+//! The map's layers built from one snapshot's data: `providers`, `regions`, `towns`, and (from
+//! the coverage engine) `coverage` and `gaps`. Built once per snapshot; tiles are cut from them.
+
+use super::{render_tile, LayerSource, PropValue, TileCoord, TileError, VecLayer};
+use crate::data::{Dataset, ProviderKind};
+use geo_types::Geometry;
+
+/// Lowest and highest zoom the service cuts tiles for. Above 14 MapLibre overzooms.
+pub const MIN_ZOOM: u8 = 5;
+pub const MAX_ZOOM: u8 = 14;
+/// Towns are dense (2,492 points): only from this zoom.
+pub const TOWNS_MIN_ZOOM: u8 = 12;
+
+/// Kumamoto's bounds (lon/lat) and a default view, for TileJSON.
+pub const BOUNDS: [f64; 4] = [129.96, 32.09, 131.33, 33.20];
+pub const CENTER: [f64; 3] = [130.74, 32.62, 8.0];
+
+/// The styling class of a provider: the most palliative capability it has, so a widget can
+/// colour points with one `match` expression.
+pub fn provider_class(kinds: crate::data::KindSet) -> &'static str {
+    use ProviderKind::*;
+    if kinds.contains(PalliativeCareWard) {
+        "palliative_care_ward"
+    } else if kinds.contains(EnhancedHomePalliative) {
+        "enhanced_home_palliative"
+    } else if kinds.contains(HomeCareSupportClinic) {
+        "home_care_support_clinic"
+    } else if kinds.contains(HomeCareSupportHospital) {
+        "home_care_support_hospital"
+    } else {
+        "other"
+    }
+}
+
+/// All layers of the map for one snapshot.
+pub struct MapLayers {
+    layers: Vec<VecLayer>,
+}
+
+impl MapLayers {
+    /// Builds `providers`, `regions` and `towns` from the dataset; `extra` adds layers made
+    /// elsewhere (coverage and gaps).
+    pub fn build(ds: &Dataset, extra: Vec<VecLayer>) -> Result<Self, TileError> {
+        let mut providers = VecLayer::new("providers", MIN_ZOOM, MAX_ZOOM);
+        for p in &ds.providers {
+            let mut props: Vec<(String, PropValue)> = vec![
+                ("id".into(), p.id.as_str().into()),
+                ("name".into(), p.name.as_str().into()),
+                ("class".into(), provider_class(p.kinds).into()),
+                ("phone".into(), p.phone.as_str().into()),
+                ("address".into(), p.address.as_str().into()),
+                ("region_id".into(), PropValue::UInt(p.region_id.into())),
+                (
+                    "geocode_level".into(),
+                    geocode_level(p.geocode_level).into(),
+                ),
+            ];
+            for k in ProviderKind::ALL {
+                props.push((k.as_str().into(), PropValue::Bool(p.kinds.contains(k))));
+            }
+            if let Some(t) = p.tiers.home_care_support() {
+                props.push(("home_care_tier".into(), PropValue::UInt(t.into())));
+            }
+            if let Some(b) = p.beds_total {
+                props.push(("beds".into(), PropValue::UInt(b.into())));
+            }
+            if let Some(b) = p.palliative_ward_beds {
+                props.push(("palliative_ward_beds".into(), PropValue::UInt(b.into())));
+            }
+            let id = p.id.parse::<u64>().ok();
+            providers.push(id, Geometry::Point(p.location.point()), props)?;
+        }
+
+        let mut regions = VecLayer::new("regions", MIN_ZOOM, MAX_ZOOM);
+        for r in &ds.regions {
+            let props = vec![
+                ("id".into(), PropValue::UInt(r.id.into())),
+                ("name".into(), r.name.as_str().into()),
+                ("name_en".into(), r.name_en.as_str().into()),
+                (
+                    "area_km2".into(),
+                    PropValue::Double((r.area_km2 * 10.0).round() / 10.0),
+                ),
+            ];
+            regions.push(
+                Some(r.id.into()),
+                Geometry::MultiPolygon(r.geometry.clone()),
+                props,
+            )?;
+        }
+
+        let mut towns = VecLayer::new("towns", TOWNS_MIN_ZOOM, MAX_ZOOM);
+        for (i, t) in ds.towns.iter().enumerate() {
+            let props = vec![
+                ("name".into(), t.name.as_str().into()),
+                ("city".into(), t.city.as_str().into()),
+                ("region_id".into(), PropValue::UInt(t.region_id.into())),
+            ];
+            towns.push(
+                Some(i as u64),
+                Geometry::Point(t.location.point()),
+                props,
+            )?;
+        }
+
+        // Draw order: polygons first, points on top.
+        let mut layers = vec![regions];
+        layers.extend(extra);
+        layers.push(towns);
+        layers.push(providers);
+        Ok(Self { layers })
+    }
+
+    /// The layers as producers, in draw order.
+    pub fn sources(&self) -> Vec<&dyn LayerSource> {
+        self.layers.iter().map(|l| l as &dyn LayerSource).collect()
+    }
+
+    /// Encodes one tile with every layer; an empty Vec means an empty tile. Tiles outside the
+    /// served zoom range are empty.
+    pub fn render(&self, coord: TileCoord) -> Result<Vec<u8>, TileError> {
+        if !(MIN_ZOOM..=MAX_ZOOM).contains(&coord.z()) {
+            return Ok(Vec::new());
+        }
+        render_tile(coord, &self.sources())
+    }
+
+    /// TileJSON 3.0 for these layers, with `tiles_url` the template the clients fetch.
+    pub fn tilejson(&self, tiles_url: &str, attribution: &str) -> serde_json::Value {
+        super::tilejson(
+            tiles_url,
+            MIN_ZOOM,
+            MAX_ZOOM,
+            BOUNDS,
+            CENTER,
+            attribution,
+            &self.sources(),
+        )
+    }
+}
+
+fn geocode_level(l: crate::data::GeocodeLevel) -> &'static str {
+    match l {
+        crate::data::GeocodeLevel::Town => "town",
+        crate::data::GeocodeLevel::PostalCode => "postal_code",
+        crate::data::GeocodeLevel::Municipality => "municipality",
+    }
+}

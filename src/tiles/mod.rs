@@ -1,0 +1,64 @@
+//! Vector tiles for the palliative-care map: tile addressing, the lon/lat →
+//! tile geometry pipeline, a hand-written MVT 2.1 encoder, the
+//! [`LayerSource`] producer interface with an in-memory [`VecLayer`], a
+//! byte-bounded [`TileCache`], TileJSON 3.0, and a PMTiles v3 writer.
+//!
+//! Typical request path:
+//! ```
+//! use carecover::tiles::{render_tile, LayerSource, TileCache, TileCoord, VecLayer};
+//! # fn main() -> Result<(), carecover::tiles::TileError> {
+//! let mut towns = VecLayer::new("towns", 6, 14);
+//! towns.push(Some(1), geo_types::Point::new(130.7, 32.8).into(), vec![("name".into(), "熊本市".into())])?;
+//! let cache: TileCache = TileCache::new(64 << 20);
+//! let coord = TileCoord::parse_path("10", "883", "413.mvt")?;
+//! let tile = cache.get_or_insert_with(coord, || render_tile(coord, &[&towns as &dyn LayerSource]))?;
+//! assert!(!tile.is_empty()); // empty => answer 204
+//! # Ok(()) }
+//! ```
+//!
+//! # References
+//! - Mapbox Vector Tile Specification 2.1.
+//! - TileJSON 3.0.0; PMTiles v3 specification.
+
+mod cache;
+mod clip;
+mod coord;
+mod encode;
+mod error;
+mod geometry;
+mod layers;
+mod pbf;
+mod pmtiles;
+mod project;
+mod rings;
+mod simplify;
+mod source;
+mod tilejson;
+mod vec_layer;
+
+pub use cache::{gzip, CachedTile, TileCache, ENTRY_OVERHEAD, GZIP_LEVEL};
+pub use coord::{tiles_covering, TileCoord, TileRange};
+pub use encode::{LayerBuilder, PropValue, TileBuilder};
+pub use error::TileError;
+pub use geometry::{RenderOptions, TileContext, TileGeometry, TilePolygon};
+pub use layers::{
+    provider_class, MapLayers, BOUNDS, CENTER, MAX_ZOOM as MAP_MAX_ZOOM, MIN_ZOOM as MAP_MIN_ZOOM,
+    TOWNS_MIN_ZOOM,
+};
+pub use pmtiles::{tile_id as pmtiles_tile_id, write_pmtiles, PmtilesMeta, PmtilesStats};
+pub use project::{
+    lat_to_tile_y, lon_to_tile_x, tile_x_to_lon, tile_y_to_lat, TileProjector, EARTH_RADIUS_M,
+    MAX_LATITUDE, MERCATOR_HALF_WORLD_M,
+};
+pub use rings::{ring_area2, TilePoint};
+pub use source::{render_tile, render_tile_with, FeatureRef, FieldType, LayerSource};
+pub use tilejson::tilejson;
+pub use vec_layer::VecLayer;
+
+/// Highest supported zoom level.
+pub const MAX_ZOOM: u8 = 22;
+/// Tile extent: coordinate units per tile edge (MVT default).
+pub const EXTENT: u32 = 4096;
+/// Buffer around the tile kept after clipping, in extent units (64 units =
+/// 4 pixels of a 256-px tile); the clip box is `[-64, 4160]²`.
+pub const BUFFER: u32 = 64;
