@@ -18,10 +18,24 @@ fn check_prints_per_region_counts_matching_the_data() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     let total = stdout.lines().find(|l| l.contains("熊本県 total")).unwrap();
-    let nums: Vec<usize> = total.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let nums: Vec<usize> = total
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
     // 在宅療養支援診療所, 在宅療養支援病院, 緩和ケア病棟 prefecture-wide.
     assert_eq!(&nums[..3], &[240, 62, 15], "{total}");
-    for region in ["熊本・上益城", "宇城", "有明", "鹿本", "菊池", "阿蘇", "八代", "芦北", "球磨", "天草"] {
+    for region in [
+        "熊本・上益城",
+        "宇城",
+        "有明",
+        "鹿本",
+        "菊池",
+        "阿蘇",
+        "八代",
+        "芦北",
+        "球磨",
+        "天草",
+    ] {
         assert!(stdout.contains(region), "{region}");
     }
     assert!(stdout.contains("0 error(s), 4 warning(s)"), "{stdout}");
@@ -29,17 +43,39 @@ fn check_prints_per_region_counts_matching_the_data() {
 
 #[test]
 fn nearest_json_lists_k_providers_sorted() {
-    let out = carecover(&["nearest", "--lat", "32.8032", "--lon", "130.7079", "-k", "5", "--kind", "home_care_support_clinic", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = carecover(&[
+        "nearest",
+        "--lat",
+        "32.8032",
+        "--lon",
+        "130.7079",
+        "-k",
+        "5",
+        "--kind",
+        "home_care_support_clinic",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let d: Vec<f64> = v["results"].as_array().unwrap().iter().map(|r| r["distance_km"].as_f64().unwrap()).collect();
+    let d: Vec<f64> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["distance_km"].as_f64().unwrap())
+        .collect();
     assert_eq!(d.len(), 5);
     assert!(d.windows(2).all(|w| w[0] <= w[1]));
 }
 
 #[test]
 fn nearest_rejects_an_unknown_kind_and_a_bad_k() {
-    let out = carecover(&["nearest", "--lat", "32.8", "--lon", "130.7", "--kind", "hospice"]);
+    let out = carecover(&[
+        "nearest", "--lat", "32.8", "--lon", "130.7", "--kind", "hospice",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("hospice"));
     let out = carecover(&["nearest", "--lat", "32.8", "--lon", "130.7", "-k", "0"]);
@@ -59,7 +95,18 @@ fn geocode_prints_the_town() {
 
 #[test]
 fn a_missing_data_folder_is_a_clear_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_carecover")).args(["nearest", "--lat", "32.8", "--lon", "130.7", "--data", "/nonexistent/geodata"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_carecover"))
+        .args([
+            "nearest",
+            "--lat",
+            "32.8",
+            "--lon",
+            "130.7",
+            "--data",
+            "/nonexistent/geodata",
+        ])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("/nonexistent/geodata"), "{stderr}");

@@ -16,7 +16,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("carecover-test-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("carecover-test-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let src = common::data_dir();
         let m = Manifest::builtin().unwrap();
@@ -58,7 +59,11 @@ fn set_csv_field(text: String, row: usize, col: &str, value: &str) -> String {
 
 fn errors_of(dir: &Path) -> Vec<String> {
     let err = Dataset::load(dir, &Manifest::builtin().unwrap()).expect_err("load must fail");
-    err.issues.iter().filter(|i| i.severity == Severity::Error).map(|i| i.to_string()).collect()
+    err.issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| i.to_string())
+        .collect()
 }
 
 #[test]
@@ -67,52 +72,94 @@ fn a_non_numeric_latitude_names_file_row_and_field() {
     s.edit(PROVIDERS, |t| set_csv_field(t, 3, "lat", "abc"));
     let errs = errors_of(s.path());
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(errs[0].contains(PROVIDERS) && errs[0].contains("row 3") && errs[0].contains("field lat"), "{errs:?}");
+    assert!(
+        errs[0].contains(PROVIDERS) && errs[0].contains("row 3") && errs[0].contains("field lat"),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn an_out_of_range_or_non_finite_coordinate_is_an_error() {
     let s = Scratch::new("range");
-    s.edit(PROVIDERS, |t| set_csv_field(set_csv_field(t, 5, "lon", "230.5"), 6, "lat", "NaN"));
+    s.edit(PROVIDERS, |t| {
+        set_csv_field(set_csv_field(t, 5, "lon", "230.5"), 6, "lat", "NaN")
+    });
     let errs = errors_of(s.path());
-    assert!(errs.iter().any(|e| e.contains("row 5") && e.contains("field lon")), "{errs:?}");
-    assert!(errs.iter().any(|e| e.contains("row 6") && e.contains("field lat")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("row 5") && e.contains("field lon")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("row 6") && e.contains("field lat")),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn a_provider_outside_every_region_is_an_error() {
     let s = Scratch::new("outside");
     // Tokyo.
-    s.edit(PROVIDERS, |t| set_csv_field(set_csv_field(t, 2, "lat", "35.68"), 2, "lon", "139.76"));
+    s.edit(PROVIDERS, |t| {
+        set_csv_field(set_csv_field(t, 2, "lat", "35.68"), 2, "lon", "139.76")
+    });
     let errs = errors_of(s.path());
-    assert!(errs.iter().any(|e| e.contains("row 2") && e.contains("outside every medical region")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("row 2") && e.contains("outside every medical region")),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn a_duplicate_id_is_an_error() {
     let s = Scratch::new("dup");
     s.edit(PROVIDERS, |t| {
-        let first = t.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+        let first = t
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .to_string();
         set_csv_field(t, 10, "inst_code", &first)
     });
     let errs = errors_of(s.path());
-    assert!(errs.iter().any(|e| e.contains("row 10") && e.contains("duplicate id")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("row 10") && e.contains("duplicate id")),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn an_unknown_kind_column_is_an_error() {
     let s = Scratch::new("col");
-    s.edit(PROVIDERS, |t| t.replacen("home_backup_hospital", "home_hospice", 1));
+    s.edit(PROVIDERS, |t| {
+        t.replacen("home_backup_hospital", "home_hospice", 1)
+    });
     let errs = errors_of(s.path());
-    assert!(errs.iter().any(|e| e.contains("header") && e.contains("home_hospice")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("header") && e.contains("home_hospice")),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn a_bad_boolean_flag_is_an_error() {
     let s = Scratch::new("bool");
-    s.edit(PROVIDERS, |t| set_csv_field(t, 4, "palliative_care_ward", "maybe"));
+    s.edit(PROVIDERS, |t| {
+        set_csv_field(t, 4, "palliative_care_ward", "maybe")
+    });
     let errs = errors_of(s.path());
-    assert!(errs.iter().any(|e| e.contains("row 4") && e.contains("field palliative_care_ward")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("row 4") && e.contains("field palliative_care_ward")),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -128,7 +175,12 @@ fn an_invalid_polygon_is_an_error_naming_the_feature() {
         v.to_string()
     });
     let errs = errors_of(s.path());
-    assert!(errs.iter().any(|e| e.contains(REGIONS) && e.contains("feature 0") && e.contains("invalid polygon")), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e.contains(REGIONS)
+            && e.contains("feature 0")
+            && e.contains("invalid polygon")),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -136,13 +188,19 @@ fn a_missing_file_is_an_error_naming_it() {
     let s = Scratch::new("missing");
     std::fs::remove_file(s.path().join(TOWNS)).unwrap();
     let errs = errors_of(s.path());
-    assert!(errs.iter().any(|e| e.contains(TOWNS) && e.contains("cannot read")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains(TOWNS) && e.contains("cannot read")),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn every_problem_is_listed_not_just_the_first() {
     let s = Scratch::new("many");
-    s.edit(PROVIDERS, |t| set_csv_field(set_csv_field(t, 7, "lat", "x"), 8, "lon", "y"));
+    s.edit(PROVIDERS, |t| {
+        set_csv_field(set_csv_field(t, 7, "lat", "x"), 8, "lon", "y")
+    });
     s.edit(TOWNS, |t| set_csv_field(t, 20, "lat", "north"));
     let errs = errors_of(s.path());
     assert_eq!(errs.len(), 3, "{errs:?}");

@@ -2,7 +2,7 @@
 //! within-radius queries by exact geodesic distance.
 
 use crate::data::{KindSet, Provider, ProviderKind};
-use crate::geom::{geodesic_distance_m, LonLat, Projection, SCALE_MAX};
+use crate::geom::{geodesic_distance_m, LonLat, Projection, SCALE_MAX, SCALE_MIN};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 use std::cmp::Ordering;
@@ -115,34 +115,54 @@ impl ProviderIndex {
         }
         let q = self.proj.forward(at);
         let q = [q.x, q.y];
-        let mut best: Vec<Hit> = Vec::with_capacity(k + 1);
+        // Phase 1: walk in planar order, keeping every candidate whose geodesic lower bound
+        // (d_p / SCALE_MAX) does not exceed the k-th smallest upper bound (d_p / SCALE_MIN)
+        // seen so far. Anything not collected is provably farther than k others.
+        let mut cands: Vec<(f64, u32)> = Vec::with_capacity(2 * k + 4);
+        let mut uppers: Vec<f64> = Vec::with_capacity(k + 1);
         for tree in self.trees_for(filter) {
             for (e, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
-                if best.len() == k {
-                    let lower = d2.sqrt() / SCALE_MAX;
-                    if lower > best[k - 1].distance_m + 1e-6 {
-                        break;
-                    }
+                let dp = d2.sqrt();
+                if uppers.len() == k && dp / SCALE_MAX > uppers[k - 1] + 1e-6 {
+                    break;
                 }
                 let i = e.data;
-                if best.iter().any(|h| h.index == i) {
+                if !self.items[i as usize].kinds.intersects(filter)
+                    || cands.iter().any(|c| c.1 == i)
+                {
                     continue;
                 }
-                let it = &self.items[i as usize];
-                if !it.kinds.intersects(filter) {
-                    continue;
-                }
-                let hit = Hit {
-                    index: i,
-                    distance_m: geodesic_distance_m(at, it.location),
-                };
-                let pos = best.partition_point(|h| self.cmp_hits(h, &hit) == Ordering::Less);
+                cands.push((dp, i));
+                let upper = dp / SCALE_MIN;
+                let pos = uppers.partition_point(|u| *u <= upper);
                 if pos < k {
-                    best.insert(pos, hit);
-                    best.truncate(k);
+                    uppers.insert(pos, upper);
+                    uppers.truncate(k);
                 }
             }
         }
+        // Phase 2: exact geodesic distances for the survivors only. Providers often share a
+        // town's representative point, so reuse the distance for an identical location.
+        let cutoff = uppers.last().copied().unwrap_or(f64::INFINITY) + 1e-6;
+        let mut best: Vec<Hit> = Vec::with_capacity(cands.len());
+        let mut last: Option<(LonLat, f64)> = None;
+        for (dp, i) in cands {
+            if dp / SCALE_MAX > cutoff {
+                continue;
+            }
+            let loc = self.items[i as usize].location;
+            let d = match last {
+                Some((l, d)) if l == loc => d,
+                _ => geodesic_distance_m(at, loc),
+            };
+            last = Some((loc, d));
+            best.push(Hit {
+                index: i,
+                distance_m: d,
+            });
+        }
+        best.sort_by(|a, b| self.cmp_hits(a, b));
+        best.truncate(k);
         best
     }
 

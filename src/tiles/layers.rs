@@ -96,11 +96,7 @@ impl MapLayers {
                 ("city".into(), t.city.as_str().into()),
                 ("region_id".into(), PropValue::UInt(t.region_id.into())),
             ];
-            towns.push(
-                Some(i as u64),
-                Geometry::Point(t.location.point()),
-                props,
-            )?;
+            towns.push(Some(i as u64), Geometry::Point(t.location.point()), props)?;
         }
 
         // Draw order: polygons first, points on top.
