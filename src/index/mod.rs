@@ -149,7 +149,7 @@ impl ProviderIndex {
     /// Every provider with any kind in `filter` within `radius_m` metres (geodesic) of `at`,
     /// sorted by distance, ties by id.
     pub fn within(&self, at: LonLat, radius_m: f64, filter: KindSet) -> Vec<Hit> {
-        if filter.is_empty() || !(radius_m >= 0.0) {
+        if filter.is_empty() || radius_m.is_nan() || radius_m < 0.0 {
             return Vec::new();
         }
         let mut out: Vec<Hit> = Vec::new();
