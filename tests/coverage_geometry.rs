@@ -246,3 +246,20 @@ fn a_computed_layer_equals_the_preset_with_the_same_parameters() {
         assert_eq!(a.stats, b.stats);
     }
 }
+
+#[test]
+fn a_cell_is_covered_iff_some_chosen_provider_is_within_the_radius() {
+    let frames = &set().frames;
+    for layer in layers() {
+        let r = layer.params.radius_m();
+        for (i, c) in frames.population.cells.iter().enumerate() {
+            let nearest = layer
+                .sites
+                .index()
+                .scan(c.center, KindSet::all())
+                .map(|h| h.distance_m)
+                .fold(f64::INFINITY, f64::min);
+            assert_eq!(layer.cell_covered[i], nearest <= r, "cell {}", c.mesh_code);
+        }
+    }
+}

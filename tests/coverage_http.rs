@@ -113,6 +113,10 @@ async fn bad_layer_parameters_are_400s_with_codes() {
         ("/api/regions?tier_max=x", "out_of_range"),
         ("/api/regions?kind=hospice", "unknown_kind"),
         ("/api/regions?colour=red", "unknown_parameter"),
+        (
+            "/api/regions?radius_km=16&radius_km=8",
+            "duplicate_parameter",
+        ),
         ("/api/regions/99", "invalid_region"),
         ("/api/regions/abc", "invalid_region"),
         ("/api/regions/1?radius_km=0", "out_of_range"),

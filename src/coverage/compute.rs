@@ -7,16 +7,14 @@ use super::union::{balanced_union, z_order};
 use super::{CoverageParams, Frames, ServiceArea, SiteSet};
 use crate::data::Dataset;
 use crate::geom::{Projection, Xy};
-use geo::BooleanOps;
-use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{BooleanOps, BoundingRect};
+use geo_types::{Coord, LineString, MultiPolygon, Polygon, Rect};
+use std::sync::Arc;
 
 /// Coverage of one region.
 #[derive(Debug, Clone)]
 pub struct RegionCoverage {
     pub region_id: u8,
-    /// Union of every service area whose bounding box touches the region's, zone II metres
-    /// (kept so a what-if can update it instead of recomputing it).
-    pub union: MultiPolygon<f64>,
     /// Region ∩ union, zone II metres.
     pub covered: MultiPolygon<f64>,
     /// Region − union, zone II metres.
@@ -36,8 +34,11 @@ pub struct CoverageResult {
     pub sites: SiteSet,
     /// One per site, same order.
     pub discs: Vec<ServiceArea>,
-    /// Same order as [`Frames::regions`].
-    pub regions: Vec<RegionCoverage>,
+    /// Union of every disc, zone II metres: disjoint parts, kept so a what-if can update it
+    /// instead of recomputing it.
+    pub union: MultiPolygon<f64>,
+    /// Same order as [`Frames::regions`]; shared so a what-if copies unchanged regions cheaply.
+    pub regions: Vec<Arc<RegionCoverage>>,
     pub total: RegionStats,
     /// Geodesic metres from each town of the dataset to the nearest site (∞ without sites).
     pub town_dist: Vec<f64>,
@@ -74,36 +75,37 @@ impl CoverageResult {
             .population
             .cells
             .iter()
-            .map(|c| nearest_m(&sites, c.center) <= r)
+            .map(|c| sites.covers(c.center, r))
             .collect();
+        let order = z_sorted(&discs);
+        let union = balanced_union(order.iter().map(|i| discs[*i].polygon.clone()).collect());
         let mut out = Self {
             params,
             sites,
             discs,
+            union,
             regions: Vec::with_capacity(frames.regions.len()),
             total: stats::total(&[]),
             town_dist,
             cell_covered,
         };
-        let order = z_sorted(&out.discs);
         for fi in 0..frames.regions.len() {
-            let union = region_union(frames, fi, &out.discs, &order);
-            let rc = out.region_from_union(ds, frames, fi, union);
-            out.regions.push(rc);
+            let rc = out.region_coverage(ds, frames, fi);
+            out.regions.push(Arc::new(rc));
         }
         out.refresh_total();
         out
     }
 
-    /// Covered and gap polygons and stats of region `fi` for a given union.
-    pub(crate) fn region_from_union(
+    /// Covered and gap polygons and stats of region `fi` from the layer's union.
+    pub(crate) fn region_coverage(
         &self,
         ds: &Dataset,
         frames: &Frames,
         fi: usize,
-        union: MultiPolygon<f64>,
     ) -> RegionCoverage {
         let frame = &frames.regions[fi];
+        let union = parts_near(&self.union, &frame.bbox);
         let covered = frame.projected.intersection(&union);
         let gap = frame.projected.difference(&union);
         use geo::Area;
@@ -118,7 +120,6 @@ impl CoverageResult {
             region_id: frame.id,
             covered_lonlat: to_lonlat(&covered, &ds.projection),
             gap_lonlat: to_lonlat(&gap, &ds.projection),
-            union,
             covered,
             gap,
             stats,
@@ -133,7 +134,10 @@ impl CoverageResult {
 
     /// The region with this id.
     pub fn region(&self, id: u8) -> Option<&RegionCoverage> {
-        self.regions.iter().find(|r| r.region_id == id)
+        self.regions
+            .iter()
+            .find(|r| r.region_id == id)
+            .map(|r| &**r)
     }
 
     /// Every region's stats, in region order.
@@ -166,21 +170,17 @@ pub(crate) fn z_sorted(discs: &[ServiceArea]) -> Vec<usize> {
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
-/// Balanced union of the discs (in `order`) whose bounding boxes touch region `fi`'s.
-pub(crate) fn region_union(
-    frames: &Frames,
-    fi: usize,
-    discs: &[ServiceArea],
-    order: &[usize],
-) -> MultiPolygon<f64> {
-    let bbox = frames.regions[fi].bbox;
-    let parts: Vec<MultiPolygon<f64>> = order
-        .iter()
-        .map(|i| &discs[*i])
-        .filter(|d| rects_touch(&d.bbox, &bbox))
-        .map(|d| d.polygon.clone())
-        .collect();
-    balanced_union(parts)
+/// The parts of a union whose bounding boxes touch `bbox`. The parts of a union are disjoint,
+/// so this is a valid MultiPolygon holding all of the union that can meet `bbox`, with no
+/// boolean operation.
+pub(crate) fn parts_near(union: &MultiPolygon<f64>, bbox: &Rect<f64>) -> MultiPolygon<f64> {
+    MultiPolygon(
+        union
+            .iter()
+            .filter(|p| p.bounding_rect().is_some_and(|b| rects_touch(&b, bbox)))
+            .cloned()
+            .collect(),
+    )
 }
 
 /// Zone II metres back to lon/lat degrees ([`Projection::inverse`], exact to ~1 mm).

@@ -2,11 +2,12 @@
 //!
 //! # Method
 //! Only regions a change can touch are recomputed: those whose bounding box lies within
-//! r·[`SCALE_MAX`] + 1 km (planar) of an added or removed site. Their cached unions are updated
-//! instead of rebuilt: with U the old union, D the union of removed discs and O the union of
-//! the remaining discs that overlap a removed disc's box, the new union is U − (D − O) ∪ A, where
-//! A is the union of added discs (D − O is exactly the area only removed discs covered).
-//! Towns and population cells of those regions are re-tested against the new site index.
+//! r·[`SCALE_MAX`] + 1 km (planar) of an added or removed site. The layer's cached union is
+//! updated instead of rebuilt: with U the old union, D the union of removed discs and L = D
+//! minus every remaining disc that overlaps a removed disc's box (the area only removed discs
+//! covered), the new union is (U − L) ∪ A, where A is the union of added discs. L is cut disc
+//! by disc, nearest first, and usually vanishes after a few cuts in a town. Towns and
+//! population cells of the touched regions are re-tested against the new site index.
 
 use super::compute::nearest_m;
 use super::disc::{rect_distance, rects_touch};
@@ -14,9 +15,10 @@ use super::union::balanced_union;
 use super::{CoverageResult, Frames, ServiceArea, Site, SiteSet};
 use crate::data::{Dataset, KindSet};
 use crate::geom::{LonLat, SCALE_MAX};
-use geo::{BooleanOps, Contains, Distance, Euclidean, Point};
+use geo::{BooleanOps, BoundingRect, Contains, Distance, Euclidean, Point};
 use geo_types::MultiPolygon;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// How far (metres) outside every region polygon an added site may lie: the coastlines are
 /// simplified, and a site a little out at sea or over the border is a typo-free intent.
@@ -166,26 +168,26 @@ impl Scenario {
                 town_dist[*t] = nearest_m(&site_set, ds.towns[*t].location);
             }
             for (c, _) in &f.cells {
-                cell_covered[*c] = nearest_m(&site_set, frames.population.cells[*c].center) <= r;
+                cell_covered[*c] = site_set.covers(frames.population.cells[*c].center, r);
             }
         }
+        let union = updated_union(&base.union, &removed_discs, &discs, first_added);
         let mut after = CoverageResult {
             params,
             sites: site_set,
             discs,
+            union,
             regions: Vec::new(),
             total: base.total.clone(),
             town_dist,
             cell_covered,
         };
         for (fi, old) in base.regions.iter().enumerate() {
-            if !affected.contains(&fi) {
-                after.regions.push(old.clone());
-                continue;
-            }
-            let bbox = frames.regions[fi].bbox;
-            let union = updated_union(&old.union, &removed_discs, &after.discs, first_added, &bbox);
-            let rc = after.region_from_union(ds, frames, fi, union);
+            let rc = if affected.contains(&fi) {
+                Arc::new(after.region_coverage(ds, frames, fi))
+            } else {
+                old.clone()
+            };
             after.regions.push(rc);
         }
         after.refresh_total();
@@ -197,36 +199,56 @@ impl Scenario {
     }
 }
 
-/// U − (D − O) ∪ A for one region (see the module docs).
+/// (U − L) ∪ A (see the module docs).
 fn updated_union(
     old: &MultiPolygon<f64>,
     removed: &[&ServiceArea],
     discs: &[ServiceArea],
     first_added: usize,
-    bbox: &geo_types::Rect<f64>,
 ) -> MultiPolygon<f64> {
     let mut u = old.clone();
-    let gone: Vec<MultiPolygon<f64>> = removed
-        .iter()
-        .filter(|d| rects_touch(&d.bbox, bbox))
-        .map(|d| d.polygon.clone())
-        .collect();
-    if !gone.is_empty() {
-        let d = balanced_union(gone);
-        let others: Vec<MultiPolygon<f64>> = discs
+    if !removed.is_empty() {
+        let mut lost = balanced_union(removed.iter().map(|d| d.polygon.clone()).collect());
+        let centre = |d: &ServiceArea| {
+            let b = d.bbox;
+            ((b.min().x + b.max().x) / 2.0, (b.min().y + b.max().y) / 2.0)
+        };
+        let mut others: Vec<(f64, &ServiceArea)> = discs[..first_added]
             .iter()
             .filter(|o| removed.iter().any(|d| rects_touch(&d.bbox, &o.bbox)))
-            .map(|o| o.polygon.clone())
+            .map(|o| {
+                let (x, y) = centre(o);
+                let near = removed
+                    .iter()
+                    .map(|d| {
+                        let (a, b) = centre(d);
+                        (a - x).hypot(b - y)
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                (near, o)
+            })
             .collect();
-        let lost = d.difference(&balanced_union(others));
-        u = u.difference(&lost);
+        others.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (_, o) in others {
+            if lost.0.is_empty() {
+                break;
+            }
+            if lost
+                .bounding_rect()
+                .is_some_and(|b| rects_touch(&b, &o.bbox))
+            {
+                lost = lost.difference(&o.polygon);
+            }
+        }
+        if !lost.0.is_empty() {
+            u = u.difference(&lost);
+        }
     }
-    let new: Vec<MultiPolygon<f64>> = discs[first_added..]
-        .iter()
-        .filter(|d| rects_touch(&d.bbox, bbox))
-        .map(|d| d.polygon.clone())
-        .collect();
-    if !new.is_empty() {
+    if first_added < discs.len() {
+        let new: Vec<MultiPolygon<f64>> = discs[first_added..]
+            .iter()
+            .map(|d| d.polygon.clone())
+            .collect();
         u = u.union(&balanced_union(new));
     }
     u

@@ -16,11 +16,10 @@ fn row(out: &mut String, id: &str, s: &RegionStats) {
             None => format!("{} (no provider)", w.name),
         })
         .unwrap_or_default();
-    // Names are padded by character count; CJK glyphs are double width, hence 8 chars.
     let _ = writeln!(
         out,
-        "{id:>3} {name:<8} {area:>9.1} {cov:>9.1} {gap:>9.1} {pct:>6.1} {prov:>5} {tu:>5}/{tt:<5} {pop:>9} {u:>8} {u65:>8} {share:>5.2}  {worst}",
-        name = s.name,
+        "{id:>3} {name} {area:>9.1} {cov:>9.1} {gap:>9.1} {pct:>6.1} {prov:>5} {tu:>5}/{tt:<5} {pop:>9} {u:>8} {u65:>8} {share:>5.2}  {worst}",
+        name = pad(&s.name, 12),
         area = s.area_km2,
         cov = s.covered_km2,
         gap = s.gap_km2,
@@ -33,6 +32,12 @@ fn row(out: &mut String, id: &str, s: &RegionStats) {
         u65 = opt(s.people.uncovered_65_plus),
         share = s.people.population_data_share,
     );
+}
+
+/// Pads to a terminal width of `width` columns, counting CJK characters as two.
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 /// The table: one line per region and the prefecture total. Areas in km² (planar, zone II).
@@ -51,7 +56,7 @@ pub fn text_table(r: &CoverageResult) -> String {
     );
     let _ = writeln!(
         out,
-        "{:>3} {:<8} {:>9} {:>9} {:>9} {:>6} {:>5} {:>11} {:>9} {:>8} {:>8} {:>5}  worst-served town",
+        "{:>3} {:<12} {:>9} {:>9} {:>9} {:>6} {:>5} {:>11} {:>9} {:>8} {:>8} {:>5}  worst-served town",
         "id", "region", "area km²", "covered", "gap", "%", "prov", "towns unc.", "people", "uncov.", "unc.65+", "data"
     );
     for rc in &r.regions {
