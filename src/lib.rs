@@ -1,9 +1,10 @@
 #![forbid(unsafe_code)]
 //! carecover: home palliative-care coverage for Kumamoto prefecture.
 //!
-//! Layers point toward the core: `server` → `index` → `data` → `geom`.
+//! Layers point toward the core: `server` → `coverage` → `index` → `data` → `geom`.
 
 pub mod cli;
+pub mod coverage;
 pub mod data;
 pub mod geocode;
 pub mod geom;

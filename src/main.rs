@@ -63,6 +63,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Coverage per medical region: covered area, gaps, uncovered towns and people.
+    Coverage {
+        /// Comma list of kinds (any-of); default home_care_support_clinic,home_care_support_hospital.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Service radius, km (1–50).
+        #[arg(long, default_value_t = 16.0)]
+        radius_km: f64,
+        /// Only providers whose home-care support tier is at most this (1–3).
+        #[arg(long)]
+        tier_max: Option<u8>,
+        /// Also write the coverage and gap polygons as GeoJSON to this file.
+        #[arg(long)]
+        geojson: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -91,6 +106,31 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let manifest = carecover::cli::manifest(cli.manifest.as_deref())?;
     match cli.command {
         Command::Check => Ok(check(&data_dir, &manifest)),
+        Command::Coverage {
+            kind,
+            radius_km,
+            tier_max,
+            geojson,
+        } => {
+            use carecover::coverage::{text_table, CoverageParams};
+            let kinds = match kind {
+                Some(s) => {
+                    KindSet::parse_list(&s).map_err(|bad| format!("unknown kind {bad:?}"))?
+                }
+                None => CoverageParams::default_kinds(),
+            };
+            let params = CoverageParams::new(kinds, radius_km, tier_max)?;
+            let snap = Snapshot::load(&data_dir, &manifest)?;
+            let layer = snap.coverage.get(&snap.dataset, params);
+            print!("{}", text_table(&layer));
+            if let Some(path) = geojson {
+                let fc = carecover::coverage::coverage_feature_collection(&layer);
+                std::fs::write(&path, serde_json::to_vec(&fc)?)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Nearest {
             lat,
             lon,

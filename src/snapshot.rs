@@ -1,6 +1,7 @@
 //! [`Snapshot`]: everything a request reads, built whole and validated before it is served.
 //! The server swaps snapshots atomically, so one request sees one consistent data version.
 
+use crate::coverage::{CoverageSet, Population};
 use crate::data::{DataErrors, Dataset, Manifest};
 use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
@@ -30,6 +31,8 @@ pub struct Snapshot {
     /// Encoded tiles of this snapshot only: a reload starts with an empty cache, so no tile
     /// of old data is ever served with a new ETag.
     pub tiles: TileCache<TileCoord>,
+    /// Coverage presets (computed here) and the per-request coverage cache.
+    pub coverage: CoverageSet,
 }
 
 /// Bytes of encoded tiles kept per snapshot (raw + gzip). Kumamoto's z5–z14 pyramid of
@@ -37,17 +40,21 @@ pub struct Snapshot {
 pub const TILE_CACHE_BYTES: usize = 256 << 20;
 
 impl Snapshot {
-    /// Builds every derived structure from a loaded dataset.
+    /// Builds every derived structure from a loaded dataset. Strict: the population files
+    /// must load too, or the snapshot is refused (the old one keeps serving).
     pub fn build(dataset: Arc<Dataset>) -> Result<Self, SnapshotError> {
         let index = ProviderIndex::from_providers(&dataset.providers);
         let gazetteer = load_gazetteer(&dataset)?;
-        let layers = MapLayers::build(&dataset, Vec::new())?;
+        let population = Population::load(&dataset)?;
+        let coverage = CoverageSet::with_population(&dataset, population);
+        let layers = MapLayers::build(&dataset, &coverage)?;
         Ok(Self {
             dataset,
             index,
             gazetteer,
             layers,
             tiles: TileCache::new(TILE_CACHE_BYTES),
+            coverage,
         })
     }
 

@@ -184,3 +184,41 @@ async fn impossible_tile_coordinates_are_a_400() {
         assert_error(&r, uri, 400, "invalid_tile").await;
     }
 }
+
+#[tokio::test]
+async fn coverage_and_gap_layers_carry_every_preset() {
+    let r = router();
+    let (z, x, y) = tile_of(130.7, 32.6, 5);
+    let (_, _, body) = get(&r, &format!("/tiles/{z}/{x}/{y}.mvt")).await;
+    let layers = decode(&body);
+    let presets = |name: &str| {
+        let mut v: Vec<String> = layers[name]
+            .iter()
+            .map(|f| match &f.properties.as_ref().unwrap()["preset"] {
+                Value::String(s) => s.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        presets("coverage"),
+        ["enhanced_palliative", "home_care", "strengthened"]
+    );
+    // home_care leaves gaps (阿蘇, 八代, 球磨 …) and enhanced_palliative leaves most of the map.
+    assert!(presets("gaps").contains(&"enhanced_palliative".to_string()));
+    assert!(presets("gaps").contains(&"home_care".to_string()));
+    let (_, tj) = get_json(&r, "/tiles.json").await;
+    let ids: Vec<&str> = tj["vector_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"coverage") && ids.contains(&"gaps"),
+        "{ids:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The HTTP API: the only module that knows axum. Handlers parse, delegate to the core and map
 //! results to responses.
 
+mod coverage;
 mod error;
 mod nearest;
 mod params;
@@ -13,7 +14,7 @@ use crate::snapshot::Snapshot;
 use arc_swap::ArcSwap;
 use axum::extract::{Path, State};
 use axum::http::Request;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -58,6 +59,16 @@ pub fn app(state: AppState) -> Router {
         .route("/api/nearest", get(nearest::nearest))
         .route("/api/providers/{id}", get(nearest::provider))
         .route("/api/geocode", get(nearest::geocode))
+        .route("/api/regions", get(coverage::regions))
+        .route("/api/regions/{id}", get(coverage::region))
+        .route("/api/coverage", get(coverage::coverage))
+        .route("/api/suggest", get(coverage::suggest))
+        .route(
+            "/api/scenarios",
+            post(coverage::scenarios).layer(axum::extract::DefaultBodyLimit::max(
+                coverage::SCENARIO_BODY_LIMIT,
+            )),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(state.clone());

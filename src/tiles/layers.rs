@@ -2,6 +2,7 @@
 //! the coverage engine) `coverage` and `gaps`. Built once per snapshot; tiles are cut from them.
 
 use super::{render_tile, LayerSource, PropValue, TileCoord, TileError, VecLayer};
+use crate::coverage::{CoverageSet, Preset};
 use crate::data::{Dataset, ProviderKind};
 use geo_types::Geometry;
 
@@ -38,9 +39,12 @@ pub struct MapLayers {
 }
 
 impl MapLayers {
-    /// Builds `providers`, `regions` and `towns` from the dataset; `extra` adds layers made
-    /// elsewhere (coverage and gaps).
-    pub fn build(ds: &Dataset, extra: Vec<VecLayer>) -> Result<Self, TileError> {
+    /// Builds `providers`, `regions`, `towns`, `coverage` and `gaps` from the dataset and the
+    /// snapshot's coverage presets. Regions carry the `home_care` preset's stats and towns its
+    /// covered flag (the default map); coverage and gaps carry every preset, tagged `preset`.
+    pub fn build(ds: &Dataset, coverage: &CoverageSet) -> Result<Self, TileError> {
+        let home_care = coverage.preset(Preset::HomeCare);
+        let extra = coverage_layers(coverage)?;
         let mut providers = VecLayer::new("providers", MIN_ZOOM, MAX_ZOOM);
         for p in &ds.providers {
             let mut props: Vec<(String, PropValue)> = vec![
@@ -95,6 +99,15 @@ impl MapLayers {
                 ("name".into(), t.name.as_str().into()),
                 ("city".into(), t.city.as_str().into()),
                 ("region_id".into(), PropValue::UInt(t.region_id.into())),
+                (
+                    "covered".into(),
+                    PropValue::Bool(
+                        home_care
+                            .town_dist
+                            .get(i)
+                            .is_some_and(|d| *d <= home_care.params.radius_m()),
+                    ),
+                ),
             ];
             towns.push(Some(i as u64), Geometry::Point(t.location.point()), props)?;
         }
@@ -133,6 +146,64 @@ impl MapLayers {
             &self.sources(),
         )
     }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// `coverage` and `gaps` layers: for each preset and region, the covered and the uncovered
+/// part as one (Multi)Polygon feature tagged with `preset`, so a widget switches presets with
+/// a filter instead of a new source.
+pub fn coverage_layers(coverage: &CoverageSet) -> Result<Vec<VecLayer>, TileError> {
+    let mut cov = VecLayer::new("coverage", MIN_ZOOM, MAX_ZOOM);
+    let mut gaps = VecLayer::new("gaps", MIN_ZOOM, MAX_ZOOM);
+    let mut id = 0u64;
+    for preset in Preset::ALL {
+        let result = coverage.preset(preset);
+        for rc in &result.regions {
+            let st = &rc.stats;
+            let props = vec![
+                ("preset".to_string(), PropValue::from(preset.name())),
+                ("region_id".into(), PropValue::UInt(st.id.into())),
+                ("region".into(), st.name.as_str().into()),
+                (
+                    "covered_pct".into(),
+                    PropValue::Double(round1(st.covered_pct)),
+                ),
+                (
+                    "covered_km2".into(),
+                    PropValue::Double(round1(st.covered_km2)),
+                ),
+                ("gap_km2".into(), PropValue::Double(round1(st.gap_km2))),
+                (
+                    "towns_uncovered".into(),
+                    PropValue::UInt(st.towns_uncovered as u64),
+                ),
+                (
+                    "radius_km".into(),
+                    PropValue::Double(result.params.radius_km()),
+                ),
+            ];
+            if !rc.covered_lonlat.0.is_empty() {
+                id += 1;
+                cov.push(
+                    Some(id),
+                    Geometry::MultiPolygon(rc.covered_lonlat.clone()),
+                    props.clone(),
+                )?;
+            }
+            if !rc.gap_lonlat.0.is_empty() {
+                id += 1;
+                gaps.push(
+                    Some(id),
+                    Geometry::MultiPolygon(rc.gap_lonlat.clone()),
+                    props,
+                )?;
+            }
+        }
+    }
+    Ok(vec![cov, gaps])
 }
 
 fn geocode_level(l: crate::data::GeocodeLevel) -> &'static str {

@@ -1,0 +1,130 @@
+//! [`RegionFrame`]: what coverage needs of a region, prepared once per dataset — its projected
+//! polygon and bounding box, its towns and its population cells.
+
+use super::Population;
+use crate::data::Dataset;
+use crate::geom::Projection;
+use geo::{Area, BooleanOps, BoundingRect};
+use geo_types::{Coord, LineString, MultiPolygon, Polygon, Rect};
+use std::collections::BTreeSet;
+
+/// One region prepared for coverage.
+#[derive(Debug, Clone)]
+pub struct RegionFrame {
+    pub id: u8,
+    pub name: String,
+    pub name_en: String,
+    /// Zone II metres.
+    pub projected: MultiPolygon<f64>,
+    /// Zone II metres.
+    pub bbox: Rect<f64>,
+    /// Planar zone II area, km².
+    pub area_km2: f64,
+    /// Positions in [`Dataset::towns`].
+    pub towns: Vec<usize>,
+    /// (position in [`Population::cells`], weight): the region's share of the cell's area
+    /// times the cell's `alloc_factor`, i.e. what to multiply the cell's counts by.
+    pub cells: Vec<(usize, f64)>,
+    /// Share of the region's area inside the population files' extent, 0–1 (see
+    /// [`data_extent`]).
+    pub population_data_share: f64,
+}
+
+impl RegionFrame {
+    /// Frames for every region of `ds`, in [`Dataset::regions`] order.
+    pub fn build_all(ds: &Dataset, pop: &Population) -> Vec<RegionFrame> {
+        let extent = data_extent(pop, &ds.projection);
+        ds.regions
+            .iter()
+            .map(|r| {
+                let bbox = r.projected.bounding_rect().unwrap_or(Rect::new(
+                    Coord { x: 0.0, y: 0.0 },
+                    Coord { x: 0.0, y: 0.0 },
+                ));
+                let towns = ds
+                    .towns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.region_id == r.id)
+                    .map(|(i, _)| i)
+                    .collect();
+                let mut cells = Vec::new();
+                for (i, c) in pop.cells.iter().enumerate() {
+                    if let Some((_, share)) = c.region_shares.iter().find(|(id, _)| *id == r.id) {
+                        if *share > 0.0 {
+                            cells.push((i, share * c.alloc_factor));
+                        }
+                    }
+                }
+                let data_km2 = if extent.0.is_empty() {
+                    0.0
+                } else {
+                    r.projected.intersection(&extent).unsigned_area() / 1e6
+                };
+                let share = if r.area_km2 > 0.0 {
+                    (data_km2 / r.area_km2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                RegionFrame {
+                    id: r.id,
+                    name: r.name.clone(),
+                    name_en: r.name_en.clone(),
+                    projected: r.projected.clone(),
+                    bbox,
+                    area_km2: r.area_km2,
+                    towns,
+                    cells,
+                    population_data_share: share,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The area the population files describe, zone II metres: the union of the 1st-level mesh
+/// squares (第1次地域区画, 40′ × 1°, JIS X 0410) holding any cell. The census lists only
+/// inhabited cells, so the cells themselves would mistake forests for missing data; a file
+/// covers whole 1st-level squares.
+pub fn data_extent(pop: &Population, proj: &Projection) -> MultiPolygon<f64> {
+    let squares: BTreeSet<(i64, i64)> = pop
+        .cells
+        .iter()
+        .map(|c| {
+            (
+                (c.center.lat() * 1.5).floor() as i64,
+                c.center.lon().floor() as i64,
+            )
+        })
+        .collect();
+    let parts: Vec<MultiPolygon<f64>> = squares
+        .iter()
+        .map(|(p, u)| {
+            let (lat0, lat1) = (*p as f64 / 1.5, (*p + 1) as f64 / 1.5);
+            let (lon0, lon1) = (*u as f64, (*u + 1) as f64);
+            // Edges densified: parallels are curves in the projection.
+            let n = 32;
+            let mut ring: Vec<Coord<f64>> = Vec::with_capacity(4 * n + 1);
+            let mut push = |lon: f64, lat: f64| {
+                let xy = proj.forward_deg(lon, lat);
+                ring.push(Coord { x: xy.x, y: xy.y });
+            };
+            for i in 0..n {
+                push(lon0 + (lon1 - lon0) * i as f64 / n as f64, lat0);
+            }
+            for i in 0..n {
+                push(lon1, lat0 + (lat1 - lat0) * i as f64 / n as f64);
+            }
+            for i in 0..n {
+                push(lon1 - (lon1 - lon0) * i as f64 / n as f64, lat1);
+            }
+            for i in 0..n {
+                push(lon0, lat1 - (lat1 - lat0) * i as f64 / n as f64);
+            }
+            let first = ring[0];
+            ring.push(first);
+            MultiPolygon(vec![Polygon::new(LineString(ring), vec![])])
+        })
+        .collect();
+    super::union::balanced_union(parts)
+}

@@ -1,0 +1,318 @@
+//! Coverage endpoints: `GET /api/regions`, `GET /api/regions/{id}`, `GET /api/coverage`,
+//! `POST /api/scenarios`, `GET /api/suggest`. Parsing and mapping only; the work is in
+//! [`crate::coverage`].
+
+use super::error::AppError;
+use super::params::Params;
+use super::AppState;
+use crate::coverage::{
+    coverage_feature_collection, multipolygon_coordinates, suggest_sites, AddedSite,
+    CoverageParams, CoverageResult, ParamError, Scenario, ScenarioError, DEFAULT_RADIUS_KM,
+};
+use crate::data::KindSet;
+use crate::snapshot::Snapshot;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Largest scenario body, bytes (`DefaultBodyLimit` on the route; more is a 413).
+pub const SCENARIO_BODY_LIMIT: usize = 64 * 1024;
+/// Most sites one suggestion may ask for.
+const MAX_SUGGEST: usize = 10;
+
+const LAYER_PARAMS: [&str; 3] = ["kind", "radius_km", "tier_max"];
+
+fn param_error(e: ParamError) -> AppError {
+    match e {
+        ParamError::NoKinds => AppError::bad("unknown_kind", e.to_string()),
+        _ => AppError::bad("out_of_range", e.to_string()),
+    }
+}
+
+/// `kind`, `radius_km`, `tier_max` as text (query) or parsed (JSON body).
+fn layer_params(
+    kinds: KindSet,
+    radius_km: Option<f64>,
+    tier_max: Option<i64>,
+) -> Result<CoverageParams, AppError> {
+    let tier = match tier_max {
+        None => None,
+        Some(t @ 1..=3) => Some(t as u8),
+        Some(t) => {
+            return Err(AppError::bad(
+                "out_of_range",
+                format!("tier_max={t} must be 1, 2 or 3"),
+            ))
+        }
+    };
+    CoverageParams::new(kinds, radius_km.unwrap_or(DEFAULT_RADIUS_KM), tier).map_err(param_error)
+}
+
+fn query_layer(p: &Params) -> Result<CoverageParams, AppError> {
+    let kinds = p.kinds(CoverageParams::default_kinds())?;
+    let radius = p
+        .get("radius_km")
+        .map(|_| p.number("radius_km"))
+        .transpose()?;
+    let tier = match p.get("tier_max") {
+        None => None,
+        Some(v) => Some(v.trim().parse::<i64>().map_err(|_| {
+            AppError::bad("out_of_range", format!("tier_max={v:?} must be 1, 2 or 3"))
+        })?),
+    };
+    layer_params(kinds, radius, tier)
+}
+
+fn layer_json(r: &CoverageResult, snap: &Snapshot) -> Value {
+    json!({
+        "kinds": r.params.kinds().iter().collect::<Vec<_>>(),
+        "radius_km": r.params.radius_km(),
+        "tier_max": r.params.tier_max(),
+        "data_version": snap.version(),
+    })
+}
+
+fn merge(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn region_id(raw: &str, snap: &Snapshot) -> Result<u8, AppError> {
+    raw.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|id| snap.dataset.region(*id).is_some())
+        .ok_or_else(|| {
+            AppError::bad(
+                "invalid_region",
+                format!(
+                    "region {raw:?} is not a medical region id (1–{})",
+                    snap.dataset.regions.len()
+                ),
+            )
+        })
+}
+
+/// `GET /api/regions`
+pub async fn regions(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let p = Params::parse(q.as_deref(), &LAYER_PARAMS)?;
+    let params = query_layer(&p)?;
+    let snap = state.snapshot();
+    let r = snap.coverage.get(&snap.dataset, params);
+    let body = json!({ "regions": r.stats(), "total": r.total });
+    Ok(Json(merge(body, layer_json(&r, &snap))))
+}
+
+/// `GET /api/regions/{id}`: one region with its uncovered towns' names.
+pub async fn region(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let snap = state.snapshot();
+    let id = region_id(&id, &snap)?;
+    let p = Params::parse(q.as_deref(), &LAYER_PARAMS)?;
+    let params = query_layer(&p)?;
+    let r = snap.coverage.get(&snap.dataset, params);
+    let rc = r
+        .region(id)
+        .ok_or_else(|| AppError::Internal(format!("region {id} missing from a coverage result")))?;
+    let towns: Vec<Value> = rc
+        .uncovered_towns
+        .iter()
+        .map(|g| {
+            let t = &snap.dataset.towns[g.town];
+            json!({
+                "name": format!("{}{}", t.city, t.name),
+                "city": t.city,
+                "town": t.name,
+                "distance_km": g.distance_m.is_finite().then(|| (g.distance_m).round() / 1000.0),
+            })
+        })
+        .collect();
+    let body = json!({ "region": rc.stats, "uncovered_towns": towns });
+    Ok(Json(merge(body, layer_json(&r, &snap))))
+}
+
+/// `GET /api/coverage`: GeoJSON, per region a `coverage` and a `gap` feature.
+pub async fn coverage(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let p = Params::parse(q.as_deref(), &LAYER_PARAMS)?;
+    let params = query_layer(&p)?;
+    let snap = state.snapshot();
+    let r = snap.coverage.get(&snap.dataset, params);
+    Ok(Json(merge(
+        coverage_feature_collection(&r),
+        layer_json(&r, &snap),
+    )))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioBody {
+    #[serde(default)]
+    add: Vec<AddBody>,
+    #[serde(default)]
+    remove: Vec<String>,
+    kind: Option<String>,
+    radius_km: Option<f64>,
+    tier_max: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddBody {
+    lat: f64,
+    lon: f64,
+    kinds: Option<Vec<String>>,
+}
+
+fn error_response(status: StatusCode, code: &str, message: String) -> Response {
+    (
+        status,
+        Json(json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
+}
+
+fn kinds_of(list: &str) -> Result<KindSet, AppError> {
+    KindSet::parse_list(list)
+        .map_err(|bad| AppError::bad("unknown_kind", format!("unknown kind {bad:?}")))
+}
+
+/// `POST /api/scenarios`: per-region stats before and after, and the changed gap polygons.
+pub async fn scenarios(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the scenario body is larger than {SCENARIO_BODY_LIMIT} bytes"),
+            )
+        }
+        Err(e) => {
+            return AppError::bad("invalid_body", format!("the body cannot be read: {e}"))
+                .into_response()
+        }
+    };
+    match scenario_answer(&state, &body) {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn scenario_answer(state: &AppState, body: &[u8]) -> Result<Value, AppError> {
+    let req: ScenarioBody = serde_json::from_slice(body)
+        .map_err(|e| AppError::bad("invalid_json", format!("the scenario is not valid: {e}")))?;
+    let kinds = match &req.kind {
+        Some(k) => kinds_of(k)?,
+        None => CoverageParams::default_kinds(),
+    };
+    let params = layer_params(kinds, req.radius_km, req.tier_max)?;
+    let mut add = Vec::with_capacity(req.add.len());
+    for a in &req.add {
+        let kinds = a
+            .kinds
+            .as_ref()
+            .map(|k| kinds_of(&k.join(",")))
+            .transpose()?;
+        add.push(AddedSite {
+            lat: a.lat,
+            lon: a.lon,
+            kinds,
+        });
+    }
+    let scenario = Scenario {
+        add,
+        remove: req.remove,
+    };
+    let snap = state.snapshot();
+    let ds = &snap.dataset;
+    let base = snap.coverage.get(ds, params);
+    let out = scenario
+        .apply(ds, &snap.coverage.frames, &base)
+        .map_err(|e| {
+            let code = match e {
+                ScenarioError::OutOfKumamoto(_) => "out_of_kumamoto",
+                ScenarioError::UnknownProvider(_) => "unknown_provider",
+                ScenarioError::KindMismatch(_) => "kind_mismatch",
+                ScenarioError::TooLarge => "too_large",
+            };
+            AppError::bad(code, e.to_string())
+        })?;
+    let regions: Vec<Value> = base
+        .regions
+        .iter()
+        .zip(&out.after.regions)
+        .map(|(b, a)| {
+            json!({
+                "id": b.region_id,
+                "name": b.stats.name,
+                "changed": out.changed.contains(&b.region_id),
+                "before": b.stats,
+                "after": a.stats,
+            })
+        })
+        .collect();
+    let gaps: Vec<Value> = out
+        .after
+        .regions
+        .iter()
+        .filter(|rc| out.changed.contains(&rc.region_id))
+        .map(|rc| {
+            json!({
+                "type": "Feature",
+                "geometry": { "type": "MultiPolygon", "coordinates": multipolygon_coordinates(&rc.gap_lonlat) },
+                "properties": { "region_id": rc.region_id, "region": rc.stats.name, "layer": "gap", "stats": rc.stats },
+            })
+        })
+        .collect();
+    let body = json!({
+        "regions": regions,
+        "total": { "before": base.total, "after": out.after.total },
+        "changed_gaps": { "type": "FeatureCollection", "features": gaps },
+        "not_in_layer": out.not_in_layer,
+    });
+    Ok(merge(body, layer_json(&base, &snap)))
+}
+
+/// `GET /api/suggest?region=ID&n=3`: greedy best sites for one region.
+pub async fn suggest(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let p = Params::parse(
+        q.as_deref(),
+        &["region", "n", "kind", "radius_km", "tier_max"],
+    )?;
+    let snap = state.snapshot();
+    let raw = p
+        .get("region")
+        .ok_or_else(|| AppError::bad("invalid_region", "parameter region is required (1–10)"))?;
+    let id = region_id(raw, &snap)?;
+    let n = p.integer("n", 3, 1..=MAX_SUGGEST, "out_of_range")?;
+    let params = query_layer(&p)?;
+    let ds = &snap.dataset;
+    let base = snap.coverage.get(ds, params);
+    let s = suggest_sites(ds, &snap.coverage.frames, &base, id, n)
+        .ok_or_else(|| AppError::Internal(format!("region {id} missing from the frames")))?
+        .map_err(|e| AppError::Internal(format!("a suggested site was rejected: {e}")))?;
+    let body = serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Json(merge(body, layer_json(&base, &snap))))
+}
