@@ -4,6 +4,7 @@ use carecover::data::{Dataset, KindSet, ProviderKind, Severity};
 use carecover::geom::LonLat;
 use carecover::server::{app, AppState};
 use carecover::snapshot::Snapshot;
+use carecover::tiles::ExportFormat;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,6 +53,19 @@ enum Command {
     },
     /// Validate the data and print provider counts per region and kind.
     Check,
+    /// Write every non-empty tile over Kumamoto to a PMTiles or MBTiles archive.
+    Export {
+        /// pmtiles or mbtiles.
+        #[arg(long, value_parser = ["pmtiles", "mbtiles"], default_value = "pmtiles")]
+        format: String,
+        #[arg(long, default_value_t = 5)]
+        minzoom: u8,
+        #[arg(long, default_value_t = 14)]
+        maxzoom: u8,
+        /// Output file.
+        #[arg(short, long, default_value = "tiles/kumamoto.pmtiles")]
+        output: PathBuf,
+    },
     /// Place a Kumamoto address (町丁目/大字 level), offline.
     Geocode {
         /// The address, e.g. 熊本市中央区水前寺6丁目18-1.
@@ -183,6 +197,50 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     );
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            format,
+            minzoom,
+            maxzoom,
+            output,
+        } => {
+            let snap = Snapshot::load(&data_dir, &manifest)?;
+            let fmt = if format == "mbtiles" {
+                ExportFormat::Mbtiles
+            } else {
+                ExportFormat::Pmtiles
+            };
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} tiles {elapsed_precise} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let progress = |done: usize, total: usize| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            };
+            let tj = snap.tilejson("tiles/{z}/{x}/{y}.mvt");
+            let stats = carecover::tiles::export(
+                &snap.layers,
+                &tj,
+                fmt,
+                minzoom,
+                maxzoom,
+                &output,
+                &progress,
+            )?;
+            bar.finish();
+            println!(
+                "wrote {} of {} tiles (z{minzoom}–z{maxzoom}) to {}; largest tile {} bytes, {} bytes raw in all",
+                stats.tiles_written,
+                stats.tiles_considered,
+                output.display(),
+                stats.largest_tile_bytes,
+                stats.total_raw_bytes
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr } => {

@@ -69,6 +69,18 @@ impl Snapshot {
             .get_or_insert_with(coord, || self.layers.render(coord))
     }
 
+    /// TileJSON 3.0 for this snapshot's tiles, fetched from `tiles_url` (a `{z}/{x}/{y}`
+    /// template).
+    pub fn tilejson(&self, tiles_url: &str) -> serde_json::Value {
+        let mut tj = self.layers.tilejson(tiles_url, &self.attribution());
+        tj["name"] = serde_json::json!("carecover Kumamoto home palliative care");
+        tj["description"] = serde_json::json!(
+            "在宅緩和ケアマップ: providers (九州厚生局 施設基準), medical regions, 16 km coverage and gaps, towns"
+        );
+        tj["version"] = serde_json::json!(self.version());
+        tj
+    }
+
     /// The attribution line for maps: every source's credit.
     pub fn attribution(&self) -> String {
         self.dataset

@@ -21,13 +21,7 @@ pub async fn tilejson(
     let snap = state.snapshot();
     let base = base_url(&headers);
     let url = format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt?v={}", snap.version());
-    let mut tj = snap.layers.tilejson(&url, &snap.attribution());
-    tj["name"] = serde_json::json!("carecover Kumamoto home palliative care");
-    tj["description"] = serde_json::json!(
-        "在宅緩和ケアマップ: providers (九州厚生局 施設基準), medical regions, 16 km coverage and gaps, towns"
-    );
-    tj["version"] = serde_json::json!(snap.version());
-    Ok(Json(tj))
+    Ok(Json(snap.tilejson(&url)))
 }
 
 /// Where clients reach us, from the Host header (so TileJSON works behind any name), else a

@@ -25,6 +25,7 @@ mod clip;
 mod coord;
 mod encode;
 mod error;
+mod export;
 mod geometry;
 mod layers;
 mod pbf;
@@ -40,6 +41,7 @@ pub use cache::{gzip, CachedTile, TileCache, ENTRY_OVERHEAD, GZIP_LEVEL};
 pub use coord::{tiles_covering, TileCoord, TileRange};
 pub use encode::{LayerBuilder, PropValue, TileBuilder};
 pub use error::TileError;
+pub use export::{export, ExportError, ExportFormat, ExportStats};
 pub use geometry::{RenderOptions, TileContext, TileGeometry, TilePolygon};
 pub use layers::{
     provider_class, MapLayers, BOUNDS, CENTER, MAX_ZOOM as MAP_MAX_ZOOM, MIN_ZOOM as MAP_MIN_ZOOM,

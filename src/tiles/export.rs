@@ -1,0 +1,254 @@
+//! `carecover export`: every non-empty tile over Kumamoto's bounds, rendered in parallel, to a
+//! PMTiles v3 archive or an MBTiles 1.3 SQLite file. The bytes are the ones the HTTP route
+//! serves (same [`MapLayers::render`]), so a CDN-hosted archive and the live service agree.
+
+use super::{
+    gzip, tiles_covering, write_pmtiles, MapLayers, PmtilesMeta, TileCoord, TileError, BOUNDS,
+    CENTER,
+};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Archive format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Pmtiles,
+    Mbtiles,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Default)]
+pub struct ExportStats {
+    /// Tiles looked at (the whole pyramid over the bounds).
+    pub tiles_considered: usize,
+    /// Non-empty tiles written.
+    pub tiles_written: usize,
+    /// Largest raw (uncompressed) tile, bytes.
+    pub largest_tile_bytes: usize,
+    /// Sum of raw tile sizes, bytes.
+    pub total_raw_bytes: usize,
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("zoom range {min}..={max} is invalid: need {lo} <= minzoom <= maxzoom <= {hi}")]
+    ZoomRange { min: u8, max: u8, lo: u8, hi: u8 },
+    #[error(transparent)]
+    Tile(#[from] TileError),
+    #[error("MBTiles {path}: {source}")]
+    Sqlite {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("cannot replace {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Renders every tile of `minzoom..=maxzoom` over [`BOUNDS`] on all cores and writes the
+/// archive. `progress` is called with (done, total) as tiles finish.
+pub fn export(
+    layers: &MapLayers,
+    tilejson: &serde_json::Value,
+    format: ExportFormat,
+    minzoom: u8,
+    maxzoom: u8,
+    out: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ExportStats, ExportError> {
+    let (lo, hi) = (super::MAP_MIN_ZOOM, super::MAP_MAX_ZOOM);
+    if minzoom > maxzoom || minzoom < lo || maxzoom > hi {
+        return Err(ExportError::ZoomRange {
+            min: minzoom,
+            max: maxzoom,
+            lo,
+            hi,
+        });
+    }
+    let bounds = geo_types::Rect::new((BOUNDS[0], BOUNDS[1]), (BOUNDS[2], BOUNDS[3]));
+    let mut coords: Vec<TileCoord> = Vec::new();
+    for z in minzoom..=maxzoom {
+        coords.extend(tiles_covering(&bounds, z)?);
+    }
+    let tiles = render_all(layers, &coords, progress)?;
+    let stats = ExportStats {
+        tiles_considered: coords.len(),
+        tiles_written: tiles.len(),
+        largest_tile_bytes: tiles.iter().map(|t| t.1.len()).max().unwrap_or(0),
+        total_raw_bytes: tiles.iter().map(|t| t.1.len()).sum(),
+    };
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| ExportError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    match format {
+        ExportFormat::Pmtiles => {
+            let meta = PmtilesMeta {
+                minzoom,
+                maxzoom,
+                bounds: BOUNDS,
+                center: CENTER,
+                metadata: metadata(tilejson),
+            };
+            write_pmtiles(out, tiles, &meta)?;
+        }
+        ExportFormat::Mbtiles => write_mbtiles(out, &tiles, tilejson, minzoom, maxzoom)?,
+    }
+    Ok(stats)
+}
+
+/// Renders tiles on every available core (work stealing over an atomic cursor); empty tiles
+/// are dropped. The result is sorted by (z, x, y) so archives are reproducible.
+fn render_all(
+    layers: &MapLayers,
+    coords: &[TileCoord],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<(TileCoord, Vec<u8>)>, TileError> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let out: Mutex<Vec<(TileCoord, Vec<u8>)>> = Mutex::new(Vec::new());
+    let first_error: Mutex<Option<TileError>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&c) = coords.get(i) else { break };
+                match layers.render(c) {
+                    Ok(bytes) if !bytes.is_empty() => {
+                        if let Ok(mut v) = out.lock() {
+                            v.push((c, bytes));
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if let Ok(mut slot) = first_error.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        // Stop every worker: the export cannot succeed.
+                        next.store(coords.len(), Ordering::Relaxed);
+                    }
+                }
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, coords.len());
+            });
+        }
+    });
+    if let Some(e) = first_error.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    let mut tiles = out.into_inner().unwrap_or_default();
+    tiles.sort_by_key(|(c, _)| (c.z(), c.x(), c.y()));
+    Ok(tiles)
+}
+
+/// The archive's JSON metadata: TileJSON's `vector_layers`, attribution and description.
+fn metadata(tilejson: &serde_json::Value) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for key in [
+        "name",
+        "description",
+        "attribution",
+        "vector_layers",
+        "version",
+    ] {
+        if let Some(v) = tilejson.get(key) {
+            m.insert(key.to_string(), v.clone());
+        }
+    }
+    serde_json::Value::Object(m)
+}
+
+/// MBTiles 1.3: `metadata(name, value)` and `tiles(zoom_level, tile_column, tile_row,
+/// tile_data)` with TMS rows (y flipped) and gzip-compressed MVT as the spec requires for
+/// `format=pbf`. Written to a temporary file, then renamed, so a reader never sees half.
+///
+/// # References
+/// MBTiles specification 1.3 (github.com/mapbox/mbtiles-spec).
+fn write_mbtiles(
+    out: &Path,
+    tiles: &[(TileCoord, Vec<u8>)],
+    tilejson: &serde_json::Value,
+    minzoom: u8,
+    maxzoom: u8,
+) -> Result<(), ExportError> {
+    let tmp = out.with_extension("mbtiles.partial");
+    let _ = std::fs::remove_file(&tmp);
+    let sql = |source| ExportError::Sqlite {
+        path: out.display().to_string(),
+        source,
+    };
+    let mut db = rusqlite::Connection::open(&tmp).map_err(sql)?;
+    db.execute_batch(
+        "CREATE TABLE metadata (name TEXT, value TEXT);
+         CREATE UNIQUE INDEX name ON metadata (name);
+         CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);
+         CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);",
+    )
+    .map_err(sql)?;
+    let tx = db.transaction().map_err(sql)?;
+    {
+        let json = serde_json::json!({ "vector_layers": tilejson.get("vector_layers").cloned().unwrap_or_default() });
+        let text = |k: &str| {
+            tilejson
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let meta: Vec<(&str, String)> = vec![
+            ("name", text("name")),
+            ("format", "pbf".into()),
+            ("type", "overlay".into()),
+            ("version", text("version")),
+            ("description", text("description")),
+            ("attribution", text("attribution")),
+            ("minzoom", minzoom.to_string()),
+            ("maxzoom", maxzoom.to_string()),
+            (
+                "bounds",
+                BOUNDS
+                    .iter()
+                    .map(|b| b.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            (
+                "center",
+                CENTER
+                    .iter()
+                    .map(|b| b.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            ("json", json.to_string()),
+        ];
+        let mut st = tx
+            .prepare("INSERT INTO metadata (name, value) VALUES (?1, ?2)")
+            .map_err(sql)?;
+        for (k, v) in meta {
+            st.execute(rusqlite::params![k, v]).map_err(sql)?;
+        }
+        let mut st = tx
+            .prepare("INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?1, ?2, ?3, ?4)")
+            .map_err(sql)?;
+        for (c, raw) in tiles {
+            let tms_row = (1u64 << c.z()) - 1 - u64::from(c.y());
+            st.execute(rusqlite::params![c.z(), c.x(), tms_row, gzip(raw)?])
+                .map_err(sql)?;
+        }
+    }
+    tx.commit().map_err(sql)?;
+    drop(db);
+    std::fs::rename(&tmp, out).map_err(|source| ExportError::Io {
+        path: out.display().to_string(),
+        source,
+    })
+}
