@@ -119,13 +119,16 @@ fn init_logging() {
     // Privacy: a nearest query is a patient's home. Whatever CARECOVER_LOG asks for, the
     // HTTP internals stay at info: their debug/trace output can print request lines, URIs
     // or rejected query strings (h2 frame dumps, axum rejections), which carry coordinates
-    // and addresses. Our own request span logs the method and path only.
+    // and addresses. Our own request span logs the method and path only. (A more specific
+    // directive wins in EnvFilter, so `CARECOVER_LOG=trace` cannot lift these caps.)
     for cap in [
         "hyper=info",
         "hyper_util=info",
         "h2=info",
-        "tower=info",
         "axum::rejection=info",
+        // geo's debug output dumps whole geometries (hundreds of kB per boolean operation),
+        // including ones built from request input such as what-if sites.
+        "geo=info",
     ] {
         if let Ok(d) = cap.parse() {
             filter = filter.add_directive(d);
