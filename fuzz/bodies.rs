@@ -10,8 +10,11 @@ use carecover::tiles::{
 };
 use geo_types::{Coord, Geometry, LineString, MultiPoint, Point, Polygon};
 
+/// A target body: one input, panics on a bug.
+pub type Body = fn(&[u8]);
+
 /// Every target by name (the names of `fuzz_targets/*.rs` and `corpus/*/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("tile_path", tile_path),
     ("nearest_query", nearest_query),
     ("provider_csv", provider_csv),

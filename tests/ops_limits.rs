@@ -75,7 +75,7 @@ async fn a_request_beyond_the_concurrency_limit_is_shed_with_503_and_retry_after
 
 #[tokio::test]
 async fn a_request_over_the_time_limit_is_a_503_json_error() {
-    let router = Router::new().route("/stuck", get(|| std::future::pending::<&'static str>()));
+    let router = Router::new().route("/stuck", get(std::future::pending::<&'static str>));
     let r = limited(
         router,
         &Limits {
