@@ -209,7 +209,7 @@ fn pct(s: &str, lower: bool) -> String {
 }
 
 #[test]
-fn debug_logs_never_contain_query_coordinates_or_addresses() {
+fn debug_logs_never_contain_query_coordinates_or_addresses_and_sighup_reloads() {
     let server = Server::start("privacy", &[("CARECOVER_LOG", "debug")]);
     let address = "熊本市中央区水前寺6丁目18-1";
     let requests = [
@@ -228,9 +228,29 @@ fn debug_logs_never_contain_query_coordinates_or_addresses() {
         let ok = if i < 5 { s == 200 } else { s == 400 };
         assert!(ok, "{path}: {s} {}", String::from_utf8_lossy(&body));
     }
+    // SIGHUP reloads the data; /readyz reports the outcome.
+    let ok = Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -HUP failed");
+    let guard = Instant::now() + Duration::from_secs(300);
+    let ready = loop {
+        let (s, body) = server.get("/readyz");
+        assert_eq!(s, 200);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        if !v["last_reload"].is_null() {
+            break v;
+        }
+        assert!(Instant::now() < guard, "no reload after SIGHUP: {v}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(ready["last_reload"]["ok"], true, "{ready}");
     server.sigterm();
     let (status, log) = server.wait();
     assert!(status.success(), "exit {status}");
+    assert!(log.contains("data reloaded"));
     // What the server logged from the moment it listened: startup may log the data's own
     // coordinates (provider points, town polygons), which are public and not queries.
     let served = &log[log.find("listening on").unwrap()..];
