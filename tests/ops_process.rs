@@ -18,15 +18,25 @@ struct Server {
 
 impl Server {
     fn start(name: &str, envs: &[(&str, &str)]) -> Self {
+        Self::start_with(name, envs, "120")
+    }
+
+    fn start_with(name: &str, envs: &[(&str, &str)], drain_secs: &str) -> Self {
         let log = std::env::temp_dir().join(format!("carecover-{name}-{}.log", std::process::id()));
         let file = std::fs::File::create(&log).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_carecover"));
-        cmd.args(["serve", "--addr", "127.0.0.1:0", "--drain-timeout", "120"])
-            .env("CARECOVER_DATA", common::data_dir())
-            .env_remove("CARECOVER_LOG")
-            .env_remove("CARECOVER_ADMIN_TOKEN")
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(file));
+        cmd.args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--drain-timeout",
+            drain_secs,
+        ])
+        .env("CARECOVER_DATA", common::data_dir())
+        .env_remove("CARECOVER_LOG")
+        .env_remove("CARECOVER_ADMIN_TOKEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(file));
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -191,6 +201,27 @@ fn sigterm_lets_in_flight_requests_finish_and_exits_0() {
     let (status, log) = server.wait();
     assert!(status.success(), "exit {status}: {log}");
     assert!(log.contains("shutting down"), "{log}");
+}
+
+#[test]
+fn a_stuck_client_cannot_hold_shutdown_past_the_drain_timeout() {
+    let server = Server::start_with("stuck", &[], "1");
+    let mut c = server.connect();
+    write_request(c.get_mut(), &server.addr, "/healthz", true);
+    assert_eq!(read_response(&mut c).0, 200);
+    // A request whose body never finishes arriving: its handler waits on the body, so the
+    // request stays in flight and graceful shutdown alone would wait for it.
+    write!(
+        c.get_mut(),
+        "POST /api/scenarios HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    )
+    .unwrap();
+    c.get_mut().flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    server.sigterm();
+    let (status, log) = server.wait();
+    assert!(status.success(), "exit {status}");
+    assert!(log.contains("drain deadline passed"), "{log}");
 }
 
 /// Percent-encodes every byte outside the unreserved set, upper-case hex.
