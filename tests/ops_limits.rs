@@ -6,7 +6,9 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use carecover::server::{app_with, limited, AppState, CorsOrigins, Limits, ServerConfig};
+use carecover::server::{
+    app_with, limited, AdminToken, AppState, CorsOrigins, Limits, ServerConfig,
+};
 use carecover::snapshot::Snapshot;
 use common::{get_json, send};
 use std::sync::Arc;
@@ -90,7 +92,9 @@ async fn a_request_over_the_time_limit_is_a_503_json_error() {
 
 fn router_with(config: ServerConfig) -> Router {
     let snap = Snapshot::build(common::dataset()).expect("snapshot");
-    app_with(AppState::new(snap), &config)
+    // Admin on, so the CORS tests see the real admin route, not the 404 fallback.
+    let state = AppState::new(snap).with_admin_token(AdminToken::new(Some("t0ken".into())));
+    app_with(state, &config)
 }
 
 #[tokio::test]

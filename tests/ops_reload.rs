@@ -90,6 +90,9 @@ async fn admin_routes_are_a_404_without_a_configured_token() {
     let (s, _, v) = post_reload(&r, Some(&format!("Bearer {TOKEN}")), "").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     assert_eq!(v["error"]["code"], "not_found");
+    // Not even a 405 hints that the route exists.
+    let (s, _) = get_json(&r, "/admin/reload").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

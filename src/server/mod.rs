@@ -144,14 +144,19 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
     if let Some(cors) = config.cors.layer() {
         public = public.layer(cors);
     }
-    let ops = Router::new()
+    let mut ops = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+        .route("/readyz", get(readyz));
+    // Without a token the admin routes do not exist at all: every method gets the plain 404,
+    // so a public server does not reveal them (not even by a 405 for GET).
+    if state.admin_token.is_some() {
         // No body is read: the limit makes any body fail at its first byte (413).
-        .route(
+        ops = ops.route(
             "/admin/reload",
             post(admin::reload_route).layer(DefaultBodyLimit::max(0)),
-        )
+        );
+    }
+    let ops = ops
         .with_state(state)
         .method_not_allowed_fallback(method_not_allowed);
     public
