@@ -22,17 +22,28 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("tile");
     for z in [8u8, 11, 14] {
         let (lon, lat) = (130.7079, 32.8032);
-        let coord = TileCoord::new(z, lon_to_tile_x(lon, z) as u32, lat_to_tile_y(lat, z) as u32).unwrap();
+        let coord = TileCoord::new(
+            z,
+            lon_to_tile_x(lon, z) as u32,
+            lat_to_tile_y(lat, z) as u32,
+        )
+        .unwrap();
         let bytes = snap.layers.render(coord).unwrap();
         println!("z{z} tile {coord}: {} bytes raw", bytes.len());
-        g.bench_function(BenchmarkId::new("cold", z), |b| b.iter(|| snap.layers.render(black_box(coord)).unwrap()));
+        g.bench_function(BenchmarkId::new("cold", z), |b| {
+            b.iter(|| snap.layers.render(black_box(coord)).unwrap())
+        });
         snap.tile(coord).unwrap();
-        g.bench_function(BenchmarkId::new("cached", z), |b| b.iter(|| snap.tile(black_box(coord)).unwrap()));
+        g.bench_function(BenchmarkId::new("cached", z), |b| {
+            b.iter(|| snap.tile(black_box(coord)).unwrap())
+        });
     }
     g.finish();
     let mut g = c.benchmark_group("snapshot");
     g.sample_size(10);
-    g.bench_function("build_all_layers_and_presets", |b| b.iter(|| Snapshot::build(ds.clone()).unwrap()));
+    g.bench_function("build_all_layers_and_presets", |b| {
+        b.iter(|| Snapshot::build(ds.clone()).unwrap())
+    });
     g.finish();
 }
 

@@ -2,13 +2,17 @@
 
 use carecover::data::{Dataset, KindSet, ProviderKind, Severity};
 use carecover::geom::LonLat;
-use carecover::server::{app, AppState};
+use carecover::server::{
+    app_with, AdminToken, AppState, CorsOrigins, DataSource, Limits, ServerConfig,
+};
 use carecover::snapshot::Snapshot;
 use carecover::tiles::ExportFormat;
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -30,10 +34,27 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the HTTP API and the map widget.
+    ///
+    /// Reload the data without downtime with SIGHUP or `POST /admin/reload` (bearer token from
+    /// the environment variable CARECOVER_ADMIN_TOKEN; admin routes are off without it).
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Requests served at once on the public routes; beyond, 503 with Retry-After: 1.
+        #[arg(long, default_value_t = Limits::default().max_concurrency, value_parser = clap::value_parser!(u32).range(1..=100_000).map(|n| n as usize))]
+        max_concurrency: usize,
+        /// Longest a public request may run, seconds (then 503).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        request_timeout: u64,
+        /// Origins allowed to read tiles and the GET API from a browser: `*` (default), `none`,
+        /// or a comma list like https://map.example.jp. Admin routes never allow CORS.
+        #[arg(long, value_name = "ORIGINS")]
+        cors_origin: Vec<String>,
+        /// On SIGTERM/ctrl-c, how long in-flight requests may take to finish, seconds; then
+        /// the process exits anyway (code 0).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=600))]
+        drain_timeout: u64,
     },
     /// The nearest providers to a point.
     Nearest {
@@ -107,11 +128,31 @@ fn main() -> ExitCode {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CARECOVER_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("CARECOVER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Privacy: a nearest query is a patient's home. Whatever CARECOVER_LOG asks for, the
+    // HTTP internals stay at info: their debug/trace output can print request lines, URIs
+    // or rejected query strings (h2 frame dumps, axum rejections), which carry coordinates
+    // and addresses. Our own request span logs the method and path only. (A more specific
+    // directive wins in EnvFilter, so `CARECOVER_LOG=trace` cannot lift these caps.)
+    for cap in [
+        "hyper=info",
+        "hyper_util=info",
+        "h2=info",
+        "axum::rejection=info",
+        // geo's debug output dumps whole geometries (hundreds of kB per boolean operation),
+        // including ones built from request input such as what-if sites.
+        "geo=info",
+    ] {
+        if let Ok(d) = cap.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only on a terminal: log files and log shippers get plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 
@@ -243,7 +284,20 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr } => {
+        Command::Serve {
+            addr,
+            max_concurrency,
+            request_timeout,
+            cors_origin,
+            drain_timeout,
+        } => {
+            let config = ServerConfig {
+                limits: Limits {
+                    max_concurrency,
+                    request_timeout: Duration::from_secs(request_timeout),
+                },
+                cors: CorsOrigins::parse(&cors_origin)?,
+            };
             let snap = Snapshot::load(&data_dir, &manifest)?;
             tracing::info!(
                 providers = snap.dataset.providers.len(),
@@ -252,27 +306,95 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 data = %data_dir.display(),
                 "data loaded"
             );
-            let state = AppState::new(snap);
+            let admin = AdminToken::new(std::env::var("CARECOVER_ADMIN_TOKEN").ok());
+            if admin.is_none() {
+                tracing::info!("admin routes off (CARECOVER_ADMIN_TOKEN not set)");
+            }
+            let state = AppState::new(snap)
+                .with_reload(DataSource {
+                    data_dir: data_dir.clone(),
+                    manifest: cli.manifest.clone(),
+                })
+                .with_admin_token(admin);
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            rt.block_on(serve(addr, state))?;
+            rt.block_on(serve(
+                addr,
+                state,
+                config,
+                Duration::from_secs(drain_timeout),
+            ))?;
+            // Tile renders still running on the blocking pool after the drain deadline must
+            // not hold the exit: give them a moment, then go.
+            rt.shutdown_timeout(Duration::from_secs(1));
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+/// Serves until SIGTERM/ctrl-c, then drains: `/readyz` answers 503, the listener closes,
+/// in-flight requests finish, and after `drain` the process exits anyway (a stuck client must
+/// not block a deploy). SIGHUP reloads the data.
+async fn serve(
+    addr: SocketAddr,
+    state: AppState,
+    config: ServerConfig,
+    drain: Duration,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let router = app(state.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            state.start_draining();
-        })
-        .await
+    spawn_sighup_reload(state.clone());
+    let router = app_with(state.clone(), &config);
+    let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!(
+            drain_secs = drain.as_secs(),
+            "shutting down: finishing in-flight requests"
+        );
+        state.start_draining();
+        let _ = stopping_tx.send(true);
+    });
+    let deadline = async move {
+        // Only starts counting once shutdown has begun.
+        if stopping_rx.wait_for(|s| *s).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(drain).await;
+    };
+    tokio::select! {
+        r = server => {
+            tracing::info!("all requests finished; bye");
+            r
+        }
+        _ = deadline => {
+            tracing::warn!(drain_secs = drain.as_secs(), "drain deadline passed; exiting with requests still open");
+            Ok(())
+        }
+    }
+}
+
+/// SIGHUP → reload (unix only). A failed reload keeps the old data; see `server::reload`.
+fn spawn_sighup_reload(state: AppState) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut hup = match signal(SignalKind::hangup()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGHUP; reload with POST /admin/reload");
+                return;
+            }
+        };
+        while hup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the data");
+            // Outcome is logged and shown in /readyz by the reloader itself.
+            let _ = carecover::server::reload(&state).await;
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = state;
 }
 
 async fn shutdown_signal() {

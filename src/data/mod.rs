@@ -234,6 +234,32 @@ impl Dataset {
     }
 }
 
+/// Parses provider CSV text on its own (no region assignment) and returns every issue found
+/// and the number of rows accepted. The entry point of the `provider_csv` fuzz target: any
+/// bytes must give issues, never a panic.
+pub fn check_provider_csv(text: &str) -> (usize, Vec<DataIssue>) {
+    let mut log = IssueLog::default();
+    let rows = providers::load_providers(text, "providers.csv", &mut log);
+    (rows.len(), log.issues)
+}
+
+/// Parses a GeoJSON polygon layer with the built-in medical-region property names and returns
+/// the features accepted and every issue found. The entry point of the `polygon_geojson` fuzz
+/// target.
+pub fn check_polygon_geojson(text: &str) -> (usize, Vec<DataIssue>) {
+    let mut log = IssueLog::default();
+    let layer = manifest::PolygonLayer {
+        file: "regions.geojson".into(),
+        id_property: "medical_region_id".into(),
+        name_property: "medical_region".into(),
+        name_en_property: Some("medical_region_en".into()),
+        region_property: None,
+        source: "fuzz".into(),
+    };
+    let features = polygons::load_polygon_layer(text, &layer, &Projection::kumamoto(), &mut log);
+    (features.len(), log.issues)
+}
+
 /// Region id containing `p` (distance 0), or the nearest region and its distance in metres.
 fn locate_region(regions: &[Region], p: Point<f64>, proj: &Projection) -> Option<(u8, f64)> {
     for r in regions {

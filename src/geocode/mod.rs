@@ -79,3 +79,24 @@ pub use answer::{reason, Candidate, GeocodeAnswer, Level};
 pub use error::GeocodeError;
 pub use index::Gazetteer;
 pub use load::{MUNICIPALITIES_FILE, POSTAL_FILE, TOWNS_FILE};
+
+/// The normalised form of an address query, as the matcher sees it: the postal code taken
+/// off the front (if any), the display text and the folded match key. Public for fuzzing and
+/// for tests; the matcher calls the same normaliser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizedAddress {
+    pub postal_code: Option<u32>,
+    pub text: String,
+    pub key: String,
+}
+
+/// Normalises an address query (NFKC, hyphens, 丁目 numerals, 大字/字, old kanji …; see the
+/// module doc). Never panics on any input: the fuzz target `address_normalize` checks that.
+pub fn normalize_address(query: &str) -> NormalizedAddress {
+    let n = normalize::normalize_query(query);
+    NormalizedAddress {
+        postal_code: n.postal_code,
+        text: n.text.iter().collect(),
+        key: n.key.iter().collect(),
+    }
+}

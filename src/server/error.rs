@@ -1,7 +1,7 @@
 //! [`AppError`]: every failure a handler can return, mapped to a JSON body
 //! `{"error":{"code","message"}}` and a status. Internal errors never leak their details.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -22,6 +22,27 @@ pub enum AppError {
     /// A bug or an I/O failure. Logged; the client only learns that it happened.
     #[error("internal error: {0}")]
     Internal(String),
+    /// Missing or wrong admin bearer token: 401 with `WWW-Authenticate: Bearer`.
+    #[error("a valid admin bearer token is required")]
+    Unauthorized,
+    /// A body over the route's limit: 413.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// Load shedding: every request slot is busy. 503 with `Retry-After: 1`, so well-behaved
+    /// clients (and MapLibre's tile retries) back off briefly instead of piling on.
+    #[error("the server is at its concurrency limit; retry shortly")]
+    Overloaded,
+    /// The request ran past the server's time limit: 503 (the server failed, not the client;
+    /// 408 would tell the client it was too slow to send its request).
+    #[error("the request took longer than {0:?}")]
+    Timeout(std::time::Duration),
+    /// A reload found invalid data: 422 with the first issues listed. The old data keeps
+    /// serving.
+    #[error("{message}")]
+    InvalidData {
+        message: String,
+        issues: Vec<serde_json::Value>,
+    },
 }
 
 impl AppError {
@@ -42,6 +63,23 @@ impl AppError {
                 "this route does not accept that method".into(),
             ),
             Self::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", m.clone()),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", self.to_string()),
+            Self::PayloadTooLarge(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                m.clone(),
+            ),
+            Self::Overloaded => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                self.to_string(),
+            ),
+            Self::Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout", self.to_string()),
+            Self::InvalidData { message, .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_data",
+                message.clone(),
+            ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -57,7 +95,24 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "internal error");
         }
         let (status, code, message) = self.parts();
-        let body = serde_json::json!({ "error": { "code": code, "message": message } });
-        (status, Json(body)).into_response()
+        let mut body = serde_json::json!({ "error": { "code": code, "message": message } });
+        if let Self::InvalidData { issues, .. } = &self {
+            body["error"]["issues"] = serde_json::Value::Array(issues.clone());
+        }
+        let mut resp = (status, Json(body)).into_response();
+        let h = resp.headers_mut();
+        match self {
+            Self::Overloaded | Self::Timeout(_) => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            Self::Unauthorized => {
+                h.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"carecover-admin\""),
+                );
+            }
+            _ => {}
+        }
+        resp
     }
 }

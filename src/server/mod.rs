@@ -1,18 +1,27 @@
 //! The HTTP API: the only module that knows axum. Handlers parse, delegate to the core and map
 //! results to responses.
 
+mod admin;
+mod cors;
 mod coverage;
 mod error;
+mod limits;
 mod nearest;
 mod params;
+mod reload;
 mod tiles;
 
+pub use admin::{constant_time_eq, AdminToken};
+pub use cors::CorsOrigins;
 pub use error::AppError;
+pub use limits::{limited, Limits};
+pub use nearest::{parse_nearest_query, NearestAt, NearestQuery};
 pub use params::{SERVICE_LAT, SERVICE_LON};
+pub use reload::{reload, DataSource, ReloadDone, ReloadError, ReloadStatus, Reloader};
 
 use crate::snapshot::Snapshot;
 use arc_swap::ArcSwap;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::Request;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -21,20 +30,49 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-/// Shared server state: the current snapshot (swapped atomically on reload) and whether the
-/// server is draining for shutdown.
+/// Shared server state: the current snapshot (swapped atomically on reload), whether the
+/// server is draining for shutdown, where reloads read from, and the admin token.
 #[derive(Clone)]
 pub struct AppState {
     snapshot: Arc<ArcSwap<Snapshot>>,
     draining: Arc<AtomicBool>,
+    /// `None` for a state built from a snapshot alone (tests): reload is then unavailable.
+    reloader: Option<Arc<Reloader>>,
+    /// `None`: admin routes are off (404).
+    admin_token: Option<AdminToken>,
 }
 
 impl AppState {
+    /// A state serving `snapshot`, without reload or admin routes.
     pub fn new(snapshot: Snapshot) -> Self {
         Self {
             snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
             draining: Arc::new(AtomicBool::new(false)),
+            reloader: None,
+            admin_token: None,
         }
+    }
+
+    /// Reloads (SIGHUP, `POST /admin/reload`) rebuild from `source`.
+    pub fn with_reload(mut self, source: DataSource) -> Self {
+        self.reloader = Some(Arc::new(Reloader::new(source)));
+        self
+    }
+
+    /// Turns the admin routes on (`Some`) or leaves them off.
+    pub fn with_admin_token(mut self, token: Option<AdminToken>) -> Self {
+        self.admin_token = token;
+        self
+    }
+
+    /// The reload state, when this server can reload.
+    pub fn reloader(&self) -> Option<&Reloader> {
+        self.reloader.as_deref()
+    }
+
+    /// Whether shutdown has begun.
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
     }
 
     /// The snapshot a request reads from start to end.
@@ -53,8 +91,27 @@ impl AppState {
     }
 }
 
-/// The whole API as a router, without a socket (tests call it in-process).
+/// How the router is wrapped: limits on the public routes and their CORS policy.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    pub limits: Limits,
+    pub cors: CorsOrigins,
+}
+
+/// The whole API as a router with the default [`ServerConfig`], without a socket (tests call
+/// it in-process).
 pub fn app(state: AppState) -> Router {
+    app_with(state, &ServerConfig::default())
+}
+
+/// The whole API as a router.
+///
+/// Two groups of routes:
+/// - public (API, TileJSON, tiles): CORS, load shedding, one global concurrency limit and a
+///   timeout (see [`limited`]);
+/// - operations (`/healthz`, `/readyz`, `/admin/*`): outside the limits, so a load balancer's
+///   health checks and an operator's reload still answer during a tile storm; no CORS.
+pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
     let api = Router::new()
         .route("/api/nearest", get(nearest::nearest))
         .route("/api/providers/{id}", get(nearest::provider))
@@ -65,30 +122,53 @@ pub fn app(state: AppState) -> Router {
         .route("/api/suggest", get(coverage::suggest))
         .route(
             "/api/scenarios",
-            post(coverage::scenarios).layer(axum::extract::DefaultBodyLimit::max(
-                coverage::SCENARIO_BODY_LIMIT,
-            )),
+            post(coverage::scenarios).layer(DefaultBodyLimit::max(coverage::SCENARIO_BODY_LIMIT)),
         )
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .with_state(state.clone());
-    // Tiles carry their own pre-gzipped bytes (gzip per request would cost ~25× the rest of
-    // the request), so the compression layer wraps only the JSON API.
+        .with_state(state.clone())
+        // Tiles carry their own pre-gzipped bytes (gzip per request would cost ~25× the rest
+        // of the request), so the compression layer wraps only the JSON API.
+        .layer(CompressionLayer::new());
     let tiles = Router::new()
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .with_state(state.clone());
-    api.layer(CompressionLayer::new())
+    // The 405 fallback is set before the layers so that it is wrapped by them too: set
+    // afterwards, axum swaps it in unlayered, and CORS preflights (OPTIONS on a GET-only
+    // route) would reach it without the CORS layer and fail with 405.
+    let public = api
         .merge(tiles)
+        .method_not_allowed_fallback(method_not_allowed);
+    let mut public = limited(public, &config.limits);
+    // CORS outside the limits: preflights are answered without taking a slot, and a shed
+    // 503 still carries the CORS headers so the browser lets the widget see it.
+    if let Some(cors) = config.cors.layer() {
+        public = public.layer(cors);
+    }
+    let mut ops = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz));
+    // Without a token the admin routes do not exist at all: every method gets the plain 404,
+    // so a public server does not reveal them (not even by a 405 for GET).
+    if state.admin_token.is_some() {
+        // No body is read: the limit makes any body fail at its first byte (413).
+        ops = ops.route(
+            "/admin/reload",
+            post(admin::reload_route).layer(DefaultBodyLimit::max(0)),
+        );
+    }
+    let ops = ops
+        .with_state(state)
+        .method_not_allowed_fallback(method_not_allowed);
+    public
+        .merge(ops)
         .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
         .layer(
-        // Log the method and path only: query strings carry patients' coordinates and
-        // addresses, which must never reach a log.
-        TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-        }),
-    )
+            // Log the method and path only: query strings carry patients' coordinates and
+            // addresses, which must never reach a log.
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -96,15 +176,19 @@ async fn healthz() -> Json<serde_json::Value> {
 }
 
 async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
-    if state.draining.load(Ordering::SeqCst) {
+    if state.is_draining() {
         return Err(AppError::Unavailable("shutting down".into()));
     }
     let snap = state.snapshot();
+    let last_reload = state.reloader().and_then(Reloader::last);
     Ok(Json(serde_json::json!({
         "status": "ready",
         "data_version": snap.version(),
         "providers": snap.dataset.providers.len(),
         "regions": snap.dataset.regions.len(),
+        // Null until the first reload; a failed one shows `ok: false` and the data errors
+        // while the previous data keeps serving (still ready).
+        "last_reload": last_reload,
     })))
 }
 

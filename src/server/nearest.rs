@@ -69,18 +69,30 @@ struct NearestResult<'a> {
     within_16km: bool,
 }
 
-pub async fn nearest(
-    State(state): State<AppState>,
-    RawQuery(q): RawQuery,
-) -> Result<Json<serde_json::Value>, AppError> {
-    let params = Params::parse(q.as_deref(), &["lat", "lon", "k", "kind", "address"])?;
+/// Where a nearest query measures from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NearestAt {
+    /// `lat` + `lon`, inside the served area.
+    Point(crate::geom::LonLat),
+    /// `address=`: geocoded by the handler against the current snapshot.
+    Address(String),
+}
+
+/// A parsed `/api/nearest` query string.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearestQuery {
+    pub k: usize,
+    pub kinds: crate::data::KindSet,
+    pub at: NearestAt,
+}
+
+/// Parses the raw `/api/nearest` query string (percent-encoded, without `?`). Public so the
+/// `nearest_query` fuzz target and its corpus replay call exactly what the handler calls.
+pub fn parse_nearest_query(raw: &str) -> Result<NearestQuery, AppError> {
+    let params = Params::parse(Some(raw), &["lat", "lon", "k", "kind", "address"])?;
     let k = params.integer("k", 5, 1..=MAX_K, "invalid_k")?;
     let kinds = params.kinds(crate::data::KindSet::all())?;
-    let snap = state.snapshot();
-    let ds = &snap.dataset;
-    // By address: geocode first, answer from the best candidate and echo what was matched,
-    // so the nurse sees which town the distances are measured from.
-    let (at, matched) = match params.get("address") {
+    let at = match params.get("address") {
         Some(address) => {
             if params.get("lat").is_some() || params.get("lon").is_some() {
                 return Err(AppError::bad(
@@ -88,7 +100,25 @@ pub async fn nearest(
                     "give either address or lat/lon, not both",
                 ));
             }
-            let answer = snap.gazetteer.geocode(address, 1);
+            NearestAt::Address(address.to_string())
+        }
+        None => NearestAt::Point(params.point()?),
+    };
+    Ok(NearestQuery { k, kinds, at })
+}
+
+pub async fn nearest(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let NearestQuery { k, kinds, at } = parse_nearest_query(q.as_deref().unwrap_or(""))?;
+    let snap = state.snapshot();
+    let ds = &snap.dataset;
+    // By address: geocode first, answer from the best candidate and echo what was matched,
+    // so the nurse sees which town the distances are measured from.
+    let (at, matched) = match at {
+        NearestAt::Address(address) => {
+            let answer = snap.gazetteer.geocode(&address, 1);
             let Some(best) = answer.candidates.into_iter().next() else {
                 let reason = answer.reason.unwrap_or_else(|| "no_match".into());
                 return Err(AppError::bad(
@@ -100,7 +130,7 @@ pub async fn nearest(
                 .map_err(|e| AppError::Internal(format!("gazetteer point invalid: {e}")))?;
             (at, Some(best))
         }
-        None => (params.point()?, None),
+        NearestAt::Point(p) => (p, None),
     };
     let hits = snap.index.nearest(at, k, kinds);
     let results: Vec<NearestResult> = hits
