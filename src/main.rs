@@ -33,6 +33,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// The map widget's folder (index.html, app.js, node_modules/maplibre-gl); default:
+        /// `web/` in the source tree this binary was built from.
+        #[arg(long, env = "CARECOVER_WEB")]
+        web: Option<PathBuf>,
     },
     /// The nearest providers to a point.
     Nearest {
@@ -185,7 +189,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr } => {
+        Command::Serve { addr, web } => {
+            if let Some(dir) = web {
+                carecover::server::set_web_dir(dir);
+            }
             let snap = Snapshot::load(&data_dir, &manifest)?;
             tracing::info!(
                 providers = snap.dataset.providers.len(),
@@ -194,6 +201,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 data = %data_dir.display(),
                 "data loaded"
             );
+            let web_dir = carecover::server::web_dir();
+            if !web_dir.join("node_modules/maplibre-gl/dist").is_dir() {
+                tracing::warn!(web = %web_dir.display(), "map widget: MapLibre missing, run `cd web && npm ci`");
+            }
             let state = AppState::new(snap);
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

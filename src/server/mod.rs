@@ -6,9 +6,11 @@ mod error;
 mod nearest;
 mod params;
 mod tiles;
+mod web;
 
 pub use error::AppError;
 pub use params::{SERVICE_LAT, SERVICE_LON};
+pub use web::{set_web_dir, web_dir};
 
 use crate::snapshot::Snapshot;
 use arc_swap::ArcSwap;
@@ -80,6 +82,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state.clone());
     api.layer(CompressionLayer::new())
         .merge(tiles)
+        .merge(web::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(
