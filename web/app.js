@@ -23,6 +23,7 @@ function missingMapLibre() {
   code.textContent = 'cd web && npm ci';
   p.append(t('no_maplibre'), ' ', code);
   showNotice(p);
+  document.getElementById('legend').hidden = true;
 }
 
 function createMap() {
@@ -90,7 +91,8 @@ function renderLegend() {
     legendItem('dot small', COLORS.townCovered, 'legend_town_cov'),
     legendItem('dot small', COLORS.townGap, 'legend_town_gap'),
     legendItem('ring', COLORS.result, 'legend_result'),
-    legendItem('dot', COLORS.whatif, 'legend_whatif'),
+    legendItem('ring', COLORS.whatif, 'legend_whatif'),
+    legendItem('dot outlined', COLORS.suggest, 'legend_suggest'),
   );
 }
 
@@ -102,7 +104,7 @@ function showViewLayers(map, view) {
   }
 }
 
-function setupTabs(state, map, nurse) {
+function setupTabs(state, map, nurse, planner) {
   const tabs = document.querySelectorAll('[role=tab]');
   for (const tab of tabs) {
     tab.addEventListener('click', () => {
@@ -114,6 +116,7 @@ function setupTabs(state, map, nurse) {
       }
       showViewLayers(map, state.view);
       nurse.showMarkers(state.view === 'nurse');
+      planner.setActive(state.view === 'planner');
     });
   }
 }
@@ -136,13 +139,14 @@ function main() {
   const nurse = new NurseView(document.getElementById('nurse-view'), map);
   const planner = new PlannerView(document.getElementById('planner-view'), map);
   window.carecover = { nurse, planner, state };
-  setupTabs(state, map, nurse);
+  setupTabs(state, map, nurse, planner);
   planner.load();
   if (!map) return;
 
   providerPopup(map);
   map.on('load', () => showViewLayers(map, state.view));
   map.on('click', (e) => {
+    map.getContainer().querySelector('.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');
     if (state.view === 'nurse') nurse.onMapClick(e.lngLat);
     else if (planner.whatIfOn) planner.addSite(e.lngLat);
     else planner.selectAt(e.point);

@@ -11,8 +11,8 @@ export const COLORS = {
   townCovered: '#2d7a4f',
   townGap: '#d7263d',
   result: '#ffd400',
-  whatif: '#7a2cbf',
-  suggest: '#00838f',
+  whatif: '#6a1b9a',
+  suggest: '#fdd835',
 };
 
 export const PROVIDER_CLASSES = [
@@ -45,7 +45,7 @@ function providerRank() {
 /** Overlay layers that belong to one view; hidden while the other view is shown. */
 export const VIEW_LAYERS = {
   nurse: ['results-ring', 'query-point'],
-  planner: ['whatif-point', 'whatif-area-fill', 'whatif-area-line', 'suggest-point', 'scenario-gaps-fill'],
+  planner: ['whatif-point', 'whatif-area-line', 'suggest-point'],
 };
 
 function presetFilter(preset) {
@@ -65,6 +65,12 @@ function baseLayers(preset) {
       paint: { 'fill-color': COLORS.coverage, 'fill-opacity': 0.22 },
     },
     {
+      // Regions a what-if changed: covered = the region minus the scenario's gaps drawn on top.
+      id: 'scenario-covered', type: 'fill', source: 'carecover', 'source-layer': 'regions',
+      filter: ['in', ['get', 'id'], ['literal', []]],
+      paint: { 'fill-color': COLORS.coverage, 'fill-opacity': 0.22 },
+    },
+    {
       id: 'gaps-fill', type: 'fill', source: 'carecover', 'source-layer': 'gaps',
       filter: presetFilter(preset),
       paint: { 'fill-color': COLORS.gap, 'fill-opacity': 0.12 },
@@ -76,11 +82,11 @@ function baseLayers(preset) {
     },
     {
       id: 'scenario-gaps-fill', type: 'fill', source: 'scenario-gaps',
-      paint: { 'fill-pattern': 'hatch', 'fill-opacity': 0.8 },
+      paint: { 'fill-color': COLORS.gap, 'fill-opacity': 0.12 },
     },
     {
-      id: 'whatif-area-fill', type: 'fill', source: 'whatif-area',
-      paint: { 'fill-color': COLORS.whatif, 'fill-opacity': 0.08 },
+      id: 'scenario-gaps-hatch', type: 'fill', source: 'scenario-gaps',
+      paint: { 'fill-pattern': 'hatch', 'fill-opacity': 0.8 },
     },
     {
       id: 'whatif-area-line', type: 'line', source: 'whatif-area',
@@ -140,15 +146,15 @@ function pointLayers() {
     {
       id: 'whatif-point', type: 'circle', source: 'whatif',
       paint: {
-        'circle-radius': 8, 'circle-color': COLORS.whatif,
-        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2.5,
+        'circle-radius': 7, 'circle-color': '#ffffff',
+        'circle-stroke-color': COLORS.whatif, 'circle-stroke-width': 4,
       },
     },
     {
       id: 'suggest-point', type: 'circle', source: 'suggest',
       paint: {
-        'circle-radius': 8, 'circle-color': COLORS.suggest,
-        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2.5,
+        'circle-radius': 9, 'circle-color': COLORS.suggest,
+        'circle-stroke-color': '#263238', 'circle-stroke-width': 2.5,
       },
     },
   ];
@@ -164,15 +170,16 @@ export function buildStyle(origin, preset) {
 /** Layers whose filter follows the planner's preset. */
 export const PRESET_LAYERS = ['coverage-fill', 'gaps-fill', 'gaps-hatch'];
 
-/** The gap layers' filter: the preset, minus regions a what-if has redrawn. */
-export function gapFilter(preset, redrawnRegions = []) {
-  const f = presetFilter(preset);
-  if (!redrawnRegions.length) return f;
-  return ['all', f, ['!', ['in', ['get', 'region_id'], ['literal', redrawnRegions]]]];
-}
-
-export function coverageFilter(preset) {
-  return presetFilter(preset);
+/**
+ * Filters for the planner's preset with `redrawn` regions (changed by a what-if) taken out of
+ * the tile layers and drawn from the scenario instead, by layer id.
+ */
+export function presetFilters(preset, redrawn = []) {
+  let f = presetFilter(preset);
+  if (redrawn.length) f = ['all', f, ['!', ['in', ['get', 'region_id'], ['literal', redrawn]]]];
+  const filters = Object.fromEntries(PRESET_LAYERS.map((id) => [id, f]));
+  filters['scenario-covered'] = ['in', ['get', 'id'], ['literal', redrawn]];
+  return filters;
 }
 
 /** Diagonal red hatching for gaps, drawn in code (no sprite sheet to fetch). */
@@ -187,6 +194,17 @@ export function hatchImage(size = 12) {
     }
   }
   return { width: size, height: size, data };
+}
+
+/** A numbered HTML label beside a point (the map has no glyphs for symbol text). */
+export function rankMarker(map, lon, lat, n, title) {
+  const label = document.createElement('div');
+  label.className = 'rank-label';
+  label.textContent = String(n);
+  label.title = title;
+  return new window.maplibregl.Marker({ element: label, anchor: 'bottom-left', offset: [7, -7] })
+    .setLngLat([lon, lat])
+    .addTo(map);
 }
 
 export function featureCollection(features) {

@@ -2,7 +2,7 @@
 
 import * as api from './api.js';
 import { t, onLangChange } from './i18n.js';
-import { featureCollection, pointFeature } from './mapstyle.js';
+import { featureCollection, pointFeature, rankMarker } from './mapstyle.js';
 
 export const NURSE_KINDS = [
   'home_care_support_clinic',
@@ -114,13 +114,7 @@ export class NurseView {
   /** Rank numbers beside the result rings, matching the list. */
   placeMarkers(results) {
     for (const m of this.markers) m.remove();
-    this.markers = results.map((r, i) => {
-      const label = el('div', 'rank-label', String(i + 1));
-      label.title = r.name;
-      return new window.maplibregl.Marker({ element: label, anchor: 'bottom-left', offset: [7, -7] })
-        .setLngLat([r.lon, r.lat])
-        .addTo(this.map);
-    });
+    this.markers = results.map((r, i) => rankMarker(this.map, r.lon, r.lat, i + 1, r.name));
   }
 
   showMarkers(on) {

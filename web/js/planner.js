@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { t, currentLang, onLangChange } from './i18n.js';
 import {
-  PRESET_LAYERS, gapFilter, coverageFilter, featureCollection, pointFeature, circleFeature,
+  presetFilters, featureCollection, pointFeature, circleFeature, rankMarker,
 } from './mapstyle.js';
 
 const RADIUS_KM = 16;
@@ -14,8 +14,10 @@ const COLUMNS = [
   { key: 'towns_uncovered', label: 'col_towns', value: (s) => s.towns_uncovered, fmt: (v) => String(v) },
 ];
 
+/** 熊本・上益城, or Kumamoto-Kamimashiki from the id-like `name_en` (kumamoto_kamimashiki). */
 function regionName(s) {
-  return currentLang() === 'en' && s.name_en ? s.name_en : s.name;
+  if (currentLang() !== 'en' || !s.name_en) return s.name;
+  return s.name_en.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('-');
 }
 
 export class PlannerView {
@@ -30,6 +32,8 @@ export class PlannerView {
     this.selected = null;
     this.bboxes = null; // region id -> [w, s, e, n], from /api/coverage
     this.seq = 0;
+    this.active = false;
+    this.markers = []; // numbered labels of the suggested sites
     this.whatif = root.querySelector('#whatif-toggle');
     for (const input of root.querySelectorAll('input[name=preset]')) {
       input.addEventListener('change', () => this.setPreset(input.value));
@@ -79,11 +83,11 @@ export class PlannerView {
 
   applyMapFilters() {
     if (!this.map?.getLayer('coverage-fill')) return;
-    const redrawn = this.scenario ? changedIds(this.scenario) : [];
-    for (const id of PRESET_LAYERS) {
-      this.map.setFilter(id, id === 'coverage-fill' ? coverageFilter(this.preset) : gapFilter(this.preset, redrawn));
-    }
-    const gaps = this.scenario ? this.scenario.changed_gaps.features : [];
+    // The nurse view shows the real coverage: a what-if is drawn only while planning.
+    const scenario = this.active ? this.scenario : null;
+    const redrawn = scenario ? changedIds(scenario) : [];
+    for (const [id, filter] of Object.entries(presetFilters(this.preset, redrawn))) this.map.setFilter(id, filter);
+    const gaps = scenario ? scenario.changed_gaps.features : [];
     this.map.getSource('scenario-gaps').setData(featureCollection(gaps));
   }
 
@@ -176,9 +180,17 @@ export class PlannerView {
     }
     const before = col.fmt(col.value(row.before));
     const after = row.after ? col.fmt(col.value(row.after)) : null;
-    const differs = after !== null && after !== before;
-    td.textContent = differs ? `${before} → ${after}` : before;
-    if (differs) td.classList.add('changed');
+    if (after !== null && after !== before) {
+      const was = document.createElement('span');
+      was.className = 'before';
+      was.textContent = `${before} →`;
+      const now = document.createElement('strong');
+      now.textContent = after;
+      td.append(was, now);
+      td.classList.add('changed');
+    } else {
+      td.textContent = before;
+    }
     if (col.key === 'towns_uncovered') td.title = `/ ${row.before.towns_total}`;
     return td;
   }
@@ -278,17 +290,28 @@ export class PlannerView {
       const unit = s.objective === 'uncovered_65_plus' ? t('gain_people') : t('gain_towns');
       for (const site of s.sites) list.append(suggestItem(site, unit, () => this.flyTo(site)));
       this.root.querySelector('#suggest-title').hidden = false;
+      if (!this.map) return;
       const pts = s.sites.map((site, i) => pointFeature(site.lon, site.lat, { n: i + 1, town: site.town }));
-      this.map?.getSource('suggest').setData(featureCollection(pts));
+      this.map.getSource('suggest').setData(featureCollection(pts));
+      this.markers = s.sites.map((site, i) => rankMarker(this.map, site.lon, site.lat, i + 1, site.town));
     } catch (e) {
       this.status(`${t('error')}: ${e.message}`);
     }
   }
 
   clearSuggest() {
+    for (const m of this.markers) m.remove();
+    this.markers = [];
     this.root.querySelector('#suggest-list').replaceChildren();
     this.root.querySelector('#suggest-title').hidden = true;
     this.map?.getSource('suggest')?.setData(featureCollection([]));
+  }
+
+  /** Called when the planner tab is shown (true) or left (false). */
+  setActive(on) {
+    this.active = on;
+    for (const m of this.markers) m.getElement().hidden = !on;
+    this.applyMapFilters();
   }
 
   flyTo(site) {
