@@ -12,14 +12,22 @@ async fn the_page_is_served_at_the_root_with_its_security_headers() {
     assert_eq!(s, 200);
     assert_eq!(h["content-type"], "text/html; charset=utf-8");
     let csp = h["content-security-policy"].to_str().unwrap();
-    for part in ["default-src 'none'", "script-src 'self'", "worker-src 'self' blob:", "connect-src 'self'"] {
+    for part in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+    ] {
         assert!(csp.contains(part), "{part} in {csp}");
     }
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "no-referrer");
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains(r#"<script type="module" src="/app.js">"#));
-    assert!(!html.contains("https://"), "the page loads nothing from elsewhere");
+    assert!(
+        !html.contains("https://"),
+        "the page loads nothing from elsewhere"
+    );
 }
 
 #[tokio::test]

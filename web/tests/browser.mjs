@@ -32,6 +32,7 @@ const CHROMIUM_ARGS = [
 const KUMAMOTO_CITY = { lon: 130.7079, lat: 32.8032 };
 const READY_TIMEOUT_MS = 240_000;
 const STEP_TIMEOUT_MS = 90_000;
+const TEST = { timeout: 240_000 }; // per test: a hung browser fails instead of waiting forever
 
 function binary() {
   if (process.env.CARECOVER_BIN) return process.env.CARECOVER_BIN;
@@ -89,13 +90,19 @@ async function api(base, pathAndQuery) {
   return r.json();
 }
 
-/** Resolves once the map has drawn everything it asked for. */
-function mapIdle(page) {
-  return page.evaluate(() => new Promise((resolve) => {
+/**
+ * Resolves once the map has drawn everything it asked for, or at its first error (the callers
+ * then assert there was none); rejects when neither happens in time.
+ */
+function mapIdle(page, ms = 60_000) {
+  return page.evaluate((ms) => new Promise((resolve, reject) => {
     const map = window.carecoverMap;
-    if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) resolve();
-    else map.once('idle', () => resolve());
-  }));
+    if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) return resolve();
+    const timer = setTimeout(() => reject(new Error(`the map is not idle after ${ms} ms`)), ms);
+    const done = () => { clearTimeout(timer); resolve(); };
+    map.once('idle', done);
+    map.once('error', done);
+  }), ms);
 }
 
 /** Page coordinates of a lon/lat on the map canvas. */
@@ -144,7 +151,7 @@ before(async () => {
     if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== server.base) problems.push(`request to ${u.origin}`);
   });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
-});
+}, TEST);
 
 after(async () => {
   await browser?.close();
@@ -152,9 +159,9 @@ after(async () => {
     server.child.kill('SIGTERM');
     if (server.child.exitCode === null) await new Promise((r) => server.child.once('exit', r));
   }
-});
+}, TEST);
 
-test('the page is served with its security headers and script types', async () => {
+test('the page is served with its security headers and script types', TEST, async () => {
   const r = await fetch(`${server.base}/`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/html/);
@@ -173,7 +180,7 @@ test('the page is served with its security headers and script types', async () =
   assert.equal(escape.status, 404);
 });
 
-test('the map loads the tiles without errors and draws providers and regions', async () => {
+test('the map loads the tiles without errors and draws providers and regions', TEST, async () => {
   await page.goto(`${server.base}/`);
   await page.waitForFunction(() => window.carecoverMap !== undefined);
   await mapIdle(page);
@@ -192,7 +199,7 @@ test('the map loads the tiles without errors and draws providers and regions', a
   assert.deepEqual(problems, []);
 });
 
-test('a click in 熊本市 lists the 5 nearest providers the API gives for that point', async () => {
+test('a click in 熊本市 lists the 5 nearest providers the API gives for that point', TEST, async () => {
   const at = await pagePoint(page, KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat);
   await page.mouse.click(at.x, at.y);
   await page.waitForFunction(() => document.querySelectorAll('#nearest-list li').length === 5);
@@ -215,7 +222,7 @@ test('a click in 熊本市 lists the 5 nearest providers the API gives for that 
   await page.screenshot({ path: path.join(SHOTS, 'nurse-1280.png') });
 });
 
-test('a what-if clinic changes the planner table', async () => {
+test('a what-if clinic changes the planner table', TEST, async () => {
   await page.click('#tab-planner');
   await page.waitForSelector('#region-table tbody tr');
   await page.evaluate(() => window.carecoverMap.fitBounds([[129.96, 32.09], [131.33, 33.2]], { duration: 0 }));
@@ -238,7 +245,7 @@ test('a what-if clinic changes the planner table', async () => {
   assert.deepEqual(problems, []);
 });
 
-test('the preset switch changes the coverage layers and the table; English on request', async () => {
+test('the preset switch changes the coverage layers and the table; English on request', TEST, async () => {
   const before = await page.locator('#region-table tbody').innerText();
   await page.check('input[name=preset][value=enhanced_palliative]');
   await page.waitForFunction((prev) => {
@@ -259,7 +266,7 @@ test('the preset switch changes the coverage layers and the table; English on re
   assert.deepEqual(problems, []);
 });
 
-test('the page works 360 px wide with the panel under the map', async () => {
+test('the page works 360 px wide with the panel under the map', TEST, async () => {
   const small = await browser.newPage({ viewport: { width: 360, height: 740 } });
   try {
     await small.goto(`${server.base}/`);
