@@ -36,6 +36,9 @@ function createMap() {
     maxZoom: 17,
     dragRotate: false,
     pitchWithRotate: false,
+    // Every source stays credited in full on wide screens; on phones it folds to an (i)
+    // button after the first interaction.
+    attributionControl: { compact: window.innerWidth <= 640 },
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new window.maplibregl.NavigationControl({ showCompass: false }), 'top-right');
