@@ -222,6 +222,18 @@ test('a click in 熊本市 lists the 5 nearest providers the API gives for that 
   await page.screenshot({ path: path.join(SHOTS, 'nurse-1280.png') });
 });
 
+test('an address search lists what /api/nearest answers for that address', TEST, async () => {
+  const address = '熊本市中央区水前寺6丁目18-1';
+  await page.fill('#address', address);
+  await page.click('#search-form button[type=submit]');
+  await page.waitForFunction(() => window.carecover.nurse.last?.answer.address);
+  const shown = await page.$$eval('#nearest-list li', (lis) => lis.map((li) => li.dataset.id));
+  const kinds = 'home_care_support_clinic,home_care_support_hospital';
+  const want = await api(server.base, `/api/nearest?address=${encodeURIComponent(address)}&k=5&kind=${kinds}`);
+  assert.deepEqual(shown, want.results.map((r) => r.id));
+  assert.match(await page.locator('#nearest-status').innerText(), /水前寺/);
+});
+
 test('a what-if clinic changes the planner table', TEST, async () => {
   await page.click('#tab-planner');
   await page.waitForSelector('#region-table tbody tr');
