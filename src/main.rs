@@ -55,6 +55,10 @@ enum Command {
         /// the process exits anyway (code 0).
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=600))]
         drain_timeout: u64,
+        /// The map widget's folder (index.html, app.js, node_modules/maplibre-gl); default:
+        /// `web/` in the source tree this binary was built from.
+        #[arg(long, env = "CARECOVER_WEB")]
+        web: Option<PathBuf>,
     },
     /// The nearest providers to a point.
     Nearest {
@@ -290,7 +294,11 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             request_timeout,
             cors_origin,
             drain_timeout,
+            web,
         } => {
+            if let Some(dir) = web {
+                carecover::server::set_web_dir(dir);
+            }
             let config = ServerConfig {
                 limits: Limits {
                     max_concurrency,
@@ -306,6 +314,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 data = %data_dir.display(),
                 "data loaded"
             );
+            let web_dir = carecover::server::web_dir();
+            if !web_dir.join("node_modules/maplibre-gl/dist").is_dir() {
+                tracing::warn!(web = %web_dir.display(), "map widget: MapLibre missing, run `cd web && npm ci`");
+            }
             let admin = AdminToken::new(std::env::var("CARECOVER_ADMIN_TOKEN").ok());
             if admin.is_none() {
                 tracing::info!("admin routes off (CARECOVER_ADMIN_TOKEN not set)");

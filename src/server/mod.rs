@@ -10,6 +10,7 @@ mod nearest;
 mod params;
 mod reload;
 mod tiles;
+mod web;
 
 pub use admin::{constant_time_eq, AdminToken};
 pub use cors::CorsOrigins;
@@ -18,6 +19,7 @@ pub use limits::{limited, Limits};
 pub use nearest::{parse_nearest_query, NearestAt, NearestQuery};
 pub use params::{SERVICE_LAT, SERVICE_LON};
 pub use reload::{reload, DataSource, ReloadDone, ReloadError, ReloadStatus, Reloader};
+pub use web::{set_web_dir, web_dir};
 
 use crate::snapshot::Snapshot;
 use arc_swap::ArcSwap;
@@ -137,6 +139,7 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
     // route) would reach it without the CORS layer and fail with 405.
     let public = api
         .merge(tiles)
+        .merge(web::routes())
         .method_not_allowed_fallback(method_not_allowed);
     let mut public = limited(public, &config.limits);
     // CORS outside the limits: preflights are answered without taking a slot, and a shed

@@ -1,0 +1,45 @@
+//! The map widget in a real browser: runs `node --test web/tests/browser.mjs` against this
+//! package's binary when `CARECOVER_BROWSER=1` (CI sets it). Then a missing Chromium, node or
+//! `web/node_modules` is a failure, not a skip; without the variable the test only says how to
+//! run it, so `cargo test` needs no browser on a developer's machine.
+
+use std::path::Path;
+use std::process::Command;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+#[test]
+fn the_widget_works_in_headless_chromium() {
+    if std::env::var("CARECOVER_BROWSER").as_deref() != Ok("1") {
+        eprintln!(
+            "browser test skipped: set CARECOVER_BROWSER=1 (needs {CHROMIUM}, node and \
+             `cd web && npm ci`)"
+        );
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
+    assert!(
+        Path::new(&chromium).is_file(),
+        "CARECOVER_BROWSER=1 but there is no Chromium at {chromium} (apt-get install chromium)"
+    );
+    for needed in [
+        "maplibre-gl/dist/maplibre-gl.js",
+        "playwright-core/package.json",
+    ] {
+        assert!(
+            root.join("web/node_modules").join(needed).is_file(),
+            "CARECOVER_BROWSER=1 but web/node_modules/{needed} is missing (cd web && npm ci)"
+        );
+    }
+    // The binary cargo built for this test run, unless the caller names another.
+    let bin = std::env::var("CARECOVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_carecover").to_string());
+    let status = Command::new("node")
+        .args(["--test", "--test-reporter=spec", "web/tests/browser.mjs"])
+        .current_dir(root)
+        .env("CARECOVER_BIN", &bin)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run node (is Node.js installed?): {e}"));
+    assert!(status.success(), "web/tests/browser.mjs failed: {status}");
+}

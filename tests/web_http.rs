@@ -1,0 +1,74 @@
+//! The widget's routes, in-process: a fixed set of files with their types and security
+//! headers, and nothing else reachable from a request path.
+
+mod common;
+
+use common::{get, router};
+
+#[tokio::test]
+async fn the_page_is_served_at_the_root_with_its_security_headers() {
+    let r = router();
+    let (s, h, body) = get(&r, "/").await;
+    assert_eq!(s, 200);
+    assert_eq!(h["content-type"], "text/html; charset=utf-8");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    for part in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+    ] {
+        assert!(csp.contains(part), "{part} in {csp}");
+    }
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains(r#"<script type="module" src="/app.js">"#));
+    assert!(
+        !html.contains("https://"),
+        "the page loads nothing from elsewhere"
+    );
+}
+
+#[tokio::test]
+async fn modules_and_styles_carry_their_content_types() {
+    let r = router();
+    for (path, want) in [
+        ("/app.js", "text/javascript; charset=utf-8"),
+        ("/js/planner.js", "text/javascript; charset=utf-8"),
+        ("/style.css", "text/css; charset=utf-8"),
+    ] {
+        let (s, h, body) = get(&r, path).await;
+        assert_eq!(s, 200, "{path}");
+        assert_eq!(h["content-type"], want, "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert!(!body.is_empty(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn paths_outside_the_fixed_list_are_404s() {
+    let r = router();
+    for path in [
+        "/vendor/../Cargo.toml",
+        "/vendor/..%2F..%2FCargo.toml",
+        "/js/../../Cargo.toml",
+        "/js/other.js",
+        "/node_modules/maplibre-gl/package.json",
+        "/web/index.html",
+        "/package.json",
+    ] {
+        let (s, _, _) = get(&r, path).await;
+        assert_eq!(s, 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_page_does_not_accept_posts() {
+    let r = router();
+    let req = axum::http::Request::post("/")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (s, _, _) = common::send(&r, req).await;
+    assert_eq!(s, 405);
+}

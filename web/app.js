@@ -1,0 +1,159 @@
+// The carecover map widget: a MapLibre map of this server's vector tiles, a nurse view
+// (nearest providers) and a planner view (coverage by medical region, what-if, suggestions).
+
+import { t, translate, toggleLang, onLangChange } from './js/i18n.js';
+import { buildStyle, hatchImage, PROVIDER_CLASSES, COLORS, VIEW_LAYERS } from './js/mapstyle.js';
+import { NurseView } from './js/nurse.js';
+import { PlannerView } from './js/planner.js';
+
+const KUMAMOTO = [[129.96, 32.09], [131.33, 33.2]];
+
+// Map errors, kept for the browser test and shown to the user.
+window.carecoverErrors = [];
+
+function showNotice(node) {
+  const box = document.getElementById('notice');
+  box.replaceChildren(node);
+  box.hidden = false;
+}
+
+function missingMapLibre() {
+  const p = document.createElement('p');
+  const code = document.createElement('code');
+  code.textContent = 'cd web && npm ci';
+  p.append(t('no_maplibre'), ' ', code);
+  showNotice(p);
+  document.getElementById('legend').hidden = true;
+}
+
+function createMap() {
+  const map = new window.maplibregl.Map({
+    container: 'map',
+    style: buildStyle(location.origin, 'home_care'),
+    bounds: KUMAMOTO,
+    fitBoundsOptions: { padding: 8 },
+    minZoom: 5,
+    maxZoom: 17,
+    dragRotate: false,
+    pitchWithRotate: false,
+    // Every source stays credited in full on wide screens; on phones it folds to an (i)
+    // button after the first interaction.
+    attributionControl: { compact: window.innerWidth <= 640 },
+  });
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new window.maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new window.maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+  map.on('styleimagemissing', (e) => {
+    if (e.id === 'hatch' && !map.hasImage('hatch')) map.addImage('hatch', hatchImage());
+  });
+  map.on('error', (e) => {
+    const message = e.error?.message ?? String(e.error ?? 'unknown map error');
+    window.carecoverErrors.push(message);
+    const p = document.createElement('p');
+    p.textContent = `${t('map_error')}: ${message}`;
+    showNotice(p);
+  });
+  return map;
+}
+
+function providerPopup(map) {
+  const popup = new window.maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 8 });
+  map.on('mouseenter', 'providers-circle', (e) => {
+    map.getCanvas().style.cursor = 'pointer';
+    const p = e.features[0].properties;
+    const div = document.createElement('div');
+    const strong = document.createElement('strong');
+    strong.textContent = p.name;
+    div.append(strong, document.createElement('br'), p.address ?? '');
+    popup.setLngLat(e.features[0].geometry.coordinates).setDOMContent(div).addTo(map);
+  });
+  map.on('mouseleave', 'providers-circle', () => {
+    map.getCanvas().style.cursor = '';
+    popup.remove();
+  });
+}
+
+function legendItem(swatchClass, color, key) {
+  const li = document.createElement('li');
+  const sw = document.createElement('span');
+  sw.className = `swatch ${swatchClass}`;
+  sw.style.setProperty('--c', color);
+  const label = document.createElement('span');
+  label.dataset.i18n = key;
+  label.textContent = t(key);
+  li.append(sw, label);
+  return li;
+}
+
+function renderLegend() {
+  const list = document.getElementById('legend-list');
+  list.replaceChildren(
+    legendItem('area', COLORS.coverage, 'legend_coverage'),
+    legendItem('area hatch', COLORS.gap, 'legend_gap'),
+    ...PROVIDER_CLASSES.map(([, color, key]) => legendItem('dot', color, key)),
+    legendItem('dot small', COLORS.townCovered, 'legend_town_cov'),
+    legendItem('dot small', COLORS.townGap, 'legend_town_gap'),
+    legendItem('ring', COLORS.result, 'legend_result'),
+    legendItem('ring', COLORS.whatif, 'legend_whatif'),
+    legendItem('dot outlined', COLORS.suggest, 'legend_suggest'),
+  );
+}
+
+/** Shows the overlays of the current view only (nurse results, planner sites). */
+function showViewLayers(map, view) {
+  if (!map?.getLayer('results-ring')) return;
+  for (const [owner, ids] of Object.entries(VIEW_LAYERS)) {
+    for (const id of ids) map.setLayoutProperty(id, 'visibility', owner === view ? 'visible' : 'none');
+  }
+}
+
+function setupTabs(state, map, nurse, planner) {
+  const tabs = document.querySelectorAll('[role=tab]');
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => {
+      state.view = tab.dataset.view;
+      for (const other of tabs) {
+        const on = other === tab;
+        other.setAttribute('aria-selected', String(on));
+        document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
+      }
+      showViewLayers(map, state.view);
+      nurse.showMarkers(state.view === 'nurse');
+      planner.setActive(state.view === 'planner');
+    });
+  }
+}
+
+function main() {
+  translate();
+  renderLegend();
+  document.getElementById('lang-toggle').addEventListener('click', toggleLang);
+  if (window.matchMedia('(max-width: 720px)').matches) document.getElementById('legend').open = false;
+  const state = { view: 'nurse' };
+
+  let map = null;
+  if (window.maplibregl) {
+    map = createMap();
+    window.carecoverMap = map;
+  } else {
+    missingMapLibre();
+    onLangChange(missingMapLibre);
+  }
+  const nurse = new NurseView(document.getElementById('nurse-view'), map);
+  const planner = new PlannerView(document.getElementById('planner-view'), map);
+  window.carecover = { nurse, planner, state };
+  setupTabs(state, map, nurse, planner);
+  planner.load();
+  if (!map) return;
+
+  providerPopup(map);
+  map.on('load', () => showViewLayers(map, state.view));
+  map.on('click', (e) => {
+    map.getContainer().querySelector('.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');
+    if (state.view === 'nurse') nurse.onMapClick(e.lngLat);
+    else if (planner.whatIfOn) planner.addSite(e.lngLat);
+    else planner.selectAt(e.point);
+  });
+}
+
+main();

@@ -1,0 +1,68 @@
+// Calls to this server's API only (relative URLs): clicked points and addresses are a
+// patient's home and never leave for any other host.
+
+export const PRESETS = {
+  home_care: { kind: 'home_care_support_clinic,home_care_support_hospital' },
+  enhanced_palliative: { kind: 'enhanced_home_palliative' },
+  strengthened: { kind: 'home_care_support_clinic,home_care_support_hospital', tier_max: 2 },
+};
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function parse(resp) {
+  const body = await resp.json().catch(() => null);
+  if (!resp.ok) {
+    const err = body?.error ?? {};
+    throw new ApiError(resp.status, err.code ?? 'http_' + resp.status, err.message ?? resp.statusText);
+  }
+  return body;
+}
+
+export async function getJson(path, params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const qs = q.toString();
+  const resp = await fetch(qs ? `${path}?${qs}` : path, { headers: { Accept: 'application/json' } });
+  return parse(resp);
+}
+
+export async function postJson(path, body) {
+  const resp = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return parse(resp);
+}
+
+export function nearest({ lat, lon, address, kinds, k = 5 }) {
+  const where = address ? { address } : { lat: lat.toFixed(6), lon: lon.toFixed(6) };
+  return getJson('/api/nearest', { ...where, k, kind: kinds.join(',') });
+}
+
+export function regions(preset) {
+  return getJson('/api/regions', PRESETS[preset]);
+}
+
+export function coverage(preset) {
+  return getJson('/api/coverage', PRESETS[preset]);
+}
+
+export function scenario(preset, sites) {
+  const p = PRESETS[preset];
+  const body = { add: sites.map(({ lat, lon }) => ({ lat, lon })), kind: p.kind };
+  if (p.tier_max) body.tier_max = p.tier_max;
+  return postJson('/api/scenarios', body);
+}
+
+export function suggest(preset, regionId, n = 3) {
+  return getJson('/api/suggest', { region: regionId, n, ...PRESETS[preset] });
+}

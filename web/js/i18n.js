@@ -1,0 +1,168 @@
+// Japanese first, English on request. Elements carry data-i18n="key" (text) or
+// data-i18n-attr="attr:key" (an attribute); dynamic text calls t(key).
+
+const STRINGS = {
+  ja: {
+    title: '熊本県 在宅緩和ケアマップ',
+    lang_toggle: 'English',
+    view_nurse: '退院調整（最寄り）',
+    view_planner: '計画（カバー率）',
+    search_label: '患者さんの住所',
+    search_placeholder: '例: 熊本市中央区水前寺6丁目18-1',
+    search_button: '検索',
+    click_hint: '地図をクリックするか住所を入力すると、選んだ種類の最寄り5件を表示します。',
+    kinds_legend: '医療機関の種類',
+    kind_home_care_support_clinic: '在宅療養支援診療所',
+    kind_home_care_support_hospital: '在宅療養支援病院',
+    kind_enhanced_home_palliative: '在宅緩和ケア充実診療所・病院',
+    kind_palliative_care_ward: '緩和ケア病棟',
+    kind_home_cancer_comprehensive: '在宅がん医療総合診療',
+    no_kind: '種類を1つ以上選んでください。',
+    nearest_title: '最寄りの医療機関',
+    within16: '16 km以内',
+    yes: 'はい',
+    no: 'いいえ',
+    phone: '電話',
+    loading: '読み込み中…',
+    not_found: '住所が見つかりませんでした。',
+    error: 'エラー',
+    matched: '検索地点',
+    preset_legend: '対象（プリセット）',
+    preset_home_care: '在宅療養支援',
+    preset_enhanced_palliative: '在宅緩和ケア充実',
+    preset_strengthened: '機能強化型',
+    col_region: '二次医療圏',
+    col_covered: 'カバー率 %',
+    col_gap: '空白 km²',
+    col_towns: '未カバー 町丁目',
+    total: '県全体',
+    whatif: '仮想の診療所を追加（what-if）',
+    whatif_hint: 'what-if: 地図をクリックすると仮想の診療所を置き、表に 前 → 後 を表示します。',
+    whatif_reset: '仮想診療所を消す',
+    whatif_count: '仮想診療所',
+    suggest: '選んだ圏域の候補地を3か所提案',
+    suggest_pick: '表の行を選ぶと圏域にズームし、候補地を提案できます。',
+    suggest_title: '候補地',
+    gain_people: '人（65歳以上）',
+    gain_towns: '町丁目',
+    legend_title: '凡例',
+    legend_coverage: '16 km 圏内（カバー）',
+    legend_gap: '空白地域',
+    legend_ward: '緩和ケア病棟',
+    legend_enhanced: '在宅緩和ケア充実',
+    legend_clinic: '在宅療養支援診療所',
+    legend_hospital: '在宅療養支援病院',
+    legend_other: 'その他',
+    legend_town_cov: '町丁目（カバー）',
+    legend_town_gap: '町丁目（空白）',
+    legend_result: '検索結果',
+    legend_whatif: '仮想の診療所（what-if）',
+    legend_suggest: '提案された候補地',
+    no_maplibre: '地図ライブラリ (MapLibre GL JS) がインストールされていません。サーバーで次を実行してください:',
+    map_error: '地図の読み込みに失敗しました',
+    panel_toggle: 'パネル',
+  },
+  en: {
+    title: 'Kumamoto home palliative-care map',
+    lang_toggle: '日本語',
+    view_nurse: 'Discharge (nearest)',
+    view_planner: 'Planning (coverage)',
+    search_label: "Patient's address",
+    search_placeholder: 'e.g. 熊本市中央区水前寺6丁目18-1',
+    search_button: 'Search',
+    click_hint: 'Click the map or enter an address to list the 5 nearest providers of the chosen kinds.',
+    kinds_legend: 'Provider kinds',
+    kind_home_care_support_clinic: 'Home-care support clinic',
+    kind_home_care_support_hospital: 'Home-care support hospital',
+    kind_enhanced_home_palliative: 'Enhanced home palliative care',
+    kind_palliative_care_ward: 'Palliative care ward',
+    kind_home_cancer_comprehensive: 'Home cancer comprehensive care',
+    no_kind: 'Choose at least one kind.',
+    nearest_title: 'Nearest providers',
+    within16: 'Within 16 km',
+    yes: 'yes',
+    no: 'no',
+    phone: 'Phone',
+    loading: 'Loading…',
+    not_found: 'Address not found.',
+    error: 'Error',
+    matched: 'Searched point',
+    preset_legend: 'Preset',
+    preset_home_care: 'Home-care support',
+    preset_enhanced_palliative: 'Enhanced palliative',
+    preset_strengthened: 'Strengthened (機能強化型)',
+    col_region: 'Medical region',
+    col_covered: 'Covered %',
+    col_gap: 'Gap km²',
+    col_towns: 'Uncovered towns',
+    total: 'Prefecture',
+    whatif: 'Add a hypothetical clinic (what-if)',
+    whatif_hint: 'What-if: click the map to place a hypothetical clinic; the table shows before → after.',
+    whatif_reset: 'Clear hypothetical clinics',
+    whatif_count: 'Hypothetical clinics',
+    suggest: 'Suggest 3 sites in the selected region',
+    suggest_pick: 'Select a table row to zoom to a region and get site suggestions.',
+    suggest_title: 'Suggested sites',
+    gain_people: 'people aged 65+',
+    gain_towns: 'towns',
+    legend_title: 'Legend',
+    legend_coverage: 'Within 16 km (covered)',
+    legend_gap: 'Gap',
+    legend_ward: 'Palliative care ward',
+    legend_enhanced: 'Enhanced home palliative',
+    legend_clinic: 'Home-care support clinic',
+    legend_hospital: 'Home-care support hospital',
+    legend_other: 'Other',
+    legend_town_cov: 'Town (covered)',
+    legend_town_gap: 'Town (gap)',
+    legend_result: 'Search result',
+    legend_whatif: 'Hypothetical clinic (what-if)',
+    legend_suggest: 'Suggested site',
+    no_maplibre: 'The map library (MapLibre GL JS) is not installed. On the server run:',
+    map_error: 'The map failed to load',
+    panel_toggle: 'Panel',
+  },
+};
+
+let lang = initialLang();
+const listeners = [];
+
+function initialLang() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked === 'en' || asked === 'ja') return asked;
+  return localStorage.getItem('carecover.lang') === 'en' ? 'en' : 'ja';
+}
+
+export function currentLang() {
+  return lang;
+}
+
+export function t(key) {
+  return STRINGS[lang][key] ?? STRINGS.ja[key] ?? key;
+}
+
+/** Applies the language to every marked element under root. */
+export function translate(root = document) {
+  document.documentElement.lang = lang;
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    el.textContent = t(el.dataset.i18n);
+  }
+  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of el.dataset.i18nAttr.split(',')) {
+      const [attr, key] = pair.split(':');
+      el.setAttribute(attr, t(key));
+    }
+  }
+}
+
+/** Calls fn after each language change (dynamic lists re-render themselves). */
+export function onLangChange(fn) {
+  listeners.push(fn);
+}
+
+export function toggleLang() {
+  lang = lang === 'ja' ? 'en' : 'ja';
+  localStorage.setItem('carecover.lang', lang);
+  translate();
+  for (const fn of listeners) fn(lang);
+}

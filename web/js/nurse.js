@@ -1,0 +1,160 @@
+// Nurse view: a point (map click) or an address -> the 5 nearest providers of the chosen kinds.
+
+import * as api from './api.js';
+import { t, onLangChange } from './i18n.js';
+import { featureCollection, pointFeature, rankMarker } from './mapstyle.js';
+
+export const NURSE_KINDS = [
+  'home_care_support_clinic',
+  'home_care_support_hospital',
+  'enhanced_home_palliative',
+  'palliative_care_ward',
+  'home_cancer_comprehensive',
+];
+const DEFAULT_KINDS = new Set(['home_care_support_clinic', 'home_care_support_hospital']);
+
+export class NurseView {
+  constructor(root, map) {
+    this.root = root;
+    this.map = map;
+    this.last = null; // last answer, re-rendered on a language change
+    this.markers = []; // numbered HTML labels beside the result rings (the map has no glyphs)
+    this.seq = 0; // answers arriving out of order are dropped
+    this.renderKinds();
+    root.querySelector('#search-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const address = root.querySelector('#address').value.trim();
+      if (address) this.query({ address });
+    });
+    onLangChange(() => this.renderResults());
+  }
+
+  renderKinds() {
+    const box = this.root.querySelector('#kinds');
+    for (const kind of NURSE_KINDS) {
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      input.type = 'checkbox';
+      input.name = 'kind';
+      input.value = kind;
+      input.checked = DEFAULT_KINDS.has(kind);
+      const text = document.createElement('span');
+      text.dataset.i18n = `kind_${kind}`;
+      text.textContent = t(`kind_${kind}`);
+      label.append(input, text);
+      box.append(label);
+    }
+  }
+
+  selectedKinds() {
+    return [...this.root.querySelectorAll('input[name=kind]:checked')].map((i) => i.value);
+  }
+
+  /** Answers a map click at lngLat. */
+  onMapClick(lngLat) {
+    this.query({ lat: lngLat.lat, lon: lngLat.lng });
+  }
+
+  async query(where) {
+    const kinds = this.selectedKinds();
+    if (!kinds.length) {
+      this.status(t('no_kind'));
+      return;
+    }
+    const seq = ++this.seq;
+    this.status(t('loading'));
+    try {
+      const answer = await api.nearest({ ...where, kinds, k: 5 });
+      if (seq !== this.seq) return;
+      const point = queryPoint(where, answer);
+      this.last = { answer, point };
+      this.renderResults();
+      this.drawOnMap();
+    } catch (e) {
+      if (seq !== this.seq) return;
+      this.last = null;
+      this.renderResults();
+      this.status(e.code === 'address_not_found' ? t('not_found') : `${t('error')}: ${e.message}`);
+    }
+  }
+
+  status(text) {
+    this.root.querySelector('#nearest-status').textContent = text;
+  }
+
+  renderResults() {
+    const list = this.root.querySelector('#nearest-list');
+    list.replaceChildren();
+    if (!this.last) return;
+    const { answer, point } = this.last;
+    const matched = answer.address ? ` ${answer.address.city ?? ''}${answer.address.town ?? ''}` : '';
+    this.status(`${t('matched')}: ${point.lat.toFixed(4)}, ${point.lon.toFixed(4)}${matched}`);
+    for (const r of answer.results) list.append(resultItem(r, () => this.focus(r)));
+  }
+
+  focus(r) {
+    this.map?.flyTo({ center: [r.lon, r.lat], zoom: Math.max(this.map.getZoom(), 13) });
+  }
+
+  drawOnMap() {
+    if (!this.map || !this.last) return;
+    const { answer, point } = this.last;
+    const results = answer.results.map((r) => pointFeature(r.lon, r.lat, { id: r.id }));
+    this.map.getSource('results').setData(featureCollection(results));
+    this.map.getSource('query').setData(featureCollection([pointFeature(point.lon, point.lat)]));
+    this.placeMarkers(answer.results);
+    const lons = [point.lon, ...answer.results.map((r) => r.lon)];
+    const lats = [point.lat, ...answer.results.map((r) => r.lat)];
+    this.map.fitBounds(
+      [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]],
+      { padding: 60, maxZoom: 14, duration: 600 },
+    );
+  }
+
+  /** Rank numbers beside the result rings, matching the list. */
+  placeMarkers(results) {
+    for (const m of this.markers) m.remove();
+    this.markers = results.map((r, i) => rankMarker(this.map, r.lon, r.lat, i + 1, r.name));
+  }
+
+  showMarkers(on) {
+    for (const m of this.markers) m.getElement().hidden = !on;
+  }
+}
+
+/** Where the answer was computed for: the clicked point, or the geocoded address. */
+function queryPoint(where, answer) {
+  if (where.lat !== undefined) return { lat: where.lat, lon: where.lon };
+  const a = answer.address ?? {};
+  return { lat: a.lat ?? answer.lat, lon: a.lon ?? answer.lon };
+}
+
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function resultItem(r, onFocus) {
+  const li = el('li', 'result');
+  li.dataset.id = r.id;
+  const name = el('button', 'result-name', r.name);
+  name.type = 'button';
+  name.addEventListener('click', onFocus);
+  const kinds = el('div', 'result-kinds', r.kinds_ja.join('・'));
+  const dist = el('div', 'result-distance');
+  dist.append(`${r.distance_km.toFixed(2)} km　${t('within16')}: `);
+  dist.append(el('strong', r.within_16km ? 'yes' : 'no', r.within_16km ? t('yes') : t('no')));
+  const phone = el('div', 'result-phone', `${t('phone')}: `);
+  if (r.phone) {
+    const a = el('a', '', r.phone);
+    a.href = `tel:${r.phone.replace(/[^0-9+]/g, '')}`;
+    phone.append(a);
+  } else {
+    phone.append('—');
+  }
+  const addr = el('div', 'result-address', r.address);
+  li.append(name, kinds, dist, phone, addr);
+  return li;
+}

@@ -1,0 +1,349 @@
+// Planner view: coverage preset, sortable region table, what-if clinics, site suggestions.
+
+import * as api from './api.js';
+import { t, currentLang, onLangChange } from './i18n.js';
+import {
+  presetFilters, featureCollection, pointFeature, circleFeature, rankMarker,
+} from './mapstyle.js';
+
+const RADIUS_KM = 16;
+const COLUMNS = [
+  { key: 'name', label: 'col_region', value: (s) => regionName(s), numeric: false },
+  { key: 'covered_pct', label: 'col_covered', value: (s) => s.covered_pct, fmt: (v) => v.toFixed(1) },
+  { key: 'gap_km2', label: 'col_gap', value: (s) => s.gap_km2, fmt: (v) => v.toFixed(1) },
+  { key: 'towns_uncovered', label: 'col_towns', value: (s) => s.towns_uncovered, fmt: (v) => String(v) },
+];
+
+/** 熊本・上益城, or Kumamoto-Kamimashiki from the id-like `name_en` (kumamoto_kamimashiki). */
+function regionName(s) {
+  if (currentLang() !== 'en' || !s.name_en) return s.name;
+  return s.name_en.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('-');
+}
+
+export class PlannerView {
+  constructor(root, map) {
+    this.root = root;
+    this.map = map;
+    this.preset = 'home_care';
+    this.stats = null; // /api/regions answer for the preset
+    this.scenario = null; // /api/scenarios answer for the sites below
+    this.sites = [];
+    this.sort = { key: 'covered_pct', dir: 1 };
+    this.selected = null;
+    this.bboxes = null; // region id -> [w, s, e, n], from /api/coverage
+    this.seq = 0;
+    this.active = false;
+    this.markers = []; // numbered labels of the suggested sites
+    this.whatif = root.querySelector('#whatif-toggle');
+    for (const input of root.querySelectorAll('input[name=preset]')) {
+      input.addEventListener('change', () => this.setPreset(input.value));
+    }
+    root.querySelector('#whatif-reset').addEventListener('click', () => this.resetScenario());
+    root.querySelector('#suggest-button').addEventListener('click', () => this.suggest());
+    this.whatif.addEventListener('change', () => this.updateHint());
+    onLangChange(() => this.render());
+  }
+
+  /** True when a map click should place a hypothetical clinic. */
+  get whatIfOn() {
+    return this.whatif.checked;
+  }
+
+  async setPreset(preset) {
+    this.preset = preset;
+    this.scenario = null;
+    this.sites = [];
+    this.clearSuggest();
+    this.applyMapFilters();
+    this.drawSites();
+    await this.load();
+  }
+
+  async load() {
+    const seq = ++this.seq;
+    this.status(t('loading'));
+    try {
+      const stats = await api.regions(this.preset);
+      if (seq !== this.seq) return;
+      this.stats = stats;
+      this.status('');
+      this.render();
+    } catch (e) {
+      if (seq === this.seq) this.status(`${t('error')}: ${e.message}`);
+    }
+  }
+
+  status(text) {
+    this.root.querySelector('#planner-status').textContent = text;
+  }
+
+  updateHint() {
+    this.root.querySelector('#whatif-hint').hidden = !this.whatIfOn;
+  }
+
+  applyMapFilters() {
+    if (!this.map?.getLayer('coverage-fill')) return;
+    // The nurse view shows the real coverage: a what-if is drawn only while planning.
+    const scenario = this.active ? this.scenario : null;
+    const redrawn = scenario ? changedIds(scenario) : [];
+    for (const [id, filter] of Object.entries(presetFilters(this.preset, redrawn))) this.map.setFilter(id, filter);
+    const gaps = scenario ? scenario.changed_gaps.features : [];
+    this.map.getSource('scenario-gaps').setData(featureCollection(gaps));
+  }
+
+  // ---- the table ----
+
+  /** Rows as { id, before, after } (after only while a what-if is on). */
+  rows() {
+    if (this.scenario) {
+      return this.scenario.regions.map((r) => ({ id: r.id, before: r.before, after: r.changed ? r.after : null }));
+    }
+    return (this.stats?.regions ?? []).map((s) => ({ id: s.id, before: s, after: null }));
+  }
+
+  totalRow() {
+    if (this.scenario) return { id: 0, before: this.scenario.total.before, after: this.scenario.total.after };
+    return this.stats ? { id: 0, before: this.stats.total, after: null } : null;
+  }
+
+  sortedRows() {
+    const col = COLUMNS.find((c) => c.key === this.sort.key);
+    const rows = this.rows();
+    rows.sort((a, b) => {
+      const va = col.value(a.after ?? a.before);
+      const vb = col.value(b.after ?? b.before);
+      const cmp = typeof va === 'string' ? va.localeCompare(vb, 'ja') : va - vb;
+      return cmp * this.sort.dir || a.id - b.id;
+    });
+    return rows;
+  }
+
+  render() {
+    this.renderHead();
+    const body = this.root.querySelector('#region-table tbody');
+    body.replaceChildren(...this.sortedRows().map((r) => this.rowElement(r)));
+    const foot = this.root.querySelector('#region-table tfoot');
+    const total = this.totalRow();
+    foot.replaceChildren(...(total ? [this.rowElement(total, t('total'))] : []));
+    this.root.querySelector('#whatif-reset').hidden = !this.sites.length;
+    this.root.querySelector('#whatif-count').textContent = this.sites.length
+      ? `${t('whatif_count')}: ${this.sites.length}` : '';
+    this.renderSuggestButton();
+  }
+
+  renderHead() {
+    const tr = this.root.querySelector('#region-table thead tr');
+    tr.replaceChildren(...COLUMNS.map((c) => this.headCell(c)));
+  }
+
+  headCell(col) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    const active = this.sort.key === col.key;
+    th.setAttribute('aria-sort', active ? (this.sort.dir > 0 ? 'ascending' : 'descending') : 'none');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = t(col.label) + (active ? (this.sort.dir > 0 ? ' ▲' : ' ▼') : '');
+    b.addEventListener('click', () => {
+      this.sort = { key: col.key, dir: active ? -this.sort.dir : 1 };
+      this.render();
+    });
+    th.append(b);
+    return th;
+  }
+
+  rowElement(row, label) {
+    const tr = document.createElement('tr');
+    tr.dataset.region = row.id;
+    if (row.after) tr.classList.add('changed');
+    if (row.id && row.id === this.selected) tr.classList.add('selected');
+    for (const col of COLUMNS) tr.append(this.cell(col, row, label));
+    if (row.id) {
+      tr.tabIndex = 0;
+      tr.addEventListener('click', () => this.select(row.id));
+      tr.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.select(row.id);
+        }
+      });
+    }
+    return tr;
+  }
+
+  cell(col, row, label) {
+    const td = document.createElement(col.key === 'name' ? 'th' : 'td');
+    if (col.key === 'name') {
+      td.scope = 'row';
+      td.textContent = label ?? regionName(row.before);
+      return td;
+    }
+    const before = col.fmt(col.value(row.before));
+    const after = row.after ? col.fmt(col.value(row.after)) : null;
+    if (after !== null && after !== before) {
+      const was = document.createElement('span');
+      was.className = 'before';
+      was.textContent = `${before} →`;
+      const now = document.createElement('strong');
+      now.textContent = after;
+      td.append(was, now);
+      td.classList.add('changed');
+    } else {
+      td.textContent = before;
+    }
+    if (col.key === 'towns_uncovered') td.title = `/ ${row.before.towns_total}`;
+    return td;
+  }
+
+  // ---- region selection and zoom ----
+
+  /** Selects the region under a map pixel, without moving the map. */
+  selectAt(point) {
+    const hit = this.map.queryRenderedFeatures(point, { layers: ['regions-fill'] })[0];
+    if (hit) this.select(hit.properties.id, { zoom: false });
+  }
+
+  async select(id, { zoom = true } = {}) {
+    this.selected = id;
+    this.clearSuggest();
+    this.render();
+    if (!this.map) return;
+    this.map.setFilter('regions-selected', ['==', ['get', 'id'], id]);
+    if (!zoom) return;
+    const bbox = (await this.regionBoxes())[id];
+    if (bbox) this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 30, duration: 700 });
+  }
+
+  /** Region extents from the coverage and gap features (together they tile each region). */
+  async regionBoxes() {
+    if (!this.bboxes) {
+      const fc = await api.coverage('home_care');
+      this.bboxes = {};
+      for (const f of fc.features) extendBox(this.bboxes, f.properties.region_id, f.geometry.coordinates);
+    }
+    return this.bboxes;
+  }
+
+  // ---- what-if ----
+
+  /** Adds a hypothetical clinic at lngLat and recomputes the table. */
+  async addSite(lngLat) {
+    this.sites.push({ lat: lngLat.lat, lon: lngLat.lng });
+    this.drawSites();
+    await this.runScenario();
+  }
+
+  async runScenario() {
+    const seq = ++this.seq;
+    if (!this.sites.length) {
+      this.scenario = null;
+      this.applyMapFilters();
+      this.render();
+      return;
+    }
+    this.status(t('loading'));
+    try {
+      const answer = await api.scenario(this.preset, this.sites);
+      if (seq !== this.seq) return;
+      this.scenario = answer;
+      this.status('');
+    } catch (e) {
+      if (seq !== this.seq) return;
+      this.sites.pop();
+      this.drawSites();
+      this.status(`${t('error')}: ${e.message}`);
+    }
+    this.applyMapFilters();
+    this.render();
+  }
+
+  resetScenario() {
+    this.sites = [];
+    this.drawSites();
+    this.runScenario();
+  }
+
+  drawSites() {
+    if (!this.map) return;
+    const pts = this.sites.map((s, i) => pointFeature(s.lon, s.lat, { n: i + 1 }));
+    const areas = this.sites.map((s) => circleFeature(s.lon, s.lat, RADIUS_KM));
+    this.map.getSource('whatif').setData(featureCollection(pts));
+    this.map.getSource('whatif-area').setData(featureCollection(areas));
+  }
+
+  // ---- suggestions ----
+
+  renderSuggestButton() {
+    const b = this.root.querySelector('#suggest-button');
+    b.disabled = !this.selected;
+    this.root.querySelector('#suggest-pick').hidden = Boolean(this.selected);
+  }
+
+  async suggest() {
+    if (!this.selected) return;
+    const list = this.root.querySelector('#suggest-list');
+    list.replaceChildren();
+    this.status(t('loading'));
+    try {
+      const s = await api.suggest(this.preset, this.selected, 3);
+      this.status('');
+      const unit = s.objective === 'uncovered_65_plus' ? t('gain_people') : t('gain_towns');
+      for (const site of s.sites) list.append(suggestItem(site, unit, () => this.flyTo(site)));
+      this.root.querySelector('#suggest-title').hidden = false;
+      if (!this.map) return;
+      const pts = s.sites.map((site, i) => pointFeature(site.lon, site.lat, { n: i + 1, town: site.town }));
+      this.map.getSource('suggest').setData(featureCollection(pts));
+      this.markers = s.sites.map((site, i) => rankMarker(this.map, site.lon, site.lat, i + 1, site.town));
+    } catch (e) {
+      this.status(`${t('error')}: ${e.message}`);
+    }
+  }
+
+  clearSuggest() {
+    for (const m of this.markers) m.remove();
+    this.markers = [];
+    this.root.querySelector('#suggest-list').replaceChildren();
+    this.root.querySelector('#suggest-title').hidden = true;
+    this.map?.getSource('suggest')?.setData(featureCollection([]));
+  }
+
+  /** Called when the planner tab is shown (true) or left (false). */
+  setActive(on) {
+    this.active = on;
+    for (const m of this.markers) m.getElement().hidden = !on;
+    this.applyMapFilters();
+  }
+
+  flyTo(site) {
+    this.map?.flyTo({ center: [site.lon, site.lat], zoom: Math.max(this.map.getZoom(), 11) });
+  }
+}
+
+function changedIds(scenario) {
+  return scenario.regions.filter((r) => r.changed).map((r) => r.id);
+}
+
+function suggestItem(site, unit, onClick) {
+  const li = document.createElement('li');
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = `${site.town}（+${Math.round(site.gain).toLocaleString()} ${unit}）`;
+  b.addEventListener('click', onClick);
+  li.append(b);
+  return li;
+}
+
+/** Grows boxes[id] by every vertex of a (Multi)Polygon's coordinates. */
+function extendBox(boxes, id, coords) {
+  const b = boxes[id] ?? [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => {
+    if (typeof c[0] === 'number') {
+      b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]);
+      b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]);
+    } else {
+      for (const x of c) walk(x);
+    }
+  };
+  walk(coords);
+  boxes[id] = b;
+}

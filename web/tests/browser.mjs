@@ -1,0 +1,296 @@
+// Browser test of the map widget: starts the carecover binary on a free loopback port, opens
+// the page in headless Chromium (playwright-core, Debian's /usr/bin/chromium) and checks the
+// map, the nurse view and the planner's what-if against the API.
+//
+//   node --test web/tests/browser.mjs
+//
+// CARECOVER_BIN: the binary (default target/release/carecover, else target/debug/carecover).
+// CHROMIUM: the browser (default /usr/bin/chromium). Screenshots go to target/browser/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = path.join(ROOT, 'target', 'browser');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+// Near 熊本駅 / 熊本市中央区 (the README's example point).
+const KUMAMOTO_CITY = { lon: 130.7079, lat: 32.8032 };
+const READY_TIMEOUT_MS = 240_000;
+const STEP_TIMEOUT_MS = 90_000;
+const TEST = { timeout: 240_000 }; // per test: a hung browser fails instead of waiting forever
+
+function binary() {
+  if (process.env.CARECOVER_BIN) return process.env.CARECOVER_BIN;
+  const release = path.join(ROOT, 'target', 'release', 'carecover');
+  return existsSync(release) ? release : path.join(ROOT, 'target', 'debug', 'carecover');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(base, server) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`carecover exited with ${server.exitCode}:\n${server.log}`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`carecover not ready after ${READY_TIMEOUT_MS} ms:\n${server.log}`);
+}
+
+async function startServer() {
+  const bin = binary();
+  assert.ok(existsSync(bin), `no carecover binary at ${bin} (cargo build --release, or set CARECOVER_BIN)`);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`], {
+    cwd: ROOT,
+    env: { ...process.env, CARECOVER_WEB: path.join(ROOT, 'web') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.log = '';
+  const keep = (d) => { child.log = (child.log + d).slice(-8000); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  await waitReady(base, child);
+  return { child, base };
+}
+
+async function api(base, pathAndQuery) {
+  const r = await fetch(base + pathAndQuery);
+  assert.equal(r.status, 200, `${pathAndQuery}: ${r.status}`);
+  return r.json();
+}
+
+/**
+ * Resolves once the map has drawn everything it asked for, or at its first error (the callers
+ * then assert there was none); rejects when neither happens in time.
+ */
+function mapIdle(page, ms = 60_000) {
+  return page.evaluate((ms) => new Promise((resolve, reject) => {
+    const map = window.carecoverMap;
+    if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) return resolve();
+    const timer = setTimeout(() => reject(new Error(`the map is not idle after ${ms} ms`)), ms);
+    const done = () => { clearTimeout(timer); resolve(); };
+    map.once('idle', done);
+    map.once('error', done);
+  }), ms);
+}
+
+/** Page coordinates of a lon/lat on the map canvas. */
+async function pagePoint(page, lon, lat) {
+  return page.evaluate(([lon, lat]) => {
+    const map = window.carecoverMap;
+    const p = map.project([lon, lat]);
+    const rect = map.getCanvas().getBoundingClientRect();
+    return { x: Math.round(rect.left + p.x), y: Math.round(rect.top + p.y) };
+  }, [lon, lat]);
+}
+
+function renderedCount(page, layer, sourceLayer) {
+  return page.evaluate(([layer, sourceLayer]) => window.carecoverMap
+    .queryRenderedFeatures({ layers: [layer] })
+    .filter((f) => f.sourceLayer === sourceLayer).length, [layer, sourceLayer]);
+}
+
+/** The first site the service proposes, trying regions from the largest gap down. */
+async function proposedSite(base) {
+  const kind = 'home_care_support_clinic,home_care_support_hospital';
+  const { regions } = await api(base, `/api/regions?kind=${kind}`);
+  regions.sort((a, b) => b.gap_km2 - a.gap_km2);
+  for (const worst of regions.filter((r) => r.gap_km2 > 0)) {
+    const { sites } = await api(base, `/api/suggest?region=${worst.id}&n=1&kind=${kind}`);
+    if (sites.length) return { worst, site: sites[0] };
+  }
+  throw new Error('no region with a gap has a suggested site');
+}
+
+let server;
+let browser;
+let page;
+const problems = []; // page errors, failed requests, requests to other hosts
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== server.base) problems.push(`request to ${u.origin}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+}, TEST);
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    server.child.kill('SIGTERM');
+    if (server.child.exitCode === null) await new Promise((r) => server.child.once('exit', r));
+  }
+}, TEST);
+
+test('the page is served with its security headers and script types', TEST, async () => {
+  const r = await fetch(`${server.base}/`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/html/);
+  assert.match(r.headers.get('content-security-policy'), /script-src 'self'/);
+  assert.match(r.headers.get('content-security-policy'), /worker-src[^;]*blob:/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+  for (const p of ['/app.js', '/js/nurse.js', '/vendor/maplibre-gl.js']) {
+    const s = await fetch(server.base + p);
+    assert.equal(s.status, 200, p);
+    assert.match(s.headers.get('content-type'), /^text\/javascript/, p);
+  }
+  const css = await fetch(`${server.base}/style.css`);
+  assert.match(css.headers.get('content-type'), /^text\/css/);
+  const escape = await fetch(`${server.base}/vendor/..%2F..%2F..%2FCargo.toml`);
+  assert.equal(escape.status, 404);
+});
+
+test('the map loads the tiles without errors and draws providers and regions', TEST, async () => {
+  await page.goto(`${server.base}/`);
+  await page.waitForFunction(() => window.carecoverMap !== undefined);
+  await mapIdle(page);
+  const errors = await page.evaluate(() => window.carecoverErrors);
+  assert.deepEqual(errors, [], 'map errors');
+  const layers = await page.evaluate(() => window.carecoverMap.getStyle().sources.carecover.type);
+  assert.equal(layers, 'vector');
+  assert.ok(await renderedCount(page, 'providers-circle', 'providers') > 50, 'providers drawn');
+  assert.ok(await renderedCount(page, 'regions-fill', 'regions') >= 10, 'regions drawn');
+  assert.ok(await renderedCount(page, 'coverage-fill', 'coverage') > 0, 'coverage drawn');
+  assert.ok(await renderedCount(page, 'gaps-fill', 'gaps') > 0, 'gaps drawn');
+  const attribution = await page.locator('.maplibregl-ctrl-attrib').innerText();
+  for (const source of ['九州厚生局', '国土数値情報', 'Geolonia', 'e-Stat', '日本郵便']) {
+    assert.ok(attribution.includes(source), `attribution names ${source}: ${attribution}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('a click in 熊本市 lists the 5 nearest providers the API gives for that point', TEST, async () => {
+  const at = await pagePoint(page, KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat);
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => document.querySelectorAll('#nearest-list li').length === 5);
+  const shown = await page.$$eval('#nearest-list li', (lis) => lis.map((li) => li.dataset.id));
+  const { point, kinds } = await page.evaluate(() => ({
+    point: window.carecover.nurse.last.point,
+    kinds: window.carecover.nurse.selectedKinds(),
+  }));
+  assert.ok(Math.abs(point.lon - KUMAMOTO_CITY.lon) < 0.002 && Math.abs(point.lat - KUMAMOTO_CITY.lat) < 0.002,
+    `clicked ${JSON.stringify(point)}`);
+  assert.deepEqual(kinds, ['home_care_support_clinic', 'home_care_support_hospital']);
+  const q = `lat=${point.lat.toFixed(6)}&lon=${point.lon.toFixed(6)}&k=5&kind=${kinds.join(',')}`;
+  const want = (await api(server.base, `/api/nearest?${q}`)).results.map((r) => r.id);
+  assert.deepEqual(shown, want);
+  const tel = await page.locator('#nearest-list li a[href^="tel:"]').count();
+  assert.ok(tel >= 4, `phone links: ${tel}`);
+  await mapIdle(page);
+  const rings = await page.evaluate(() => window.carecoverMap.queryRenderedFeatures({ layers: ['results-ring'] }).length);
+  assert.ok(rings >= 1, 'result markers drawn');
+  await page.screenshot({ path: path.join(SHOTS, 'nurse-1280.png') });
+});
+
+test('an address search lists what /api/nearest answers for that address', TEST, async () => {
+  const address = '熊本市中央区水前寺6丁目18-1';
+  await page.fill('#address', address);
+  await page.click('#search-form button[type=submit]');
+  await page.waitForFunction(() => window.carecover.nurse.last?.answer.address);
+  const shown = await page.$$eval('#nearest-list li', (lis) => lis.map((li) => li.dataset.id));
+  const kinds = 'home_care_support_clinic,home_care_support_hospital';
+  const want = await api(server.base, `/api/nearest?address=${encodeURIComponent(address)}&k=5&kind=${kinds}`);
+  assert.deepEqual(shown, want.results.map((r) => r.id));
+  assert.match(await page.locator('#nearest-status').innerText(), /水前寺/);
+});
+
+test('a what-if clinic changes the planner table', TEST, async () => {
+  await page.click('#tab-planner');
+  await page.waitForSelector('#region-table tbody tr');
+  await page.evaluate(() => window.carecoverMap.fitBounds([[129.96, 32.09], [131.33, 33.2]], { duration: 0 }));
+  await mapIdle(page);
+  const before = await page.locator('#region-table').innerText();
+  // A site the service itself proposes is inside Kumamoto and covers something new.
+  const { worst, site } = await proposedSite(server.base);
+  await page.check('#whatif-toggle');
+  const at = await pagePoint(page, site.lon, site.lat);
+  await page.mouse.click(at.x, at.y);
+  await page.waitForSelector('#region-table tbody td.changed');
+  const afterText = await page.locator('#region-table').innerText();
+  assert.notEqual(afterText, before);
+  assert.match(afterText, /→/);
+  const row = await page.locator(`#region-table tbody tr[data-region="${worst.id}"]`).innerText();
+  assert.match(row, /→/, `region ${worst.id} row: ${row}`);
+  await mapIdle(page);
+  await page.screenshot({ path: path.join(SHOTS, 'planner-1280.png') });
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
+test('the preset switch changes the coverage layers and the table; English on request', TEST, async () => {
+  const before = await page.locator('#region-table tbody').innerText();
+  await page.check('input[name=preset][value=enhanced_palliative]');
+  await page.waitForFunction((prev) => {
+    const body = document.querySelector('#region-table tbody').innerText;
+    return body !== prev && !body.includes('→');
+  }, before);
+  const filter = await page.evaluate(() => JSON.stringify(window.carecoverMap.getFilter('gaps-fill')));
+  assert.match(filter, /enhanced_palliative/);
+  const { regions } = await api(server.base, '/api/regions?kind=enhanced_home_palliative');
+  const rows = await page.$$eval('#region-table tbody tr', (trs) => trs.length);
+  assert.equal(rows, regions.length);
+  await mapIdle(page);
+  assert.ok(await renderedCount(page, 'gaps-fill', 'gaps') > 0, 'enhanced_palliative gaps drawn');
+  await page.click('#lang-toggle');
+  assert.equal(await page.locator('h1').innerText(), 'Kumamoto home palliative-care map');
+  await page.click('#lang-toggle');
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
+test('the page works 360 px wide with the panel under the map', TEST, async () => {
+  const small = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  try {
+    await small.goto(`${server.base}/`);
+    await small.waitForFunction(() => window.carecoverMap !== undefined);
+    await mapIdle(small);
+    const map = await small.locator('#map').boundingBox();
+    const panel = await small.locator('.panel').boundingBox();
+    assert.ok(panel.y >= map.y + map.height - 1, 'panel below the map');
+    assert.ok(panel.width <= 360 && map.width <= 360);
+    assert.ok(await renderedCount(small, 'providers-circle', 'providers') > 0);
+    await small.screenshot({ path: path.join(SHOTS, 'mobile-360.png'), fullPage: true });
+  } finally {
+    await small.close();
+  }
+});
