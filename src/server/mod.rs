@@ -5,6 +5,7 @@ mod coverage;
 mod error;
 mod nearest;
 mod params;
+mod roads;
 mod tiles;
 
 pub use error::AppError;

@@ -67,14 +67,20 @@ struct NearestResult<'a> {
     /// Geodesic distance, km, rounded to metres.
     distance_km: f64,
     within_16km: bool,
+    #[serde(flatten)]
+    road: super::roads::RoadFields,
 }
 
 pub async fn nearest(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let params = Params::parse(q.as_deref(), &["lat", "lon", "k", "kind", "address"])?;
+    let params = Params::parse(
+        q.as_deref(),
+        &["lat", "lon", "k", "kind", "address", "sort"],
+    )?;
     let k = params.integer("k", 5, 1..=MAX_K, "invalid_k")?;
+    let sort = super::roads::Sort::parse(params.get("sort"))?;
     let kinds = params.kinds(crate::data::KindSet::all())?;
     let snap = state.snapshot();
     let ds = &snap.dataset;
@@ -102,18 +108,24 @@ pub async fn nearest(
         }
         None => (params.point()?, None),
     };
-    let hits = snap.index.nearest(at, k, kinds);
-    let results: Vec<NearestResult> = hits
-        .iter()
-        .map(|h| NearestResult {
+    let ranked = super::roads::rank(ds, &snap.index, snap.roads.as_ref(), at, k, kinds, sort);
+    let results: Vec<NearestResult> = ranked
+        .hits
+        .into_iter()
+        .map(|(h, road)| NearestResult {
             provider: ProviderView::new(&ds.providers[h.index as usize], ds),
             distance_km: (h.distance_m).round() / 1000.0,
             within_16km: h.distance_m <= HOME_VISIT_RADIUS_M,
+            road,
         })
         .collect();
     let mut body = serde_json::json!({
         "results": results,
         "kinds": kinds.iter().collect::<Vec<_>>(),
+        "sort": ranked.sort.as_str(),
+        "road_reason": ranked.road_reason,
+        "speed_model": snap.roads.as_ref().map(|r| r.network.speed_model.name()),
+        "offroad_speed_kmh": crate::routing::OFFROAD_SPEED_KMH,
         "data_version": snap.version(),
     });
     if let Some(m) = matched {
