@@ -9,6 +9,7 @@ pub mod data;
 pub mod geocode;
 pub mod geom;
 pub mod index;
+pub mod routing;
 pub mod server;
 pub mod snapshot;
 pub mod tiles;

@@ -5,6 +5,7 @@ use crate::coverage::{CoverageSet, Population};
 use crate::data::{DataErrors, Dataset, Manifest};
 use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
+use crate::routing::Roads;
 use crate::tiles::{CachedTile, MapLayers, TileCache, TileCoord};
 use std::path::Path;
 use std::sync::Arc;
@@ -18,6 +19,8 @@ pub enum SnapshotError {
     Geocode(#[from] GeocodeError),
     #[error("map layers: {0}")]
     Tiles(#[from] crate::tiles::TileError),
+    #[error("roads: {0}")]
+    Roads(#[from] crate::routing::RoutingError),
     #[error("the manifest has no `{0}` layer, which address search needs")]
     MissingLayer(&'static str),
 }
@@ -33,6 +36,8 @@ pub struct Snapshot {
     pub tiles: TileCache<TileCoord>,
     /// Coverage presets (computed here) and the per-request coverage cache.
     pub coverage: CoverageSet,
+    /// The road network with providers snapped, when the manifest has a `roads` layer.
+    pub roads: Option<Roads>,
 }
 
 /// Bytes of encoded tiles kept per snapshot (raw + gzip). Kumamoto's z5–z14 pyramid of
@@ -48,7 +53,9 @@ impl Snapshot {
         let population = Population::load(&dataset)?;
         let coverage = CoverageSet::with_population(&dataset, population);
         let layers = MapLayers::build(&dataset, &coverage)?;
+        let roads = Roads::for_dataset(&dataset)?;
         Ok(Self {
+            roads,
             dataset,
             index,
             gazetteer,

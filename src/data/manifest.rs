@@ -24,6 +24,10 @@ pub struct Manifest {
     pub address_municipalities: Option<FileLayer>,
     #[serde(default)]
     pub population: Option<MultiFileLayer>,
+    /// The road network for distances by road (optional: without it answers carry no road
+    /// figures).
+    #[serde(default)]
+    pub roads: Option<RoadLayer>,
     /// Attribution entries by key; every layer's `source` must name one.
     pub sources: BTreeMap<String, Source>,
 }
@@ -55,6 +59,22 @@ pub struct FileLayer {
 pub struct MultiFileLayer {
     pub files: Vec<String>,
     pub source: String,
+}
+
+/// Road network files: GeoJSON LineStrings (`.geojson`) or OpenStreetMap (`.osm.pbf`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadLayer {
+    pub files: Vec<String>,
+    pub source: String,
+    /// The one average speed (km/h) used for drive times on a network without speeds (the
+    /// probe links carry none); OSM networks use their own `maxspeed` or class defaults.
+    #[serde(default = "default_uniform_speed_kmh")]
+    pub uniform_speed_kmh: f64,
+}
+
+fn default_uniform_speed_kmh() -> f64 {
+    40.0
 }
 
 /// Who to credit for a layer, shown in the README, TileJSON and the widget.
@@ -127,6 +147,9 @@ impl Manifest {
         if let Some(p) = &m.population {
             layers.push(("population", p.source.clone()));
         }
+        if let Some(r) = &m.roads {
+            layers.push(("roads", r.source.clone()));
+        }
         for (layer, key) in layers {
             if !m.sources.contains_key(&key) {
                 return Err(ManifestError::UnknownSource {
@@ -153,6 +176,9 @@ impl Manifest {
         if let Some(p) = &self.population {
             v.extend(p.files.iter().map(String::as_str));
         }
+        if let Some(r) = &self.roads {
+            v.extend(r.files.iter().map(String::as_str));
+        }
         v
     }
 }
@@ -166,6 +192,18 @@ mod tests {
         let m = Manifest::builtin().unwrap();
         assert_eq!(m.regions.id_property, "medical_region_id");
         assert!(m.files().len() >= 4);
+    }
+
+    #[test]
+    fn the_builtin_manifest_names_the_probe_roads() {
+        let m = Manifest::builtin().unwrap();
+        let roads = m.roads.as_ref().unwrap();
+        assert_eq!(roads.source, "mlit_probe");
+        assert_eq!(roads.uniform_speed_kmh, 40.0);
+        assert!(m
+            .files()
+            .iter()
+            .any(|f| f.ends_with(".geojson") && f.starts_with("roads/")));
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod towns;
 
 pub use issues::{DataErrors, DataIssue, IssueLog, Severity};
 pub use kinds::{KindSet, ProviderKind};
-pub use manifest::{Manifest, ManifestError, Source};
+pub use manifest::{Manifest, ManifestError, RoadLayer, Source};
 pub use polygons::{project_multipolygon, PolygonFeature};
 pub use providers::{FacilityType, GeocodeLevel, Provider, Tiers};
 pub use towns::{municipality_code, Town};

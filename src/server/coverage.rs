@@ -109,8 +109,26 @@ pub async fn regions(
     let params = query_layer(&p)?;
     let snap = state.snapshot();
     let r = snap.coverage.get(&snap.dataset, params);
-    let body = json!({ "regions": r.stats(), "total": r.total });
+    let body = json!({
+        "regions": r.stats(),
+        "total": r.total,
+        "road_coverage": road_coverage_json(&snap),
+    });
     Ok(Json(merge(body, layer_json(&r, &snap))))
+}
+
+/// The home-care providers' 16 km coverage by road (fixed preset, computed at snapshot
+/// time): null without a road layer.
+fn road_coverage_json(snap: &crate::snapshot::Snapshot) -> Value {
+    match &snap.roads {
+        None => Value::Null,
+        Some(r) => json!({
+            "preset": "home_care",
+            "radius_km": r.coverage.radius_km,
+            "speed_model": r.network.speed_model.name(),
+            "regions": r.coverage.regions,
+        }),
+    }
 }
 
 /// `GET /api/regions/{id}`: one region with its uncovered towns' names.

@@ -9,6 +9,7 @@ mod limits;
 mod nearest;
 mod params;
 mod reload;
+mod roads;
 mod tiles;
 mod web;
 

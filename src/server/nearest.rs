@@ -67,6 +67,8 @@ struct NearestResult<'a> {
     /// Geodesic distance, km, rounded to metres.
     distance_km: f64,
     within_16km: bool,
+    #[serde(flatten)]
+    road: super::roads::RoadFields,
 }
 
 /// Where a nearest query measures from.
@@ -84,13 +86,15 @@ pub struct NearestQuery {
     pub k: usize,
     pub kinds: crate::data::KindSet,
     pub at: NearestAt,
+    pub sort: super::roads::Sort,
 }
 
 /// Parses the raw `/api/nearest` query string (percent-encoded, without `?`). Public so the
 /// `nearest_query` fuzz target and its corpus replay call exactly what the handler calls.
 pub fn parse_nearest_query(raw: &str) -> Result<NearestQuery, AppError> {
-    let params = Params::parse(Some(raw), &["lat", "lon", "k", "kind", "address"])?;
+    let params = Params::parse(Some(raw), &["lat", "lon", "k", "kind", "address", "sort"])?;
     let k = params.integer("k", 5, 1..=MAX_K, "invalid_k")?;
+    let sort = super::roads::Sort::parse(params.get("sort"))?;
     let kinds = params.kinds(crate::data::KindSet::all())?;
     let at = match params.get("address") {
         Some(address) => {
@@ -104,14 +108,14 @@ pub fn parse_nearest_query(raw: &str) -> Result<NearestQuery, AppError> {
         }
         None => NearestAt::Point(params.point()?),
     };
-    Ok(NearestQuery { k, kinds, at })
+    Ok(NearestQuery { k, kinds, at, sort })
 }
 
 pub async fn nearest(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let NearestQuery { k, kinds, at } = parse_nearest_query(q.as_deref().unwrap_or(""))?;
+    let NearestQuery { k, kinds, at, sort } = parse_nearest_query(q.as_deref().unwrap_or(""))?;
     let snap = state.snapshot();
     let ds = &snap.dataset;
     // By address: geocode first, answer from the best candidate and echo what was matched,
@@ -132,18 +136,24 @@ pub async fn nearest(
         }
         NearestAt::Point(p) => (p, None),
     };
-    let hits = snap.index.nearest(at, k, kinds);
-    let results: Vec<NearestResult> = hits
-        .iter()
-        .map(|h| NearestResult {
+    let ranked = super::roads::rank(ds, &snap.index, snap.roads.as_ref(), at, k, kinds, sort);
+    let results: Vec<NearestResult> = ranked
+        .hits
+        .into_iter()
+        .map(|(h, road)| NearestResult {
             provider: ProviderView::new(&ds.providers[h.index as usize], ds),
             distance_km: (h.distance_m).round() / 1000.0,
             within_16km: h.distance_m <= HOME_VISIT_RADIUS_M,
+            road,
         })
         .collect();
     let mut body = serde_json::json!({
         "results": results,
         "kinds": kinds.iter().collect::<Vec<_>>(),
+        "sort": ranked.sort.as_str(),
+        "road_reason": ranked.road_reason,
+        "speed_model": snap.roads.as_ref().map(|r| r.network.speed_model.name()),
+        "offroad_speed_kmh": crate::routing::OFFROAD_SPEED_KMH,
         "data_version": snap.version(),
     });
     if let Some(m) = matched {

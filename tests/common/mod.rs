@@ -22,10 +22,15 @@ pub fn dataset() -> Arc<Dataset> {
     .clone()
 }
 
-/// A router over the real data, in-process (no socket).
+/// A router over the real data, in-process (no socket). The snapshot (with its road network)
+/// is built once per test binary and shared: requests never change it.
 pub fn router() -> axum::Router {
-    let snap = carecover::snapshot::Snapshot::build(dataset()).expect("snapshot");
-    carecover::server::app(carecover::server::AppState::new(snap))
+    static STATE: OnceLock<carecover::server::AppState> = OnceLock::new();
+    let state = STATE.get_or_init(|| {
+        let snap = carecover::snapshot::Snapshot::build(dataset()).expect("snapshot");
+        carecover::server::AppState::new(snap)
+    });
+    carecover::server::app(state.clone())
 }
 
 /// Sends a GET and returns status, headers and the body bytes.

@@ -1,0 +1,50 @@
+//! Roads: a road graph (from a GeoJSON line network or an OpenStreetMap PBF), snapping points
+//! to it, Dijkstra, and providers nearest by road. Knows nothing of HTTP.
+//!
+//! The served network is the MLIT probe-link network (国土交通省「通れる道マップ」): roads
+//! driven after the 2026 earthquake, undirected, without classes or speeds, so drive times
+//! use one configurable average speed (`speed_model` = `uniform_40kmh`). OSM PBF import
+//! (one-way, `maxspeed`, class defaults; `speed_model` = `osm_maxspeed`) is tested on a real
+//! Helsinki extract and ready for a Kumamoto extract.
+
+mod coverage;
+mod dijkstra;
+mod graph;
+mod import_geojson;
+mod import_osm;
+mod nearest;
+mod network;
+mod snap;
+
+pub use coverage::{road_distance_from_nearest, RegionRoadCoverage, RoadCoverage};
+pub use dijkstra::{dijkstra, distances_from, Flow, Seed};
+pub use graph::{Components, GraphBuilder, Link, Plane, RoadGraph};
+pub use import_geojson::{add_geojson, graph_from_geojson, MERGE_TOLERANCE_M};
+pub use import_osm::{
+    graph_from_osm_pbf, parse_maxspeed, way_rule, OsmImportStats, WayRule, DEFAULT_SPEED_KMH,
+};
+pub use nearest::{ProviderRoads, RoadCost, RoadHit, RoadReason};
+pub use network::{RoadNetwork, Roads, SpeedModel};
+pub use snap::{Snap, Snapper, MAX_SNAP_M, OFFROAD_SPEED_KMH, PREFER_LARGEST_SLACK_M};
+
+/// Why a road network could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RoutingError {
+    #[error("cannot read road file {file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("road file {file} is not valid GeoJSON: {message}")]
+    Parse { file: String, message: String },
+    #[error("road file {file}, feature {feature}: {message}")]
+    Feature {
+        file: String,
+        feature: usize,
+        message: String,
+    },
+    #[error("OSM file {file}: {message}")]
+    Osm { file: String, message: String },
+    #[error("manifest: {0}")]
+    Config(String),
+}

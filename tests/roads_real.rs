@@ -1,0 +1,208 @@
+//! The probe road network on the real data: import, snapping against a linear scan, and
+//! nearest by road against road distances to every provider.
+
+mod common;
+
+use carecover::data::{KindSet, ProviderKind};
+use carecover::geom::{geodesic_distance_m, LonLat};
+use carecover::routing::{RoadCost, RoadReason, Roads, MAX_SNAP_M};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::sync::OnceLock;
+
+fn roads() -> &'static Roads {
+    static R: OnceLock<Roads> = OnceLock::new();
+    R.get_or_init(|| {
+        Roads::for_dataset(&common::dataset())
+            .unwrap()
+            .expect("the manifest has a roads layer")
+    })
+}
+
+fn points(seed: u64, n: usize) -> Vec<LonLat> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| LonLat::new(rng.gen_range(130.2..131.2), rng.gen_range(32.1..33.2)).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_probe_network_loads_as_described_in_sources() {
+    let g = &roads().network.graph;
+    let c = g.components();
+    println!(
+        "nodes {}, links {}, km {:.0}, components {}, largest {}",
+        g.node_count(),
+        g.links().len(),
+        g.total_length_m() / 1000.0,
+        c.count(),
+        c.largest()
+    );
+    assert_eq!(g.links().len(), 33_634);
+    let km = g.total_length_m() / 1000.0;
+    assert!((km - 10_461.0).abs() < 30.0, "{km} km");
+    // SOURCES.md: 26,348 distinct end points in 561 components (exact vertex sharing). 1,951
+    // of those end points have another within 1 m (a separate grid scan in Python), so about
+    // 975 merge; merging only joins components, never splits them.
+    assert!(
+        (25_300..=25_450).contains(&g.node_count()),
+        "{}",
+        g.node_count()
+    );
+    assert!(c.count() <= 561 && c.largest() >= 24_000);
+    assert!(c.largest() as f64 / g.node_count() as f64 > 0.94);
+    assert_eq!(roads().network.speed_model.name(), "uniform_40kmh");
+}
+
+#[test]
+fn snapping_agrees_with_a_scan_over_every_segment() {
+    let net = &roads().network;
+    for at in points(7, 150) {
+        let fast = net.snap(at);
+        let slow = net.snapper.snap_brute_force(&net.graph, at);
+        match (fast, slow) {
+            (None, None) => {}
+            (Some(f), Some(s)) => {
+                assert!((f.offroad_m - s.offroad_m).abs() < 1e-6, "{f:?} vs {s:?}");
+                assert_eq!(f.in_largest, s.in_largest);
+                assert!(f.offroad_m <= MAX_SNAP_M);
+                assert!(f.along_m >= 0.0);
+                assert!(f.along_m <= net.graph.links()[f.link as usize].length_m + 1e-6);
+            }
+            (f, s) => panic!("r-tree {f:?} vs scan {s:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_point_at_sea_has_no_road() {
+    let at = LonLat::new(129.7, 32.3).unwrap();
+    assert!(roads().network.snap(at).is_none());
+    let err = roads()
+        .providers
+        .nearest(&roads().network, at, 3, |_| true)
+        .unwrap_err();
+    assert_eq!(err, RoadReason::NoRoadWithin3km);
+}
+
+fn check_against_brute_force(kinds: KindSet, k: usize, seed: u64) {
+    let ds = common::dataset();
+    let r = roads();
+    let wanted = |i: u32| ds.providers[i as usize].kinds.intersects(kinds);
+    let mut answered = 0;
+    for at in points(seed, 25) {
+        let fast = r.providers.nearest(&r.network, at, k, wanted);
+        let all = r.providers.brute_force(&r.network, at);
+        let (fast, all) = match (fast, all) {
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b);
+                continue;
+            }
+            (Ok(f), Ok(a)) => (f, a),
+            (f, a) => panic!("{f:?} vs {a:?}"),
+        };
+        let mut want: Vec<(u32, RoadCost)> = all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (i as u32, c)))
+            .filter(|(i, _)| wanted(*i))
+            .collect();
+        want.sort_by(|a, b| a.1.total_m().total_cmp(&b.1.total_m()).then(a.0.cmp(&b.0)));
+        want.truncate(k);
+        assert_eq!(fast.len(), want.len());
+        for (h, (i, c)) in fast.iter().zip(&want) {
+            // Equal costs may tie between providers at one town point: compare costs.
+            assert!(
+                (h.cost.total_m() - c.total_m()).abs() < 1e-6,
+                "{h:?} vs {i} {c:?}"
+            );
+            assert!((h.cost.drive_s() - c.drive_s()).abs() < 1e-3 || h.index != *i);
+            // The geodesic is a lower bound on the road (up to the projection's 0.05 %).
+            let p = ds.providers[h.index as usize].location;
+            assert!(h.cost.total_m() >= geodesic_distance_m(at, p) * 0.9995 - 1.0);
+        }
+        // Road figures for the straight-line k agree with the oracle too.
+        let targets: Vec<u32> = want.iter().map(|w| w.0).collect();
+        let costs = r.providers.costs_to(&r.network, at, &targets).unwrap();
+        for (c, t) in costs.iter().zip(&targets) {
+            let c = c.as_ref().unwrap();
+            let o = all[*t as usize].unwrap();
+            assert!((c.total_m() - o.total_m()).abs() < 1e-6);
+        }
+        answered += 1;
+    }
+    assert!(answered > 10, "most random points lie near a road");
+}
+
+#[test]
+fn nearest_by_road_equals_road_distance_to_every_provider() {
+    check_against_brute_force(KindSet::all(), 3, 21);
+    check_against_brute_force(
+        KindSet::from_kinds([
+            ProviderKind::HomeCareSupportClinic,
+            ProviderKind::HomeCareSupportHospital,
+        ]),
+        2,
+        22,
+    );
+}
+
+#[test]
+fn providers_unreachable_by_road_get_a_reason() {
+    let r = roads();
+    let ds = common::dataset();
+    let at = LonLat::new(130.7079, 32.8032).unwrap();
+    let all: Vec<u32> = (0..ds.providers.len() as u32).collect();
+    let costs = r.providers.costs_to(&r.network, at, &all).unwrap();
+    let ok = costs.iter().filter(|c| c.is_ok()).count();
+    assert!(ok > all.len() * 3 / 4, "{ok} of {} reached", all.len());
+    for (i, c) in costs.iter().enumerate() {
+        match c {
+            Err(RoadReason::ProviderNoRoadWithin3km) => {
+                assert!(r.providers.snap(i as u32).is_none())
+            }
+            Err(RoadReason::NotConnected) => assert!(r.providers.snap(i as u32).is_some()),
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => {}
+        }
+    }
+}
+
+#[test]
+fn road_coverage_from_all_sources_equals_the_nearest_source_by_road() {
+    let ds = common::dataset();
+    let r = roads();
+    let home_care = carecover::coverage::CoverageParams::default_home_care();
+    let sources: Vec<u32> = (0..ds.providers.len() as u32)
+        .filter(|i| home_care.selects(&ds.providers[*i as usize]))
+        .collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let towns: Vec<LonLat> = (0..30)
+        .map(|_| ds.towns[rng.gen_range(0..ds.towns.len())].location)
+        .collect();
+    let got =
+        carecover::routing::road_distance_from_nearest(&r.network, &r.providers, &sources, &towns);
+    for (t, g) in towns.iter().zip(got) {
+        // The probe network is undirected, so town → provider equals provider → town.
+        let want = r
+            .providers
+            .costs_to(&r.network, *t, &sources)
+            .ok()
+            .and_then(|cs| {
+                cs.iter()
+                    .filter_map(|c| c.as_ref().ok().map(RoadCost::total_m))
+                    .min_by(f64::total_cmp)
+            });
+        match (g, want) {
+            (Some(a), Some(b)) => assert!((a - b).abs() < 1e-6, "{a} vs {b}"),
+            (a, b) => assert_eq!(a, b),
+        }
+    }
+    for row in &r.coverage.regions {
+        assert!(row.towns_beyond_road_km + row.towns_without_road <= row.towns_within_km);
+        assert!(row.towns_within_km <= row.towns);
+    }
+    let total: usize = r.coverage.regions.iter().map(|x| x.towns).sum();
+    assert_eq!(total, ds.towns.len());
+    println!("{:?}", r.coverage.regions);
+}
