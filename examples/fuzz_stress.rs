@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release --example fuzz_stress -- 60      # seconds per target (default 30)
+//! cargo run --release --example fuzz_stress -- 60 tile_path   # one target
 //! ```
 //! A failing input is written to `fuzz/artifacts/<target>/stress-<n>` (git-ignored).
 
@@ -73,10 +74,25 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(30);
+    let only = std::env::args().nth(2);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    std::panic::set_hook(Box::new(|_| {}));
+    // Keep the first panic message of each target (the default hook would print millions).
+    static FIRST: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut f) = FIRST.lock() {
+            if f.is_none() {
+                *f = Some(info.to_string());
+            }
+        }
+    }));
     let mut failed = 0;
     for (ti, (name, body)) in bodies::TARGETS.iter().enumerate() {
+        if only.as_deref().is_some_and(|o| o != *name) {
+            continue;
+        }
+        if let Ok(mut f) = FIRST.lock() {
+            *f = None;
+        }
         let seeds: Vec<Vec<u8>> = std::fs::read_dir(root.join("corpus").join(name))
             .map(|d| {
                 d.filter_map(|e| e.ok())
@@ -101,6 +117,9 @@ fn main() {
             "{name:<18} {n:>9} inputs in {:>5.1} s, {fails} failing",
             start.elapsed().as_secs_f64()
         );
+        if let Some(first) = FIRST.lock().ok().and_then(|f| f.clone()) {
+            println!("  first failure: {first}");
+        }
         failed += fails;
     }
     if failed > 0 {

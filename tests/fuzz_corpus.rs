@@ -43,3 +43,19 @@ fn the_fuzz_targets_and_bodies_agree() {
         assert!(src.contains(&format!("bodies::{name}(data)")), "{name}.rs");
     }
 }
+
+/// Found by the seeded stress run: geojson 1.0 panics converting `[130.69]` (one number).
+#[test]
+fn a_geojson_position_with_one_number_is_a_data_issue_not_a_panic() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/polygon_geojson/short_position");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (features, issues) = carecover::data::check_polygon_geojson(&text);
+    assert_eq!(features, 0);
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.field == "geometry" && i.message.contains("fewer than two")),
+        "{issues:?}"
+    );
+}

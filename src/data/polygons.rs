@@ -92,6 +92,18 @@ pub fn load_polygon_layer(
             }
             None => None,
         };
+        if f.geometry
+            .as_ref()
+            .is_some_and(|g| has_short_position(&g.value))
+        {
+            log.error(
+                file,
+                loc.clone(),
+                "geometry",
+                "a position has fewer than two numbers (lon, lat)".into(),
+            );
+            continue;
+        }
         let geometry = match f
             .geometry
             .as_ref()
@@ -191,6 +203,27 @@ fn check_coordinates(mp: &MultiPolygon<f64>, file: &str, loc: &str, log: &mut Is
         }
     }
     true
+}
+
+/// Whether any position has fewer than two numbers. geojson 1.0's conversion to geo-types
+/// indexes `position[0]` and `position[1]` unchecked and panics on `[130.7]`; found by the
+/// `polygon_geojson` fuzz target, so every position is checked before converting.
+fn has_short_position(v: &geojson::GeometryValue) -> bool {
+    use geojson::GeometryValue as V;
+    let short = |p: &geojson::Position| p.as_slice().len() < 2;
+    match v {
+        V::Point { coordinates } => short(coordinates),
+        V::MultiPoint { coordinates } | V::LineString { coordinates } => {
+            coordinates.iter().any(short)
+        }
+        V::MultiLineString { coordinates } | V::Polygon { coordinates } => {
+            coordinates.iter().flatten().any(short)
+        }
+        V::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().any(short),
+        V::GeometryCollection { geometries } => {
+            geometries.iter().any(|g| has_short_position(&g.value))
+        }
+    }
 }
 
 /// Projects a lon/lat multipolygon to zone II metres. Coordinates must already be valid.
