@@ -60,6 +60,15 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    // The cost floor of an exact answer: one Karney inverse per result.
+    let (a, b2) = (
+        LonLat::new(130.70, 32.80).unwrap(),
+        LonLat::new(130.72, 32.81).unwrap(),
+    );
+    c.bench_function("geodesic_distance_one_pair", |b| {
+        b.iter(|| carecover::geom::geodesic_distance_m(black_box(a), black_box(b2)))
+    });
+
     let real = ProviderIndex::from_providers(&ds.providers);
     let big = ProviderIndex::new(items);
     let mut g = c.benchmark_group("nearest");
