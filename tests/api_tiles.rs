@@ -2,6 +2,7 @@
 //! decoder (mvt-reader).
 
 mod common;
+mod tiles_common;
 
 use axum::http::Request;
 use carecover::tiles::{lat_to_tile_y, lon_to_tile_x};
@@ -221,4 +222,59 @@ async fn coverage_and_gap_layers_carry_every_preset() {
         ids.contains(&"coverage") && ids.contains(&"gaps"),
         "{ids:?}"
     );
+}
+
+#[tokio::test]
+async fn every_real_polygon_ring_is_closed_in_the_clip_box_and_wound_as_mvt_requires() {
+    let r = router();
+    let mut rings = 0;
+    for (lon, lat) in [(130.7079, 32.8032), (130.19, 32.45), (131.1, 32.95)] {
+        for z in [6u8, 10, 14] {
+            let (z, x, y) = tile_of(lon, lat, z);
+            let (s, _, body) = get(&r, &format!("/tiles/{z}/{x}/{y}.mvt")).await;
+            if s == 204 {
+                continue;
+            }
+            for (name, _, _, features) in tiles_common::decode(&body) {
+                if !["regions", "coverage", "gaps"].contains(&name.as_str()) {
+                    continue;
+                }
+                for f in features {
+                    let polys = match f.geometry {
+                        geo_types::Geometry::Polygon(p) => vec![p],
+                        geo_types::Geometry::MultiPolygon(mp) => mp.0,
+                        other => panic!("{name} z{z}: not a polygon: {other:?}"),
+                    };
+                    for p in polys {
+                        for (i, ring) in std::iter::once(p.exterior())
+                            .chain(p.interiors())
+                            .enumerate()
+                        {
+                            assert!(
+                                ring.0.len() >= 4,
+                                "{name} {z}/{x}/{y}: ring of {} points",
+                                ring.0.len()
+                            );
+                            assert_eq!(
+                                ring.0.first(),
+                                ring.0.last(),
+                                "{name} {z}/{x}/{y}: open ring"
+                            );
+                            assert!(ring.0.iter().all(
+                                |c| (-65..=4161).contains(&c.x) && (-65..=4161).contains(&c.y)
+                            ));
+                            let a = tiles_common::spec_area2(ring);
+                            if i == 0 {
+                                assert!(a > 0, "{name} {z}/{x}/{y}: exterior area {a}");
+                            } else {
+                                assert!(a < 0, "{name} {z}/{x}/{y}: hole area {a}");
+                            }
+                            rings += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(rings > 100, "only {rings} rings checked");
 }
