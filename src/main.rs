@@ -2,6 +2,7 @@
 
 use carecover::data::{Dataset, KindSet, ProviderKind, Severity};
 use carecover::geom::LonLat;
+use carecover::index::HOME_VISIT_RADIUS_M;
 use carecover::server::{
     app_with, AdminToken, AppState, CorsOrigins, DataSource, Limits, ServerConfig,
 };
@@ -108,7 +109,7 @@ enum Command {
         #[arg(long)]
         kind: Option<String>,
         /// Service radius, km (1–50).
-        #[arg(long, default_value_t = 16.0)]
+        #[arg(long, default_value_t = carecover::coverage::DEFAULT_RADIUS_KM)]
         radius_km: f64,
         /// Only providers whose home-care support tier is at most this (1–3).
         #[arg(long)]
@@ -516,7 +517,7 @@ fn print_nearest(
                     "id": p.id, "name": p.name, "kinds": p.kinds.iter().collect::<Vec<_>>(),
                     "lat": p.location.lat(), "lon": p.location.lon(),
                     "distance_km": h.distance_m.round() / 1000.0,
-                    "within_16km": h.distance_m <= 16_000.0,
+                    "within_16km": h.distance_m <= HOME_VISIT_RADIUS_M,
                     "address": p.address, "phone": p.phone, "region_id": p.region_id,
                     "geocode_level": p.geocode_level,
                 })
@@ -536,7 +537,7 @@ fn print_nearest(
     );
     for (i, h) in hits.iter().enumerate() {
         let p = &ds.providers[h.index as usize];
-        let within = if h.distance_m <= 16_000.0 {
+        let within = if h.distance_m <= HOME_VISIT_RADIUS_M {
             "yes"
         } else {
             "no"

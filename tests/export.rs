@@ -9,19 +9,10 @@ use carecover::tiles::{lat_to_tile_y, lon_to_tile_x};
 use std::process::Command;
 
 fn python_ready() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import pmtiles.reader, mapbox_vector_tile"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CARECOVER_REQUIRE_PY").is_none(),
-            "CARECOVER_REQUIRE_PY is set but python3 with pmtiles and mapbox-vector-tile is missing"
-        );
-        eprintln!("NOTE: skipping export read-back: pip install pmtiles mapbox-vector-tile");
-    }
-    ok
+    common::python_has(
+        "pmtiles.reader, mapbox_vector_tile",
+        "pip install pmtiles mapbox-vector-tile",
+    )
 }
 
 fn export(format: &str, out: &std::path::Path) {

@@ -1,15 +1,12 @@
 //! API behaviour: the must-hit example, JSON shape, load errors and
 //! warnings, fallbacks, limits. Small hand-made CSVs where possible.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use carecover::geocode::{reason, Gazetteer, GeocodeError, Level};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("CARECOVER_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
-}
+mod common;
+use common::data_dir;
 
 fn real() -> Gazetteer {
     Gazetteer::load(&data_dir())

@@ -4,15 +4,10 @@
 //! Agreement: their town is among our town/postal candidates, or our best
 //! is a 丁目/小字 inside their town (we are more precise). At least 99 % must agree.
 
-use std::path::PathBuf;
-
 use carecover::geocode::{Gazetteer, Level};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("CARECOVER_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
-}
+mod common;
+use common::data_dir;
 
 const FILES: [&str; 3] = [
     "kumamoto_medical_institutions_kouseikyoku_2025-10.csv",

@@ -2,15 +2,10 @@
 //! and written the "other" way (no 郡, no 大字, Arabic 丁目 with a house
 //! number in N-N form). Misses are printed.
 
-use std::path::PathBuf;
-
 use carecover::geocode::{Gazetteer, Level, TOWNS_FILE};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("CARECOVER_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
-}
+mod common;
+use common::data_dir;
 
 struct Row {
     city_full: String,

@@ -3,15 +3,10 @@
 //! normalisation rule, every fallback and the known traps have rows.
 //! At least 98 % must resolve correctly; each miss is printed with why.
 
-use std::path::PathBuf;
-
 use carecover::geocode::{Gazetteer, GeocodeAnswer, Level};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("CARECOVER_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
-}
+mod common;
+use common::data_dir;
 
 /// Expected answer for one query.
 #[derive(Debug, Clone, Copy)]

@@ -2,6 +2,7 @@
 //! (`pip install pmtiles`). Skipped with a note when python3 or the package
 //! is missing.
 
+mod common;
 mod tiles_common;
 
 use std::path::{Path, PathBuf};
@@ -19,19 +20,7 @@ use serde_json::{json, Map, Value};
 use tiles_common::{islands, kumamoto_polygon};
 
 fn python_with_pmtiles() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import pmtiles.reader"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CARECOVER_REQUIRE_PY").is_none(),
-            "CARECOVER_REQUIRE_PY is set (CI) but python3 with `pmtiles` is missing"
-        );
-        eprintln!("NOTE: skipping PMTiles read-back: python3 with `pmtiles` not found (pip install pmtiles)");
-    }
-    ok
+    common::python_has("pmtiles.reader", "pip install pmtiles")
 }
 
 fn out_dir(name: &str) -> PathBuf {

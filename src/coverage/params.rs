@@ -3,8 +3,8 @@
 
 use crate::data::{KindSet, Provider, ProviderKind};
 
-/// The legal home-visit radius, km (16 km rule: 往診・訪問診療は原則 16 km 以内).
-pub const DEFAULT_RADIUS_KM: f64 = 16.0;
+/// The default service radius, km: the legal home-visit radius.
+pub const DEFAULT_RADIUS_KM: f64 = crate::index::HOME_VISIT_RADIUS_M / 1000.0;
 /// Radii a request may ask for, km.
 pub const RADIUS_KM_RANGE: std::ops::RangeInclusive<f64> = 1.0..=50.0;
 

@@ -9,6 +9,10 @@ use std::cmp::Ordering;
 
 type Entry = GeomWithData<[f64; 2], u32>;
 
+/// The legal home-visit radius, metres (16 km rule: 往診・訪問診療は原則 16 km 以内). The one
+/// place the figure lives: nearest answers (`within_16km`) and coverage's default radius use it.
+pub const HOME_VISIT_RADIUS_M: f64 = 16_000.0;
+
 /// One answer: the provider's position in the slice the index was built from, and its geodesic
 /// distance in metres.
 #[derive(Debug, Clone, Copy, PartialEq)]

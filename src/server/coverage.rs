@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// Largest scenario body, bytes (`DefaultBodyLimit` on the route; more is a 413).
 pub const SCENARIO_BODY_LIMIT: usize = 64 * 1024;
@@ -100,15 +101,20 @@ fn region_id(raw: &str, snap: &Snapshot) -> Result<u8, AppError> {
         })
 }
 
+/// The coverage layer a `kind=` / `radius_km=` / `tier_max=` query asks for, from the
+/// snapshot's presets or its per-request cache.
+fn layer_for(snap: &Snapshot, q: Option<&str>) -> Result<Arc<CoverageResult>, AppError> {
+    let p = Params::parse(q, &LAYER_PARAMS)?;
+    Ok(snap.coverage.get(&snap.dataset, query_layer(&p)?))
+}
+
 /// `GET /api/regions`
 pub async fn regions(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, AppError> {
-    let p = Params::parse(q.as_deref(), &LAYER_PARAMS)?;
-    let params = query_layer(&p)?;
     let snap = state.snapshot();
-    let r = snap.coverage.get(&snap.dataset, params);
+    let r = layer_for(&snap, q.as_deref())?;
     let body = json!({
         "regions": r.stats(),
         "total": r.total,
@@ -139,9 +145,7 @@ pub async fn region(
 ) -> Result<Json<Value>, AppError> {
     let snap = state.snapshot();
     let id = region_id(&id, &snap)?;
-    let p = Params::parse(q.as_deref(), &LAYER_PARAMS)?;
-    let params = query_layer(&p)?;
-    let r = snap.coverage.get(&snap.dataset, params);
+    let r = layer_for(&snap, q.as_deref())?;
     let rc = r
         .region(id)
         .ok_or_else(|| AppError::Internal(format!("region {id} missing from a coverage result")))?;
@@ -167,10 +171,8 @@ pub async fn coverage(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, AppError> {
-    let p = Params::parse(q.as_deref(), &LAYER_PARAMS)?;
-    let params = query_layer(&p)?;
     let snap = state.snapshot();
-    let r = snap.coverage.get(&snap.dataset, params);
+    let r = layer_for(&snap, q.as_deref())?;
     Ok(Json(merge(
         coverage_feature_collection(&r),
         layer_json(&r, &snap),

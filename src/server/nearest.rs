@@ -8,8 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 
-/// The legal home-visit radius (16 km rule, 医療法/療担規則: 往診・訪問診療は原則16km以内).
-pub const HOME_VISIT_RADIUS_M: f64 = 16_000.0;
+use crate::index::HOME_VISIT_RADIUS_M;
 /// Most results one nearest query may ask for.
 pub const MAX_K: usize = 50;
 

@@ -110,3 +110,22 @@ pub async fn assert_error(
     );
     v
 }
+
+/// True when `python3` can run `import {modules}` (the independent readers some tests use).
+/// Under `CARECOVER_REQUIRE_PY` (set by CI) a missing reader fails the test instead of
+/// skipping it; otherwise the skip is printed with `pip_hint`.
+pub fn python_has(modules: &str, pip_hint: &str) -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var_os("CARECOVER_REQUIRE_PY").is_none(),
+            "CARECOVER_REQUIRE_PY is set (CI) but python3 cannot import {modules} ({pip_hint})"
+        );
+        eprintln!("NOTE: skipping: python3 cannot import {modules} ({pip_hint})");
+    }
+    ok
+}
