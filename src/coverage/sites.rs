@@ -3,7 +3,9 @@
 
 use super::CoverageParams;
 use crate::data::{Dataset, KindSet};
-use crate::geom::{LonLat, Projection, SCALE_MAX, SCALE_MIN};
+use crate::geom::{
+    geodesic_distance_m, LonLat, Projection, GRID_GEODESIC_ERR_M, SCALE_MAX, SCALE_MIN,
+};
 use crate::index::{IndexItem, ProviderIndex};
 use rstar::RTree;
 
@@ -69,7 +71,7 @@ impl SiteSet {
     /// go to the exact geodesic index — about 10× cheaper than a geodesic per point.
     pub fn covers(&self, at: LonLat, radius_m: f64) -> bool {
         if !Projection::VALID_LON.contains(&at.lon()) {
-            return self.nearest(at).is_some_and(|(_, d)| d <= radius_m);
+            return self.nearest_within(at, radius_m);
         }
         let xy = self.proj.forward(at);
         let Some(p) = self.planar.nearest_neighbor(&[xy.x, xy.y]) else {
@@ -81,7 +83,20 @@ impl SiteSet {
         } else if d_p > radius_m * SCALE_MAX * (1.0 + 1e-6) {
             false
         } else {
-            self.nearest(at).is_some_and(|(_, d)| d <= radius_m)
+            self.nearest_within(at, radius_m)
+        }
+    }
+
+    /// The exact test behind [`Self::covers`]: the index's distance is within
+    /// [`GRID_GEODESIC_ERR_M`] of Karney's, so only a distance that close to the radius is
+    /// measured again.
+    fn nearest_within(&self, at: LonLat, radius_m: f64) -> bool {
+        match self.nearest(at) {
+            None => false,
+            Some((i, d)) if (d - radius_m).abs() < GRID_GEODESIC_ERR_M => {
+                geodesic_distance_m(at, self.sites[i].location) <= radius_m
+            }
+            Some((_, d)) => d <= radius_m,
         }
     }
 
@@ -103,7 +118,8 @@ impl SiteSet {
         )
     }
 
-    /// The nearest site to `at` and its geodesic distance in metres (exact; ties by id).
+    /// The nearest site to `at` (exact; ties by id) and its geodesic distance in metres (within
+    /// [`GRID_GEODESIC_ERR_M`] of Karney's).
     pub fn nearest(&self, at: LonLat) -> Option<(usize, f64)> {
         self.index
             .nearest(at, 1, KindSet::all())
