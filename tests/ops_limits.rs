@@ -208,3 +208,42 @@ async fn cors_with_an_origin_list_answers_only_those_origins() {
         "{h:?}"
     );
 }
+
+/// On a single async worker, a scenario or suggestion that computes a new coverage layer must
+/// not hold the worker: `/healthz` is answered while it runs. Were the work done on the async
+/// worker, the spawned request would run to completion before `/healthz` got a turn.
+#[tokio::test(flavor = "current_thread")]
+async fn heavy_coverage_work_leaves_the_async_worker_free() {
+    let r = router_with(ServerConfig::default());
+    let scenario = Request::post("/api/scenarios")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            r#"{"radius_km":13.5,"add":[{"lat":32.95,"lon":131.1}]}"#,
+        ))
+        .unwrap();
+    let suggest = Request::get("/api/suggest?region=9&n=2&radius_km=12.5")
+        .body(Body::empty())
+        .unwrap();
+    for req in [scenario, suggest] {
+        let uri = req.uri().to_string();
+        let heavy = {
+            let r = r.clone();
+            tokio::spawn(async move { send(&r, req).await })
+        };
+        // Let the heavy request start and reach its first await.
+        tokio::task::yield_now().await;
+        let (s, _) = get_json(&r, "/healthz").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            !heavy.is_finished(),
+            "{uri} finished before /healthz was answered: it ran on the async worker"
+        );
+        let (s, _, body) = heavy.await.unwrap();
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "{uri}: {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! `POST /api/scenarios`, `GET /api/suggest`. Parsing and mapping only; the work is in
 //! [`crate::coverage`].
 
-use super::error::AppError;
+use super::error::{off_workers, AppError};
 use super::params::Params;
 use super::AppState;
 use crate::coverage::{
@@ -231,7 +231,7 @@ pub async fn scenarios(
                 .into_response()
         }
     };
-    match scenario_answer(&state, &body) {
+    match off_workers(move || scenario_answer(&state, &body)).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => e.into_response(),
     }
@@ -317,10 +317,13 @@ pub async fn suggest(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, AppError> {
-    let p = Params::parse(
-        q.as_deref(),
-        &["region", "n", "kind", "radius_km", "tier_max"],
-    )?;
+    off_workers(move || suggest_answer(&state, q.as_deref()))
+        .await
+        .map(Json)
+}
+
+fn suggest_answer(state: &AppState, q: Option<&str>) -> Result<Value, AppError> {
+    let p = Params::parse(q, &["region", "n", "kind", "radius_km", "tier_max"])?;
     let snap = state.snapshot();
     let raw = p
         .get("region")
@@ -334,5 +337,5 @@ pub async fn suggest(
         .ok_or_else(|| AppError::Internal(format!("region {id} missing from the frames")))?
         .map_err(|e| AppError::Internal(format!("a suggested site was rejected: {e}")))?;
     let body = serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Json(merge(body, layer_json(&base, &snap))))
+    Ok(merge(body, layer_json(&base, &snap)))
 }

@@ -116,3 +116,16 @@ impl IntoResponse for AppError {
         resp
     }
 }
+
+/// Runs CPU-heavy request work (a coverage layer on a cache miss, a scenario, a suggestion) on
+/// tokio's blocking pool, so the async workers keep answering `/healthz` and cached tiles
+/// meanwhile. A panic in `work` becomes a 500, never a dropped connection.
+pub async fn off_workers<T, F>(work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, AppError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+}
