@@ -56,6 +56,11 @@ enum Command {
         /// the process exits anyway (code 0).
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=600))]
         drain_timeout: u64,
+        /// Also reload when the data files change: poll their size and modification time
+        /// every SECS seconds, and reload once they have stayed unchanged for one more poll
+        /// (so a file still being copied is not read half-written). 0 (default) = off.
+        #[arg(long, value_name = "SECS", env = "CARECOVER_WATCH_SECS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=86_400))]
+        watch: u64,
         /// The map widget's folder (index.html, app.js, node_modules/maplibre-gl); default:
         /// `web/` in the source tree this binary was built from.
         #[arg(long, env = "CARECOVER_WEB")]
@@ -295,6 +300,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             request_timeout,
             cors_origin,
             drain_timeout,
+            watch,
             web,
         } => {
             if let Some(dir) = web {
@@ -337,6 +343,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 state,
                 config,
                 Duration::from_secs(drain_timeout),
+                Duration::from_secs(watch),
             ))?;
             // Tile renders still running on the blocking pool after the drain deadline must
             // not hold the exit: give them a moment, then go.
@@ -348,16 +355,25 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
 
 /// Serves until SIGTERM/ctrl-c, then drains: `/readyz` answers 503, the listener closes,
 /// in-flight requests finish, and after `drain` the process exits anyway (a stuck client must
-/// not block a deploy). SIGHUP reloads the data.
+/// not block a deploy). SIGHUP reloads the data, and so does a change of the data files when
+/// `watch` is not zero.
 async fn serve(
     addr: SocketAddr,
     state: AppState,
     config: ServerConfig,
     drain: Duration,
+    watch: Duration,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     spawn_sighup_reload(state.clone());
+    if !watch.is_zero() {
+        tracing::info!(
+            every_secs = watch.as_secs(),
+            "watching the data files for changes"
+        );
+        tokio::spawn(carecover::server::watch_files(state.clone(), watch));
+    }
     let router = app_with(state.clone(), &config);
     let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, router).with_graceful_shutdown(async move {

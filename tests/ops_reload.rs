@@ -199,3 +199,45 @@ async fn a_server_without_a_data_source_cannot_reload() {
     assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
     assert_eq!(v["error"]["code"], "unavailable");
 }
+
+/// `serve --watch`: a changed provider file is reloaded once it has stayed unchanged for a
+/// poll; a corrupted one is refused and the old data keeps serving. Waits have generous
+/// guards (a debug-build snapshot takes seconds); nothing asserts a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watched_data_folder_reloads_on_change_and_refuses_bad_data() {
+    use std::time::{Duration, Instant};
+    let data = TempData::new("watch");
+    let state = state_over(&data.dir, None);
+    let r = app(state.clone());
+    let v0 = state.snapshot().version().to_string();
+    let n0 = state.snapshot().dataset.providers.len();
+    let watcher = tokio::spawn(carecover::server::watch_files(
+        state.clone(),
+        Duration::from_millis(100),
+    ));
+    // Let the watcher take its first look before anything changes.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(state.snapshot().version(), v0, "nothing changed yet");
+
+    data.drop_last_provider();
+    let guard = Instant::now() + Duration::from_secs(300);
+    while state.snapshot().version() == v0 {
+        assert!(Instant::now() < guard, "no reload after the file changed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(state.snapshot().dataset.providers.len(), n0 - 1);
+    let v1 = state.snapshot().version().to_string();
+
+    std::fs::write(&data.providers, "not,a,provider,file\n1,2,3,4\n").unwrap();
+    let ready = loop {
+        let (_, ready) = get_json(&r, "/readyz").await;
+        if ready["last_reload"]["ok"] == false {
+            break ready;
+        }
+        assert!(Instant::now() < guard, "no refused reload: {ready}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(ready["data_version"], v1.as_str(), "{ready}");
+    assert_eq!(state.snapshot().version(), v1);
+    watcher.abort();
+}

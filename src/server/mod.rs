@@ -19,7 +19,9 @@ pub use error::AppError;
 pub use limits::{limited, Limits};
 pub use nearest::{parse_nearest_query, NearestAt, NearestQuery};
 pub use params::{SERVICE_LAT, SERVICE_LON};
-pub use reload::{reload, DataSource, ReloadDone, ReloadError, ReloadStatus, Reloader};
+pub use reload::{
+    reload, watch_files, DataSource, Fingerprint, ReloadDone, ReloadError, ReloadStatus, Reloader,
+};
 pub use web::{set_web_dir, web_dir};
 
 use crate::snapshot::Snapshot;

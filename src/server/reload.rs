@@ -33,6 +33,63 @@ impl DataSource {
     }
 }
 
+/// What the watcher compares between polls: per file, its size and modification time (or the
+/// error reading them, so a file that disappears or appears counts as a change).
+pub type Fingerprint = Vec<(PathBuf, Result<(u64, SystemTime), std::io::ErrorKind>)>;
+
+impl DataSource {
+    /// Size and mtime of the manifest file (if any) and of every data file it names. Metadata
+    /// only: cheap enough to poll every few seconds. An unreadable manifest is itself a
+    /// fingerprint entry, so fixing it triggers a reload.
+    pub fn fingerprint(&self) -> Fingerprint {
+        let stat = |p: PathBuf| {
+            let m = std::fs::metadata(&p)
+                .and_then(|m| Ok((m.len(), m.modified()?)))
+                .map_err(|e| e.kind());
+            (p, m)
+        };
+        let mut out: Fingerprint = self.manifest.iter().cloned().map(stat).collect();
+        if let Ok(m) = crate::cli::manifest(self.manifest.as_deref()) {
+            out.extend(m.files().iter().map(|f| stat(self.data_dir.join(f))));
+        }
+        out
+    }
+}
+
+/// Reloads when the data files change, polling every `every`. A change is acted on only once
+/// the files have stayed the same for one more poll, so a file still being copied is not
+/// loaded half-written; a reload that fails keeps the old data (as for SIGHUP) and is retried
+/// only after the files change again. Runs until the process exits.
+pub async fn watch_files(state: AppState, every: std::time::Duration) {
+    let Some(reloader) = state.reloader.clone() else {
+        return;
+    };
+    let fp = || {
+        let source = reloader.source().clone();
+        tokio::task::spawn_blocking(move || source.fingerprint())
+    };
+    let Ok(mut loaded) = fp().await else { return };
+    let mut pending: Option<Fingerprint> = None;
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let Ok(now) = fp().await else { continue };
+        if now == loaded {
+            pending = None;
+        } else if pending.as_ref() == Some(&now) {
+            tracing::info!("data files changed: reloading");
+            // Outcome is logged and shown in /readyz by the reloader itself.
+            let _ = reload(&state).await;
+            loaded = now;
+            pending = None;
+        } else {
+            pending = Some(now);
+        }
+    }
+}
+
 /// Why a reload failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReloadError {
