@@ -525,26 +525,14 @@ fn print_nearest(
     let ds = &snap.dataset;
     let hits = snap.index.nearest(at, k, kinds);
     if json {
-        let results: Vec<serde_json::Value> = hits
-            .iter()
-            .map(|h| {
-                let p = &ds.providers[h.index as usize];
-                serde_json::json!({
-                    "id": p.id, "name": p.name, "kinds": p.kinds.iter().collect::<Vec<_>>(),
-                    "lat": p.location.lat(), "lon": p.location.lon(),
-                    "distance_km": h.distance_m.round() / 1000.0,
-                    "within_16km": h.distance_m <= HOME_VISIT_RADIUS_M,
-                    "address": p.address, "phone": p.phone, "region_id": p.region_id,
-                    "geocode_level": p.geocode_level,
-                })
-            })
-            .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"results": results, "data_version": ds.version})
-            )?
+        let body = carecover::server::nearest_answer(
+            snap,
+            at,
+            k,
+            kinds,
+            carecover::server::Sort::Distance,
         );
+        println!("{}", serde_json::to_string_pretty(&body)?);
         return Ok(());
     }
     println!(

@@ -69,6 +69,16 @@ fn nearest_json_lists_k_providers_sorted() {
         .collect();
     assert_eq!(d.len(), 5);
     assert!(d.windows(2).all(|w| w[0] <= w[1]));
+    // Scripts see the API's shape: the same body as GET /api/nearest for the same point.
+    let api = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        common::get_json(
+            &common::router(),
+            "/api/nearest?lat=32.8032&lon=130.7079&k=5&kind=home_care_support_clinic",
+        )
+        .await
+        .1
+    });
+    assert_eq!(v, api);
 }
 
 #[test]

@@ -17,11 +17,12 @@ pub use admin::{constant_time_eq, AdminToken};
 pub use cors::CorsOrigins;
 pub use error::AppError;
 pub use limits::{limited, Limits};
-pub use nearest::{parse_nearest_query, NearestAt, NearestQuery};
+pub use nearest::{nearest_answer, parse_nearest_query, NearestAt, NearestQuery};
 pub use params::{SERVICE_LAT, SERVICE_LON};
 pub use reload::{
     reload, watch_files, DataSource, Fingerprint, ReloadDone, ReloadError, ReloadStatus, Reloader,
 };
+pub use roads::Sort;
 pub use web::{set_web_dir, web_dir};
 
 use crate::snapshot::Snapshot;

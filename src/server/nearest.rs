@@ -116,7 +116,6 @@ pub async fn nearest(
 ) -> Result<Json<serde_json::Value>, AppError> {
     let NearestQuery { k, kinds, at, sort } = parse_nearest_query(q.as_deref().unwrap_or(""))?;
     let snap = state.snapshot();
-    let ds = &snap.dataset;
     // By address: geocode first, answer from the best candidate and echo what was matched,
     // so the nurse sees which town the distances are measured from.
     let (at, matched) = match at {
@@ -135,6 +134,26 @@ pub async fn nearest(
         }
         NearestAt::Point(p) => (p, None),
     };
+    let mut body = nearest_answer(&snap, at, k, kinds, sort);
+    if let Some(m) = matched {
+        body["address"] = serde_json::json!({
+            "city": m.city, "town": m.town, "level": m.level, "score": m.score, "rest": m.rest,
+            "lat": m.lat, "lon": m.lon, "note": m.note,
+        });
+    }
+    Ok(Json(body))
+}
+
+/// The body of a `/api/nearest` answer for a point (without the `address` echo): shared by
+/// the handler and `carecover nearest --json`, so scripts see one shape.
+pub fn nearest_answer(
+    snap: &crate::snapshot::Snapshot,
+    at: crate::geom::LonLat,
+    k: usize,
+    kinds: crate::data::KindSet,
+    sort: super::roads::Sort,
+) -> serde_json::Value {
+    let ds = &snap.dataset;
     let ranked = super::roads::rank(ds, &snap.index, snap.roads.as_ref(), at, k, kinds, sort);
     let results: Vec<NearestResult> = ranked
         .hits
@@ -146,7 +165,7 @@ pub async fn nearest(
             road,
         })
         .collect();
-    let mut body = serde_json::json!({
+    serde_json::json!({
         "results": results,
         "kinds": kinds.iter().collect::<Vec<_>>(),
         "sort": ranked.sort.as_str(),
@@ -154,14 +173,7 @@ pub async fn nearest(
         "speed_model": snap.roads.as_ref().map(|r| r.network.speed_model.name()),
         "offroad_speed_kmh": crate::routing::OFFROAD_SPEED_KMH,
         "data_version": snap.version(),
-    });
-    if let Some(m) = matched {
-        body["address"] = serde_json::json!({
-            "city": m.city, "town": m.town, "level": m.level, "score": m.score, "rest": m.rest,
-            "lat": m.lat, "lon": m.lon, "note": m.note,
-        });
-    }
-    Ok(Json(body))
+    })
 }
 
 /// `GET /api/geocode?q=…&limit=5`: address candidates, best first; an empty list with a
