@@ -271,12 +271,11 @@ impl RoadArea {
     pub fn text_table(&self) -> String {
         let mut s = format!(
             "coverage by road: home_care providers, {:.0} road-km + {:.0} m buffer \
-             ({:.0} m grid)\n{:<4} {:<14} {:>9} {:>11} {:>8} {:>10}  note\n",
+             ({:.0} m grid)\n{:<4} {:>9} {:>11} {:>8} {:>10}  region\n",
             self.radius_m / 1000.0,
             ROAD_BUFFER_M,
             AREA_CELL_M,
             "id",
-            "region",
             "area_km2",
             "by_road_km2",
             "by_road%",
@@ -286,19 +285,19 @@ impl RoadArea {
             let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
             let note = match r.reason {
                 None => String::new(),
-                Some(AreaReason::NoRoadsInRegion) => "not reached: no roads in region".into(),
-                Some(AreaReason::RoadNetworkSparse) => {
-                    format!("not reached: roads cover < {MIN_ROAD_DATA_PCT:.0} % of the region")
-                }
+                Some(AreaReason::NoRoadsInRegion) => " (not reached: no roads in region)".into(),
+                Some(AreaReason::RoadNetworkSparse) => format!(
+                    " (not reached: roads within 1 km cover < {MIN_ROAD_DATA_PCT:.0} % of it)"
+                ),
             };
             s.push_str(&format!(
-                "{:<4} {:<14} {:>9.1} {:>11} {:>8} {:>10.1}  {}\n",
+                "{:<4} {:>9.1} {:>11} {:>8} {:>10.1}  {}{}\n",
                 r.region_id,
-                r.name,
                 r.area_km2,
                 opt(r.covered_by_road_km2),
                 opt(r.covered_by_road_pct),
                 r.road_data_pct,
+                r.name,
                 note
             ));
         }
