@@ -1,9 +1,12 @@
-//! Road graph import and nearest by road on the real probe network.
+//! Road graph import, nearest by road, isochrones and the road-coverage area on the real
+//! probe network.
 //! Run: `cargo bench --bench roads`.
 
 use carecover::data::{Dataset, KindSet, Manifest, ProviderKind};
 use carecover::geom::LonLat;
-use carecover::routing::{graph_from_geojson, graph_from_osm_pbf, Roads};
+use carecover::routing::{
+    graph_from_geojson, graph_from_osm_pbf, isochrone, Metric, RegionShape, RoadArea, Roads,
+};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -76,6 +79,64 @@ fn bench(c: &mut Criterion) {
             roads.providers.costs_to(&roads.network, at, &hits).unwrap()
         })
     });
+    g.finish();
+
+    let mut g = c.benchmark_group("isochrone");
+    let station = LonLat::new(130.7079, 32.8032).unwrap();
+    g.bench_function("kumamoto_station_10_20_30_min", |b| {
+        b.iter(|| {
+            isochrone(
+                &roads.network,
+                black_box(station),
+                Metric::Time,
+                &[10.0, 20.0, 30.0],
+            )
+        })
+    });
+    g.bench_function("random_points_10_20_30_min", |b| {
+        b.iter(|| isochrone(&roads.network, next(), Metric::Time, &[10.0, 20.0, 30.0]))
+    });
+    g.bench_function("random_points_5_10_15_km", |b| {
+        b.iter(|| isochrone(&roads.network, next(), Metric::Distance, &[5.0, 10.0, 15.0]))
+    });
+    g.sample_size(10);
+    g.bench_function("kumamoto_station_30_60_120_min", |b| {
+        b.iter(|| {
+            isochrone(
+                &roads.network,
+                black_box(station),
+                Metric::Time,
+                &[30.0, 60.0, 120.0],
+            )
+        })
+    });
+    g.finish();
+
+    // The multi-source precompute behind covered_by_road_pct, per coverage preset (the
+    // snapshot computes home_care only).
+    let mut g = c.benchmark_group("road_area");
+    g.sample_size(10);
+    let shapes = RegionShape::of_dataset(&ds);
+    for preset in carecover::coverage::Preset::ALL {
+        let params = preset.params();
+        let sources: Vec<u32> = (0..ds.providers.len() as u32)
+            .filter(|i| params.selects(&ds.providers[*i as usize]))
+            .collect();
+        g.bench_function(
+            format!("{}_{}_providers", preset.name(), sources.len()),
+            |b| {
+                b.iter(|| {
+                    RoadArea::compute(
+                        &roads.network,
+                        &roads.providers,
+                        &sources,
+                        params.radius_m(),
+                        &shapes,
+                    )
+                })
+            },
+        );
+    }
     g.finish();
 }
 

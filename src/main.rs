@@ -188,6 +188,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let snap = Snapshot::load(&data_dir, &manifest)?;
             let layer = snap.coverage.get(&snap.dataset, params);
             print!("{}", text_table(&layer));
+            if let Some(roads) = &snap.roads {
+                println!();
+                print!("{}", roads.area.text_table());
+            }
             if let Some(path) = geojson {
                 let fc = carecover::coverage::coverage_feature_collection(&layer);
                 std::fs::write(&path, serde_json::to_vec(&fc)?)

@@ -52,8 +52,8 @@ impl Snapshot {
         let gazetteer = load_gazetteer(&dataset)?;
         let population = Population::load(&dataset)?;
         let coverage = CoverageSet::with_population(&dataset, population);
-        let layers = MapLayers::build(&dataset, &coverage)?;
         let roads = Roads::for_dataset(&dataset)?;
+        let layers = MapLayers::build(&dataset, &coverage, roads.as_ref().map(|r| &r.area))?;
         Ok(Self {
             roads,
             dataset,

@@ -111,7 +111,14 @@ async fn tilejson_has_the_tilejson_3_required_fields() {
         .iter()
         .map(|l| l["id"].as_str().unwrap())
         .collect();
-    for name in ["providers", "regions", "towns"] {
+    for name in [
+        "providers",
+        "regions",
+        "towns",
+        "coverage",
+        "gaps",
+        "road_coverage",
+    ] {
         assert!(layers.contains(&name), "{name} in {layers:?}");
     }
     for l in v["vector_layers"].as_array().unwrap() {
@@ -236,7 +243,7 @@ async fn every_real_polygon_ring_is_closed_in_the_clip_box_and_wound_as_mvt_requ
                 continue;
             }
             for (name, _, _, features) in tiles_common::decode(&body) {
-                if !["regions", "coverage", "gaps"].contains(&name.as_str()) {
+                if !["regions", "coverage", "gaps", "road_coverage"].contains(&name.as_str()) {
                     continue;
                 }
                 for f in features {
@@ -277,4 +284,37 @@ async fn every_real_polygon_ring_is_closed_in_the_clip_box_and_wound_as_mvt_requ
         }
     }
     assert!(rings > 100, "only {rings} rings checked");
+}
+
+#[tokio::test]
+async fn the_road_coverage_layer_carries_the_home_care_road_area_per_region() {
+    let r = router();
+    let (z, x, y) = tile_of(130.7, 32.6, 6);
+    let (s, _, body) = get(&r, &format!("/tiles/{z}/{x}/{y}.mvt")).await;
+    assert_eq!(s, 200);
+    let layers = decode(&body);
+    let feats = &layers["road_coverage"];
+    let (_, regions) = get_json(&r, "/api/regions").await;
+    let rows = regions["road_coverage"]["regions"].as_array().unwrap();
+    let reached: Vec<u64> = rows
+        .iter()
+        .filter(|r| !r["covered_by_road_pct"].is_null())
+        .map(|r| r["region_id"].as_u64().unwrap())
+        .collect();
+    let mut ids: Vec<u64> = feats
+        .iter()
+        .map(|f| {
+            let p = f.properties.as_ref().unwrap();
+            assert!(matches!(&p["preset"], Value::String(s) if s == "home_care"));
+            assert!(matches!(p["road_buffer_m"], Value::Double(b) if b == 1000.0));
+            match p["region_id"] {
+                Value::UInt(id) => id,
+                ref other => panic!("{other:?}"),
+            }
+        })
+        .collect();
+    ids.sort();
+    // One feature per region with a figure; regions too sparse in road data have none.
+    assert_eq!(ids, reached);
+    assert!(!ids.contains(&6) && !ids.contains(&10));
 }

@@ -121,3 +121,33 @@ fn a_missing_data_folder_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("/nonexistent/geodata"), "{stderr}");
 }
+
+#[test]
+fn coverage_prints_the_area_covered_by_road_per_region() {
+    let out = carecover(&["coverage"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at = text
+        .find("coverage by road: home_care providers, 16 road-km + 1000 m buffer")
+        .unwrap_or_else(|| panic!("no road table in:\n{text}"));
+    let rows: Vec<&str> = text[at..].lines().skip(2).take(10).collect();
+    assert_eq!(rows.len(), 10);
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let id: u8 = cols[0].parse().unwrap();
+        if row.contains("not reached") {
+            assert_eq!(cols[3], "-", "{row}");
+        } else {
+            let pct: f64 = cols[3].parse().unwrap_or_else(|_| panic!("{row}"));
+            assert!(pct > 0.0 && pct <= 100.0, "{row}");
+        }
+        assert!((1..=10).contains(&id));
+    }
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with("6 ") && r.contains("not reached")));
+}

@@ -147,3 +147,50 @@ async fn regions_carry_the_home_care_coverage_by_road() {
         );
     }
 }
+
+#[tokio::test]
+async fn regions_carry_covered_by_road_pct_and_list_the_regions_not_reached() {
+    let (s, v) = get_json(&router(), "/api/regions").await;
+    assert_eq!(s, 200, "{v}");
+    let rc = &v["road_coverage"];
+    assert_eq!(rc["road_buffer_m"], 1000.0);
+    assert_eq!(rc["grid_m"], 100.0);
+    let not: Vec<u64> = rc["regions_not_reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert!(r["reason"].as_str().is_some_and(|s| !s.is_empty()), "{r}");
+            r["region_id"].as_u64().unwrap()
+        })
+        .collect();
+    assert!(not.contains(&6) && not.contains(&10), "{not:?}");
+    for row in rc["regions"].as_array().unwrap() {
+        let id = row["region_id"].as_u64().unwrap();
+        let pct = &row["covered_by_road_pct"];
+        let data = row["road_data_pct"].as_f64().unwrap();
+        if not.contains(&id) {
+            assert!(pct.is_null() && row["reason"].is_string(), "{row}");
+        } else {
+            let pct = pct.as_f64().unwrap();
+            assert!(pct > 0.0 && pct <= data + 0.01, "{row}");
+            assert!(row["reason"].is_null(), "{row}");
+        }
+    }
+    // One region: the same figures.
+    let (s, one) = get_json(&router(), "/api/regions/3").await;
+    assert_eq!(s, 200, "{one}");
+    let row3 = rc["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["region_id"] == 3)
+        .unwrap();
+    let r = &one["road_coverage"];
+    assert_eq!(r["covered_by_road_pct"], row3["covered_by_road_pct"]);
+    assert_eq!(r["towns_beyond_road_km"], row3["towns_beyond_road_km"]);
+    assert_eq!(r["road_buffer_m"], 1000.0);
+    let (_, aso) = get_json(&router(), "/api/regions/6").await;
+    assert!(aso["road_coverage"]["covered_by_road_pct"].is_null());
+    assert_eq!(aso["road_coverage"]["reason"], "road_network_sparse");
+}

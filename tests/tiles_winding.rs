@@ -1,6 +1,7 @@
 //! Property-style checks on seeded random polygons: MVT 2.1 winding,
 //! clip bounds, ring validity, decoded by `mvt-reader`.
 
+mod common;
 mod tiles_common;
 
 use carecover::tiles::{
@@ -127,4 +128,73 @@ fn random_polygons_have_mvt_winding_and_stay_in_the_clip_box() {
         "only {rings_checked} exteriors checked"
     );
     assert!(holes_checked > 50, "only {holes_checked} holes checked");
+}
+
+/// The real `road_coverage` layer: staircase outlines of a 100 m grid with many holes, the
+/// hardest rings the service draws. Every ring of every tile over its extent at three zooms is
+/// closed, inside the clip box and wound as MVT 2.1 requires, and holes survive.
+#[test]
+fn the_real_road_coverage_layer_has_mvt_winding_at_every_zoom() {
+    let roads = carecover::routing::Roads::for_dataset(&common::dataset())
+        .unwrap()
+        .unwrap();
+    let layer = carecover::tiles::road_coverage_layer(&roads.area).unwrap();
+    let (mut rings, mut holes) = (0usize, 0usize);
+    for z in [7u8, 10, 13] {
+        // Tiles along a west–east and a north–south line through the covered west.
+        let mut coords = Vec::new();
+        for k in 0..12 {
+            let f = k as f64 / 11.0;
+            coords.push((130.45 + 0.5 * f, 32.8));
+            coords.push((130.7, 32.45 + 0.6 * f));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (lon, lat) in coords {
+            let t = TileCoord::new(
+                z,
+                lon_to_tile_x(lon, z) as u32,
+                lat_to_tile_y(lat, z) as u32,
+            )
+            .unwrap();
+            if !seen.insert((t.x(), t.y())) {
+                continue;
+            }
+            let bytes =
+                render_tile_with(t, &[&layer as &dyn LayerSource], &RenderOptions::default())
+                    .unwrap();
+            if bytes.is_empty() {
+                continue;
+            }
+            for (_, _, _, features) in decode(&bytes) {
+                for f in features {
+                    let polys = match f.geometry {
+                        Geometry::Polygon(p) => vec![p],
+                        Geometry::MultiPolygon(mp) => mp.0,
+                        other => panic!("z{z} {t}: not polygons: {other:?}"),
+                    };
+                    for p in polys {
+                        for (i, r) in std::iter::once(p.exterior())
+                            .chain(p.interiors())
+                            .enumerate()
+                        {
+                            assert!(r.0.len() >= 4, "{t}: ring of {} points", r.0.len());
+                            assert_eq!(r.0.first(), r.0.last(), "{t}: open ring");
+                            assert!(r.0.iter().all(
+                                |c| (-65..=4161).contains(&c.x) && (-65..=4161).contains(&c.y)
+                            ));
+                            let a = spec_area2(r);
+                            if i == 0 {
+                                assert!(a > 0, "{t}: exterior area {a}");
+                                rings += 1;
+                            } else {
+                                assert!(a < 0, "{t}: hole area {a}");
+                                holes += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(rings > 30 && holes > 10, "{rings} exteriors, {holes} holes");
 }

@@ -168,12 +168,13 @@ impl RoadGraph {
         r.map(move |e| (self.targets[e], self.lengths_m[e], self.times_s[e]))
     }
 
-    /// The zone II vertices of link `i`.
-    pub(crate) fn shape(&self, i: usize) -> &[[f64; 2]] {
+    /// The vertices of link `i`, planar metres (zone II over Kumamoto).
+    pub fn shape(&self, i: usize) -> &[[f64; 2]] {
         &self.shape_xy[self.shape_start[i] as usize..self.shape_start[i + 1] as usize]
     }
 
-    pub(crate) fn shape_cum(&self, i: usize) -> &[f64] {
+    /// Geodesic metres from link `i`'s start to each of its vertices.
+    pub fn shape_cum(&self, i: usize) -> &[f64] {
         &self.shape_cum_m[self.shape_start[i] as usize..self.shape_start[i + 1] as usize]
     }
 }

@@ -34,6 +34,8 @@ impl SpeedModel {
 pub struct RoadNetwork {
     pub graph: RoadGraph,
     pub snapper: Snapper,
+    /// Link shapes generalised for buffering (isochrones, coverage areas).
+    pub outline: super::Outline,
     pub speed_model: SpeedModel,
     /// Wall time of import + indexing, milliseconds (reported at start-up).
     pub build_ms: u128,
@@ -44,9 +46,11 @@ impl RoadNetwork {
     pub fn new(graph: RoadGraph, speed_model: SpeedModel) -> Self {
         let t = Instant::now();
         let snapper = Snapper::new(&graph);
+        let outline = super::Outline::new(&graph, super::OUTLINE_TOLERANCE_M);
         Self {
             graph,
             snapper,
+            outline,
             speed_model,
             build_ms: t.elapsed().as_millis(),
         }
@@ -120,8 +124,10 @@ impl RoadNetwork {
 pub struct Roads {
     pub network: RoadNetwork,
     pub providers: super::ProviderRoads,
-    /// 16 km coverage by road of the home-care providers (在宅療養支援診療所・病院).
+    /// 16 km coverage by road of the home-care providers (在宅療養支援診療所・病院): towns.
     pub coverage: super::RoadCoverage,
+    /// The same providers' area within 16 road-km (plus the road buffer), per region.
+    pub area: super::RoadArea,
 }
 
 impl Roads {
@@ -140,10 +146,19 @@ impl Roads {
             .collect();
         let coverage =
             super::RoadCoverage::compute(ds, &network, &providers, &sources, home_care.radius_m());
+        let area = super::RoadArea::compute(
+            &network,
+            &providers,
+            &sources,
+            home_care.radius_m(),
+            &super::RegionShape::of_dataset(ds),
+        );
+        tracing::info!(ms = area.build_ms, "road coverage areas built");
         Ok(Some(Self {
             network,
             providers,
             coverage,
+            area,
         }))
     }
 }

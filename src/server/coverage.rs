@@ -128,13 +128,71 @@ pub async fn regions(
 fn road_coverage_json(snap: &crate::snapshot::Snapshot) -> Value {
     match &snap.roads {
         None => Value::Null,
-        Some(r) => json!({
-            "preset": "home_care",
-            "radius_km": r.coverage.radius_km,
-            "speed_model": r.network.speed_model.name(),
-            "regions": r.coverage.regions,
-        }),
+        Some(r) => {
+            let regions: Vec<Value> = r
+                .coverage
+                .regions
+                .iter()
+                .map(|towns| {
+                    let mut row = json!(towns);
+                    if let Some(a) = r.area.region(towns.region_id) {
+                        row = merge(row, area_json(a));
+                    }
+                    row
+                })
+                .collect();
+            let not_reached: Vec<Value> = r
+                .area
+                .not_reached()
+                .map(|a| json!({ "region_id": a.region_id, "name": a.name, "reason": a.reason }))
+                .collect();
+            merge(
+                road_area_header(r),
+                json!({ "regions": regions, "regions_not_reached": not_reached }),
+            )
+        }
     }
+}
+
+/// What every road-coverage answer states: the preset, radius, buffer and method.
+fn road_area_header(r: &crate::routing::Roads) -> Value {
+    use crate::routing::{AREA_CELL_M, MIN_ROAD_DATA_PCT, OUTLINE_TOLERANCE_M, ROAD_BUFFER_M};
+    json!({
+        "preset": "home_care",
+        "radius_km": r.coverage.radius_km,
+        "speed_model": r.network.speed_model.name(),
+        "road_buffer_m": ROAD_BUFFER_M,
+        "grid_m": AREA_CELL_M,
+        "outline_tolerance_m": OUTLINE_TOLERANCE_M,
+        "min_road_data_pct": MIN_ROAD_DATA_PCT,
+        "area_method": "region area within road_buffer_m of road parts reached within radius_km \
+            by road from a home_care provider, on a grid_m raster (cell centres), / region area",
+    })
+}
+
+/// One region's road-coverage area figures.
+fn area_json(a: &crate::routing::RegionRoadArea) -> Value {
+    let mut v = json!(a);
+    if let Some(o) = v.as_object_mut() {
+        // The id and name are already in the row.
+        o.remove("region_id");
+        o.remove("name");
+        o.remove("area_km2");
+    }
+    v
+}
+
+/// One region's road coverage for `GET /api/regions/{id}`: null without a road layer.
+fn region_road_json(snap: &Snapshot, id: u8) -> Value {
+    let Some(r) = &snap.roads else {
+        return Value::Null;
+    };
+    let towns = r.coverage.regions.iter().find(|t| t.region_id == id);
+    let mut row = merge(road_area_header(r), json!(towns));
+    if let Some(a) = r.area.region(id) {
+        row = merge(row, area_json(a));
+    }
+    row
 }
 
 /// `GET /api/regions/{id}`: one region with its uncovered towns' names.
@@ -162,7 +220,11 @@ pub async fn region(
             })
         })
         .collect();
-    let body = json!({ "region": rc.stats, "uncovered_towns": towns });
+    let body = json!({
+        "region": rc.stats,
+        "uncovered_towns": towns,
+        "road_coverage": region_road_json(&snap, id),
+    });
     Ok(Json(merge(body, layer_json(&r, &snap))))
 }
 

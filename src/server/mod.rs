@@ -5,6 +5,7 @@ mod admin;
 mod cors;
 mod coverage;
 mod error;
+mod isochrone;
 mod limits;
 mod nearest;
 mod params;
@@ -122,6 +123,7 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
         .route("/api/nearest", get(nearest::nearest))
         .route("/api/providers/{id}", get(nearest::provider))
         .route("/api/geocode", get(nearest::geocode))
+        .route("/api/isochrone", get(isochrone::isochrone_route))
         .route("/api/regions", get(coverage::regions))
         .route("/api/regions/{id}", get(coverage::region))
         .route("/api/coverage", get(coverage::coverage))

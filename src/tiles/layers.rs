@@ -4,6 +4,7 @@
 use super::{render_tile, LayerSource, PropValue, TileCoord, TileError, VecLayer};
 use crate::coverage::{CoverageSet, Preset};
 use crate::data::{Dataset, ProviderKind};
+use crate::routing::{RoadArea, ROAD_BUFFER_M};
 use geo_types::Geometry;
 
 /// Lowest and highest zoom the service cuts tiles for. Above 14 MapLibre overzooms.
@@ -40,11 +41,19 @@ pub struct MapLayers {
 
 impl MapLayers {
     /// Builds `providers`, `regions`, `towns`, `coverage` and `gaps` from the dataset and the
-    /// snapshot's coverage presets. Regions carry the `home_care` preset's stats and towns its
-    /// covered flag (the default map); coverage and gaps carry every preset, tagged `preset`.
-    pub fn build(ds: &Dataset, coverage: &CoverageSet) -> Result<Self, TileError> {
+    /// snapshot's coverage presets, and `road_coverage` when a road area is given. Regions
+    /// carry the `home_care` preset's stats and towns its covered flag (the default map);
+    /// coverage and gaps carry every preset, tagged `preset`.
+    pub fn build(
+        ds: &Dataset,
+        coverage: &CoverageSet,
+        road_area: Option<&RoadArea>,
+    ) -> Result<Self, TileError> {
         let home_care = coverage.preset(Preset::HomeCare);
-        let extra = coverage_layers(coverage)?;
+        let mut extra = coverage_layers(coverage)?;
+        if let Some(a) = road_area {
+            extra.push(road_coverage_layer(a)?);
+        }
         let mut providers = VecLayer::new("providers", MIN_ZOOM, MAX_ZOOM);
         for p in &ds.providers {
             let mut props: Vec<(String, PropValue)> = vec![
@@ -204,6 +213,45 @@ pub fn coverage_layers(coverage: &CoverageSet) -> Result<Vec<VecLayer>, TileErro
         }
     }
     Ok(vec![cov, gaps])
+}
+
+/// `road_coverage`: per region, the area within 16 road-km of a `home_care` provider plus the
+/// road buffer (see [`crate::routing::RoadArea`]), tagged `preset` like `coverage`. Regions
+/// without a figure (too few roads in the data) have no feature.
+pub fn road_coverage_layer(area: &RoadArea) -> Result<VecLayer, TileError> {
+    let mut layer = VecLayer::new("road_coverage", MIN_ZOOM, MAX_ZOOM);
+    for r in &area.regions {
+        let Some(pct) = r.covered_by_road_pct else {
+            continue;
+        };
+        if r.covered_lonlat.0.is_empty() {
+            continue;
+        }
+        let props = vec![
+            (
+                "preset".to_string(),
+                PropValue::from(Preset::HomeCare.name()),
+            ),
+            ("region_id".into(), PropValue::UInt(r.region_id.into())),
+            ("region".into(), r.name.as_str().into()),
+            ("covered_by_road_pct".into(), PropValue::Double(round1(pct))),
+            (
+                "covered_by_road_km2".into(),
+                PropValue::Double(round1(r.covered_by_road_km2.unwrap_or(0.0))),
+            ),
+            (
+                "radius_km".into(),
+                PropValue::Double(area.radius_m / 1000.0),
+            ),
+            ("road_buffer_m".into(), PropValue::Double(ROAD_BUFFER_M)),
+        ];
+        layer.push(
+            Some(r.region_id.into()),
+            Geometry::MultiPolygon(r.covered_lonlat.clone()),
+            props,
+        )?;
+    }
+    Ok(layer)
 }
 
 fn geocode_level(l: crate::data::GeocodeLevel) -> &'static str {

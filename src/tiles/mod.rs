@@ -44,8 +44,8 @@ pub use error::TileError;
 pub use export::{export, ExportError, ExportFormat, ExportStats};
 pub use geometry::{RenderOptions, TileContext, TileGeometry, TilePolygon};
 pub use layers::{
-    provider_class, MapLayers, BOUNDS, CENTER, MAX_ZOOM as MAP_MAX_ZOOM, MIN_ZOOM as MAP_MIN_ZOOM,
-    TOWNS_MIN_ZOOM,
+    provider_class, road_coverage_layer, MapLayers, BOUNDS, CENTER, MAX_ZOOM as MAP_MAX_ZOOM,
+    MIN_ZOOM as MAP_MIN_ZOOM, TOWNS_MIN_ZOOM,
 };
 pub use pmtiles::{tile_id as pmtiles_tile_id, write_pmtiles, PmtilesMeta, PmtilesStats};
 pub use project::{
