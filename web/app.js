@@ -90,6 +90,7 @@ function renderLegend() {
   list.replaceChildren(
     legendItem('area', COLORS.coverage, 'legend_coverage'),
     legendItem('area hatch', COLORS.gap, 'legend_gap'),
+    legendItem('area', COLORS.road, 'legend_road'),
     ...PROVIDER_CLASSES.map(([, color, key]) => legendItem('dot', color, key)),
     legendItem('dot small', COLORS.townCovered, 'legend_town_cov'),
     legendItem('dot small', COLORS.townGap, 'legend_town_gap'),

@@ -13,6 +13,7 @@ export const COLORS = {
   result: '#ffd400',
   whatif: '#6a1b9a',
   suggest: '#fdd835',
+  road: '#1e5fb4',
 };
 
 export const PROVIDER_CLASSES = [
@@ -79,6 +80,17 @@ function baseLayers(preset) {
       id: 'gaps-hatch', type: 'fill', source: 'carecover', 'source-layer': 'gaps',
       filter: presetFilter(preset),
       paint: { 'fill-pattern': 'hatch', 'fill-opacity': 0.8 },
+    },
+    {
+      // Practical reach (home_care, 16 road-km + the stated buffer), off until asked for.
+      id: 'road-coverage-fill', type: 'fill', source: 'carecover', 'source-layer': 'road_coverage',
+      layout: { visibility: 'none' },
+      paint: { 'fill-color': COLORS.road, 'fill-opacity': 0.14 },
+    },
+    {
+      id: 'road-coverage-line', type: 'line', source: 'carecover', 'source-layer': 'road_coverage',
+      layout: { visibility: 'none' },
+      paint: { 'line-color': COLORS.road, 'line-width': 1.2 },
     },
     {
       id: 'scenario-gaps-fill', type: 'fill', source: 'scenario-gaps',
@@ -166,6 +178,9 @@ export function buildStyle(origin, preset) {
   for (const id of OVERLAYS) sources[id] = { type: 'geojson', data: EMPTY };
   return { version: 8, name: 'carecover', sources, layers: [...baseLayers(preset), ...pointLayers()] };
 }
+
+/** The road-coverage layers the planner's checkbox shows. */
+export const ROAD_LAYERS = ['road-coverage-fill', 'road-coverage-line'];
 
 /** Layers whose filter follows the planner's preset. */
 export const PRESET_LAYERS = ['coverage-fill', 'gaps-fill', 'gaps-hatch'];

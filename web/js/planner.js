@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { t, currentLang, onLangChange } from './i18n.js';
 import {
-  presetFilters, featureCollection, pointFeature, circleFeature, rankMarker,
+  presetFilters, featureCollection, pointFeature, circleFeature, rankMarker, ROAD_LAYERS,
 } from './mapstyle.js';
 
 const RADIUS_KM = 16;
@@ -41,6 +41,8 @@ export class PlannerView {
     root.querySelector('#whatif-reset').addEventListener('click', () => this.resetScenario());
     root.querySelector('#suggest-button').addEventListener('click', () => this.suggest());
     this.whatif.addEventListener('change', () => this.updateHint());
+    this.road = root.querySelector('#road-toggle');
+    this.road.addEventListener('change', () => this.showRoad());
     onLangChange(() => this.render());
   }
 
@@ -312,6 +314,15 @@ export class PlannerView {
     this.active = on;
     for (const m of this.markers) m.getElement().hidden = !on;
     this.applyMapFilters();
+    this.showRoad();
+  }
+
+  /** The road-coverage overlay: while planning, when its box is ticked. */
+  showRoad() {
+    const on = this.active && this.road.checked;
+    this.root.querySelector('#road-note').hidden = !this.road.checked;
+    if (!this.map?.getLayer(ROAD_LAYERS[0])) return;
+    for (const id of ROAD_LAYERS) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
   }
 
   flyTo(site) {

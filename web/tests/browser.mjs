@@ -278,6 +278,34 @@ test('the preset switch changes the coverage layers and the table; English on re
   assert.deepEqual(problems, []);
 });
 
+test('the road-coverage overlay draws the road_coverage tile layer while planning', TEST, async () => {
+  assert.equal(await renderedCount(page, 'road-coverage-fill', 'road_coverage'), 0, 'off by default');
+  await page.check('#road-toggle');
+  assert.ok(await page.locator('#road-note').isVisible(), 'the note says what blue means');
+  await mapIdle(page);
+  // One feature per region the network reaches (the API names those it does not).
+  const { road_coverage: road } = await api(server.base, '/api/regions');
+  const reached = road.regions.filter((r) => r.covered_by_road_pct !== null).map((r) => r.region_id);
+  const drawn = await page.evaluate(() => [...new Set(window.carecoverMap
+    .queryRenderedFeatures({ layers: ['road-coverage-fill'] })
+    .map((f) => f.properties.region_id))].sort((a, b) => a - b));
+  assert.ok(drawn.length > 0, 'road coverage drawn');
+  for (const id of drawn) assert.ok(reached.includes(id), `region ${id} drawn but not reached: ${reached}`);
+  await page.screenshot({ path: path.join(SHOTS, 'planner-road-1280.png') });
+  // The nurse view hides it; back in the planner it shows again.
+  await page.click('#tab-nurse');
+  await mapIdle(page);
+  assert.equal(await renderedCount(page, 'road-coverage-fill', 'road_coverage'), 0, 'hidden for nurses');
+  await page.click('#tab-planner');
+  await mapIdle(page);
+  assert.ok(await renderedCount(page, 'road-coverage-fill', 'road_coverage') > 0, 'shown again');
+  await page.uncheck('#road-toggle');
+  await mapIdle(page);
+  assert.equal(await renderedCount(page, 'road-coverage-fill', 'road_coverage'), 0, 'off again');
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
 test('the page works 360 px wide with the panel under the map', TEST, async () => {
   const small = await browser.newPage({ viewport: { width: 360, height: 740 } });
   try {
