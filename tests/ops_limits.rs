@@ -209,9 +209,10 @@ async fn cors_with_an_origin_list_answers_only_those_origins() {
     );
 }
 
-/// On a single async worker, a scenario or suggestion that computes a new coverage layer must
-/// not hold the worker: `/healthz` is answered while it runs. Were the work done on the async
-/// worker, the spawned request would run to completion before `/healthz` got a turn.
+/// On a single async worker, a scenario, suggestion or region query that computes a new
+/// coverage layer must not hold the worker: `/healthz` is answered while it runs. Were the work
+/// done on the async worker, the spawned request would run to completion before `/healthz` got
+/// a turn.
 #[tokio::test(flavor = "current_thread")]
 async fn heavy_coverage_work_leaves_the_async_worker_free() {
     let r = router_with(ServerConfig::default());
@@ -224,7 +225,10 @@ async fn heavy_coverage_work_leaves_the_async_worker_free() {
     let suggest = Request::get("/api/suggest?region=9&n=2&radius_km=12.5")
         .body(Body::empty())
         .unwrap();
-    for req in [scenario, suggest] {
+    let regions = Request::get("/api/regions?radius_km=11.5")
+        .body(Body::empty())
+        .unwrap();
+    for req in [scenario, suggest, regions] {
         let uri = req.uri().to_string();
         let heavy = {
             let r = r.clone();

@@ -95,10 +95,7 @@ impl CoverageSet {
     /// The layer for any parameters: a preset when they match one, else cached or computed
     /// now (tens of milliseconds).
     pub fn get(&self, ds: &Dataset, params: CoverageParams) -> Arc<CoverageResult> {
-        if let Some((_, r)) = self.presets.iter().find(|(_, r)| r.params == params) {
-            return r.clone();
-        }
-        if let Some(r) = self.cached(params) {
+        if let Some(r) = self.ready(params) {
             return r;
         }
         let r = Arc::new(CoverageResult::compute(ds, &self.frames, params));
@@ -113,6 +110,15 @@ impl CoverageSet {
             cache.remove(0);
         }
         r
+    }
+
+    /// The layer for `params` if a preset or the cache already holds it (no computation).
+    pub fn ready(&self, params: CoverageParams) -> Option<Arc<CoverageResult>> {
+        self.presets
+            .iter()
+            .find(|(_, r)| r.params == params)
+            .map(|(_, r)| r.clone())
+            .or_else(|| self.cached(params))
     }
 
     fn cached(&self, params: CoverageParams) -> Option<Arc<CoverageResult>> {

@@ -102,10 +102,16 @@ fn region_id(raw: &str, snap: &Snapshot) -> Result<u8, AppError> {
 }
 
 /// The coverage layer a `kind=` / `radius_km=` / `tier_max=` query asks for, from the
-/// snapshot's presets or its per-request cache.
-fn layer_for(snap: &Snapshot, q: Option<&str>) -> Result<Arc<CoverageResult>, AppError> {
+/// snapshot's presets or its per-request cache; a layer not yet computed (hundreds of ms) is
+/// built on the blocking pool.
+async fn layer_for(snap: &Arc<Snapshot>, q: Option<&str>) -> Result<Arc<CoverageResult>, AppError> {
     let p = Params::parse(q, &LAYER_PARAMS)?;
-    Ok(snap.coverage.get(&snap.dataset, query_layer(&p)?))
+    let params = query_layer(&p)?;
+    if let Some(r) = snap.coverage.ready(params) {
+        return Ok(r);
+    }
+    let snap = snap.clone();
+    off_workers(move || Ok(snap.coverage.get(&snap.dataset, params))).await
 }
 
 /// `GET /api/regions`
@@ -114,7 +120,7 @@ pub async fn regions(
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, AppError> {
     let snap = state.snapshot();
-    let r = layer_for(&snap, q.as_deref())?;
+    let r = layer_for(&snap, q.as_deref()).await?;
     let body = json!({
         "regions": r.stats(),
         "total": r.total,
@@ -203,7 +209,7 @@ pub async fn region(
 ) -> Result<Json<Value>, AppError> {
     let snap = state.snapshot();
     let id = region_id(&id, &snap)?;
-    let r = layer_for(&snap, q.as_deref())?;
+    let r = layer_for(&snap, q.as_deref()).await?;
     let rc = r
         .region(id)
         .ok_or_else(|| AppError::Internal(format!("region {id} missing from a coverage result")))?;
@@ -234,7 +240,7 @@ pub async fn coverage(
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, AppError> {
     let snap = state.snapshot();
-    let r = layer_for(&snap, q.as_deref())?;
+    let r = layer_for(&snap, q.as_deref()).await?;
     Ok(Json(merge(
         coverage_feature_collection(&r),
         layer_json(&r, &snap),
