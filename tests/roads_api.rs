@@ -3,11 +3,9 @@
 mod common;
 
 use common::{assert_error, get_json};
-use std::sync::OnceLock;
 
 fn router() -> axum::Router {
-    static R: OnceLock<axum::Router> = OnceLock::new();
-    R.get_or_init(common::router).clone()
+    common::shared_router()
 }
 
 const STATION: &str = "lat=32.8032&lon=130.7079";

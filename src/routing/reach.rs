@@ -180,12 +180,7 @@ impl Reach {
             };
             iv.push((len - reach, len));
         }
-        for &k in self
-            .on_link
-            .get(&(i as u32))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for &k in self.sources_on(i) {
             let s = self.sources[k];
             if s.cost > budget {
                 continue;
@@ -207,6 +202,14 @@ impl Reach {
         out
     }
 
+    /// The sources snapped onto link `i` (indexes into `sources`).
+    fn sources_on(&self, i: usize) -> &[usize] {
+        self.on_link
+            .get(&(i as u32))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
     /// Least cost of the point `along_m` metres into link `i` (infinite beyond the limit): the
     /// oracle the intervals are tested against.
     pub fn cost_at(&self, g: &RoadGraph, i: usize, along_m: f64) -> f64 {
@@ -219,12 +222,7 @@ impl Reach {
         if l.backward {
             best = best.min(self.node_cost[l.to as usize] + (l.length_m - along_m) * rate);
         }
-        for &k in self
-            .on_link
-            .get(&(i as u32))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for &k in self.sources_on(i) {
             let s = self.sources[k];
             let ahead = along_m - s.along_m;
             if (ahead >= 0.0 && l.forward) || (ahead <= 0.0 && l.backward) {

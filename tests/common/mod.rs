@@ -61,6 +61,12 @@ pub fn encode_uri(uri: &str) -> String {
     out
 }
 
+/// One router per test binary, built once (a snapshot with roads takes seconds in debug).
+pub fn shared_router() -> axum::Router {
+    static R: std::sync::OnceLock<axum::Router> = std::sync::OnceLock::new();
+    R.get_or_init(router).clone()
+}
+
 /// Sends any request.
 pub async fn send(
     router: &axum::Router,
