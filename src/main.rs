@@ -191,6 +191,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             if let Some(roads) = &snap.roads {
                 println!();
                 print!("{}", roads.area.text_table());
+                print_flattered(roads, 10);
             }
             if let Some(path) = geojson {
                 let fc = carecover::coverage::coverage_feature_collection(&layer);
@@ -516,6 +517,46 @@ fn print_counts(ds: &Dataset) {
     println!();
     for (k, s) in ProviderKind::ALL.iter().zip(short) {
         println!("  {s} = {} ({})", k.name_ja(), k.as_str());
+    }
+}
+
+/// The towns the straight-line map flatters most: within 16 km of a home-care provider in a
+/// straight line, farthest beyond it by road. Towns in regions with too little road data are
+/// marked: there a long detour may be a road missing from the network.
+fn print_flattered(roads: &carecover::routing::Roads, n: usize) {
+    let mut all: Vec<(&carecover::routing::FlatteredTown, bool)> = roads
+        .coverage
+        .regions
+        .iter()
+        .flat_map(|r| {
+            let sparse = roads
+                .area
+                .region(r.region_id)
+                .is_none_or(|a| a.reason.is_some());
+            r.towns_flattered.iter().map(move |f| (f, sparse))
+        })
+        .collect();
+    let detour = |f: &carecover::routing::FlatteredTown| f.road_km - f.straight_km;
+    all.sort_by(|a, b| detour(b.0).total_cmp(&detour(a.0)));
+    println!(
+        "\n{} towns are within {} km of a home-care provider in a straight line but farther by road; the largest detours:",
+        all.len(),
+        roads.coverage.radius_km
+    );
+    for (f, sparse) in all.iter().take(n) {
+        println!(
+            "  {}{}  straight {:.1} km, by road {:.1} km (+{:.1}){}",
+            f.city,
+            f.town,
+            f.straight_km,
+            f.road_km,
+            detour(f),
+            if *sparse {
+                "  [region with sparse road data]"
+            } else {
+                ""
+            }
+        );
     }
 }
 

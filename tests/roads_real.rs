@@ -205,4 +205,40 @@ fn road_coverage_from_all_sources_equals_the_nearest_source_by_road() {
     let total: usize = r.coverage.regions.iter().map(|x| x.towns).sum();
     assert_eq!(total, ds.towns.len());
     println!("{:?}", r.coverage.regions);
+
+    // The flattered towns, checked one by one against a brute-force straight-line scan and
+    // the single-source road costs from every home-care provider.
+    let mut listed = 0;
+    for row in &r.coverage.regions {
+        assert_eq!(row.towns_flattered.len(), row.towns_beyond_road_km);
+        let detour = |f: &carecover::routing::FlatteredTown| f.road_km - f.straight_km;
+        assert!(row
+            .towns_flattered
+            .windows(2)
+            .all(|w| detour(&w[0]) >= detour(&w[1])));
+        for f in &row.towns_flattered {
+            listed += 1;
+            let t = ds
+                .towns
+                .iter()
+                .find(|t| t.city == f.city && t.name == f.town && t.region_id == row.region_id)
+                .unwrap_or_else(|| panic!("{f:?} is not a town of region {}", row.region_id));
+            let straight = sources
+                .iter()
+                .map(|&i| geodesic_distance_m(t.location, ds.providers[i as usize].location))
+                .fold(f64::INFINITY, f64::min);
+            assert!(straight <= 16_000.0, "{f:?}: {straight}");
+            assert!((straight / 1000.0 - f.straight_km).abs() <= 0.0005, "{f:?}");
+            let road = r
+                .providers
+                .costs_to(&r.network, t.location, &sources)
+                .unwrap()
+                .iter()
+                .filter_map(|c| c.as_ref().ok().map(RoadCost::total_m))
+                .fold(f64::INFINITY, f64::min);
+            assert!(road > 16_000.0, "{f:?}: {road}");
+            assert!((road / 1000.0 - f.road_km).abs() <= 0.0005, "{f:?}: {road}");
+        }
+    }
+    assert!(listed > 0, "the probe network flatters no town at all?");
 }

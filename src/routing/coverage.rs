@@ -87,6 +87,20 @@ pub struct RegionRoadCoverage {
     /// Of those, towns no source reaches by road (no road within 3 km, or not connected):
     /// unknown, not counted in `towns_beyond_road_km`.
     pub towns_without_road: usize,
+    /// The `towns_beyond_road_km` themselves, the largest detour (road − straight) first:
+    /// the places the straight-line map flatters.
+    pub towns_flattered: Vec<FlatteredTown>,
+}
+
+/// A town within the radius of a provider in a straight line but beyond it by road.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FlatteredTown {
+    pub city: String,
+    pub town: String,
+    /// Geodesic distance to the nearest source provider, km (metre precision).
+    pub straight_km: f64,
+    /// Road distance (with the off-road legs) from the nearest source by road, km.
+    pub road_km: f64,
 }
 
 /// Coverage by road for one provider set and radius, computed at snapshot time.
@@ -123,6 +137,7 @@ impl RoadCoverage {
                 towns_within_km: 0,
                 towns_beyond_road_km: 0,
                 towns_without_road: 0,
+                towns_flattered: Vec::new(),
             })
             .collect();
         for (t, road) in ds.towns.iter().zip(by_road) {
@@ -139,10 +154,25 @@ impl RoadCoverage {
             }
             row.towns_within_km += 1;
             match road {
-                Some(d) if d > radius_m => row.towns_beyond_road_km += 1,
+                Some(d) if d > radius_m => {
+                    row.towns_beyond_road_km += 1;
+                    row.towns_flattered.push(FlatteredTown {
+                        city: t.city.clone(),
+                        town: t.name.clone(),
+                        straight_km: straight.round() / 1000.0,
+                        road_km: d.round() / 1000.0,
+                    });
+                }
                 Some(_) => {}
                 None => row.towns_without_road += 1,
             }
+        }
+        for row in &mut regions {
+            row.towns_flattered.sort_by(|a, b| {
+                (b.road_km - b.straight_km)
+                    .total_cmp(&(a.road_km - a.straight_km))
+                    .then_with(|| a.town.cmp(&b.town))
+            });
         }
         Self {
             radius_km: radius_m / 1000.0,

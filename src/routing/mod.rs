@@ -22,7 +22,7 @@ mod road_area;
 mod snap;
 pub mod trace;
 
-pub use coverage::{road_distance_from_nearest, RegionRoadCoverage, RoadCoverage};
+pub use coverage::{road_distance_from_nearest, FlatteredTown, RegionRoadCoverage, RoadCoverage};
 pub use dijkstra::{dijkstra, distances_from, Flow, Seed};
 pub use graph::{Components, GraphBuilder, Link, Plane, RoadGraph};
 pub use grid::{segment_distance, LevelGrid};
