@@ -70,6 +70,75 @@ pub struct ProviderIndex {
     proj: Projection,
 }
 
+/// Phase 1 of [`ProviderIndex::nearest`]: a depth-first branch and bound over rstar's nodes,
+/// children nearest first. For small k it visits about the nodes rstar's best-first iterator
+/// does, without a heap (the heap was 60 % of a query's time).
+struct Walk<'a> {
+    index: &'a ProviderIndex,
+    q: [f64; 2],
+    filter: KindSet,
+    k: usize,
+    /// (planar distance, item) of every candidate not yet excluded.
+    cands: Vec<(f64, u32)>,
+    /// The k smallest geodesic upper bounds seen, ascending.
+    uppers: Vec<f64>,
+}
+
+impl Walk<'_> {
+    /// True once a planar distance `dp` proves a point farther than k candidates.
+    fn beyond(&self, dp: f64) -> bool {
+        self.uppers.len() == self.k && dp / SCALE_MAX > self.uppers[self.k - 1] + 1e-6
+    }
+
+    fn node(&mut self, node: &rstar::ParentNode<Entry>) {
+        use rstar::{PointDistance, RTreeNode};
+        let children = node.children();
+        // Bulk-loaded nodes hold at most 6 children (rstar's default MAX_SIZE); a larger
+        // node (inserted by a future caller) takes the allocating path.
+        let mut small = [(0.0f64, 0u32); 8];
+        let mut large = Vec::new();
+        let order: &mut [(f64, u32)] = if children.len() <= small.len() {
+            &mut small[..children.len()]
+        } else {
+            large.resize(children.len(), (0.0, 0));
+            &mut large
+        };
+        for (slot, (i, c)) in order.iter_mut().zip(children.iter().enumerate()) {
+            let d2 = match c {
+                RTreeNode::Leaf(e) => e.distance_2(&self.q),
+                RTreeNode::Parent(p) => p.envelope().distance_2(&self.q),
+            };
+            *slot = (d2, i as u32);
+        }
+        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        for &(d2, i) in order.iter() {
+            let dp = d2.sqrt();
+            if self.beyond(dp) {
+                break;
+            }
+            match &children[i as usize] {
+                RTreeNode::Leaf(e) => self.leaf(e.data, dp),
+                RTreeNode::Parent(p) => self.node(p),
+            }
+        }
+    }
+
+    fn leaf(&mut self, i: u32, dp: f64) {
+        if !self.index.items[i as usize].kinds.intersects(self.filter)
+            || self.cands.iter().any(|c| c.1 == i)
+        {
+            return;
+        }
+        self.cands.push((dp, i));
+        let upper = dp / SCALE_MIN;
+        let pos = self.uppers.partition_point(|u| *u <= upper);
+        if pos < self.k {
+            self.uppers.insert(pos, upper);
+            self.uppers.truncate(self.k);
+        }
+    }
+}
+
 /// The query point as the fast distance needs it.
 #[derive(Clone, Copy)]
 struct Probe {
@@ -149,32 +218,21 @@ impl ProviderIndex {
         }
         let q = self.proj.forward(at);
         let q = [q.x, q.y];
-        // Phase 1: walk in planar order, keeping every candidate whose geodesic lower bound
+        // Phase 1: walk the tree(s), keeping every candidate whose geodesic lower bound
         // (d_p / SCALE_MAX) does not exceed the k-th smallest upper bound (d_p / SCALE_MIN)
         // seen so far. Anything not collected is provably farther than k others.
-        let mut cands: Vec<(f64, u32)> = Vec::with_capacity(2 * k + 4);
-        let mut uppers: Vec<f64> = Vec::with_capacity(k + 1);
+        let mut walk = Walk {
+            index: self,
+            q,
+            filter,
+            k,
+            cands: Vec::with_capacity(2 * k + 4),
+            uppers: Vec::with_capacity(k + 1),
+        };
         for tree in self.trees_for(filter) {
-            for (e, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
-                let dp = d2.sqrt();
-                if uppers.len() == k && dp / SCALE_MAX > uppers[k - 1] + 1e-6 {
-                    break;
-                }
-                let i = e.data;
-                if !self.items[i as usize].kinds.intersects(filter)
-                    || cands.iter().any(|c| c.1 == i)
-                {
-                    continue;
-                }
-                cands.push((dp, i));
-                let upper = dp / SCALE_MIN;
-                let pos = uppers.partition_point(|u| *u <= upper);
-                if pos < k {
-                    uppers.insert(pos, upper);
-                    uppers.truncate(k);
-                }
-            }
+            walk.node(tree.root());
         }
+        let Walk { cands, uppers, .. } = walk;
         // Phase 2: distances for the survivors only, near-ties settled by Karney.
         let probe = self.probe(at);
         let cutoff = uppers.last().copied().unwrap_or(f64::INFINITY) + 1e-6;
