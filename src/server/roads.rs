@@ -41,9 +41,11 @@ impl Sort {
 /// The road part of one result: numbers, or nulls and the reason.
 #[derive(Serialize, Default)]
 pub struct RoadFields {
-    /// On-network length, km (metre precision).
+    /// Length of the trip by road, km (metre precision): the on-network part plus the two
+    /// straight legs between the points and the road. The `sort=road` rank key; never below
+    /// the straight-line `distance_km`.
     pub road_km: Option<f64>,
-    /// The two straight legs between the points and the road, km.
+    /// The part of `road_km` off the network (both legs), km.
     pub offroad_km: Option<f64>,
     /// Road time at the network's speed model plus off-road legs at 10 km/h, minutes.
     pub drive_min: Option<f64>,
@@ -54,7 +56,7 @@ impl RoadFields {
     pub fn from_cost(c: Result<RoadCost, RoadReason>) -> Self {
         match c {
             Ok(c) => Self {
-                road_km: Some(c.road_m.round() / 1000.0),
+                road_km: Some(c.total_m().round() / 1000.0),
                 offroad_km: Some(c.offroad_m.round() / 1000.0),
                 drive_min: Some((c.drive_s() / 6.0).round() / 10.0),
                 road_reason: None,
