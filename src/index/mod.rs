@@ -216,8 +216,8 @@ impl ProviderIndex {
         if !Projection::VALID_LON.contains(&at.lon()) {
             return self.brute_force_nearest(at, k, filter);
         }
-        let q = self.proj.forward(at);
-        let q = [q.x, q.y];
+        let probe = self.probe(at);
+        let q = [probe.xy.x, probe.xy.y];
         // Phase 1: walk the tree(s), keeping every candidate whose geodesic lower bound
         // (d_p / SCALE_MAX) does not exceed the k-th smallest upper bound (d_p / SCALE_MIN)
         // seen so far. Anything not collected is provably farther than k others.
@@ -234,7 +234,6 @@ impl ProviderIndex {
         }
         let Walk { cands, uppers, .. } = walk;
         // Phase 2: distances for the survivors only, near-ties settled by Karney.
-        let probe = self.probe(at);
         let cutoff = uppers.last().copied().unwrap_or(f64::INFINITY) + 1e-6;
         let mut best: Vec<Hit> = cands
             .into_iter()
