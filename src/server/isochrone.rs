@@ -3,7 +3,7 @@
 //! Parsing and mapping only; the work is in [`crate::routing::isochrone`], run on the blocking
 //! pool so the async workers keep serving.
 
-use super::error::AppError;
+use super::error::{off_workers, AppError};
 use super::params::Params;
 use super::AppState;
 use crate::coverage::multipolygon_coordinates;
@@ -92,9 +92,8 @@ pub async fn isochrone_route(
     let contours = parse_contours(p.get("contours"), metric)?;
     let snap = state.snapshot();
     // Up to a few hundred milliseconds of CPU for the largest contours: off the async workers.
-    tokio::task::spawn_blocking(move || answer(&snap, at, metric, &contours))
+    off_workers(move || answer(&snap, at, metric, &contours))
         .await
-        .map_err(|e| AppError::Internal(format!("isochrone task failed: {e}")))?
         .map(Json)
 }
 

@@ -1,6 +1,6 @@
 //! `GET /tiles.json` and `GET /tiles/{z}/{x}/{y}.mvt`.
 
-use super::error::AppError;
+use super::error::{off_workers, AppError};
 use super::AppState;
 use crate::tiles::TileCoord;
 use axum::body::Body;
@@ -58,10 +58,11 @@ pub async fn tile(
         Some(t) => t,
         None => {
             let s = snap.clone();
-            tokio::task::spawn_blocking(move || s.tile(coord))
-                .await
-                .map_err(|e| AppError::Internal(format!("tile task failed: {e}")))?
-                .map_err(|e| AppError::Internal(format!("tile {coord}: {e}")))?
+            off_workers(move || {
+                s.tile(coord)
+                    .map_err(|e| AppError::Internal(format!("tile {coord}: {e}")))
+            })
+            .await?
         }
     };
     let mut resp = if tile.is_empty() {
