@@ -536,8 +536,7 @@ fn print_flattered(roads: &carecover::routing::Roads, n: usize) {
             r.towns_flattered.iter().map(move |f| (f, sparse))
         })
         .collect();
-    let detour = |f: &carecover::routing::FlatteredTown| f.road_km - f.straight_km;
-    all.sort_by(|a, b| detour(b.0).total_cmp(&detour(a.0)));
+    all.sort_by(|a, b| b.0.detour_km().total_cmp(&a.0.detour_km()));
     println!(
         "\n{} towns are within {} km of a home-care provider in a straight line but farther by road; the largest detours:",
         all.len(),
@@ -550,7 +549,7 @@ fn print_flattered(roads: &carecover::routing::Roads, n: usize) {
             f.town,
             f.straight_km,
             f.road_km,
-            detour(f),
+            f.detour_km(),
             if *sparse {
                 "  [region with sparse road data]"
             } else {

@@ -103,6 +103,13 @@ pub struct FlatteredTown {
     pub road_km: f64,
 }
 
+impl FlatteredTown {
+    /// How much longer the road is than the straight line, km: the order towns are listed in.
+    pub fn detour_km(&self) -> f64 {
+        self.road_km - self.straight_km
+    }
+}
+
 /// Coverage by road for one provider set and radius, computed at snapshot time.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RoadCoverage {
@@ -169,8 +176,8 @@ impl RoadCoverage {
         }
         for row in &mut regions {
             row.towns_flattered.sort_by(|a, b| {
-                (b.road_km - b.straight_km)
-                    .total_cmp(&(a.road_km - a.straight_km))
+                b.detour_km()
+                    .total_cmp(&a.detour_km())
                     .then_with(|| a.town.cmp(&b.town))
             });
         }
