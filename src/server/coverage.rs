@@ -135,18 +135,7 @@ fn road_coverage_json(snap: &crate::snapshot::Snapshot) -> Value {
     match &snap.roads {
         None => Value::Null,
         Some(r) => {
-            let regions: Vec<Value> = r
-                .coverage
-                .regions
-                .iter()
-                .map(|towns| {
-                    let mut row = json!(towns);
-                    if let Some(a) = r.area.region(towns.region_id) {
-                        row = merge(row, area_json(a));
-                    }
-                    row
-                })
-                .collect();
+            let regions: Vec<Value> = r.coverage.regions.iter().map(|t| road_row(r, t)).collect();
             let not_reached: Vec<Value> = r
                 .area
                 .not_reached()
@@ -193,12 +182,19 @@ fn region_road_json(snap: &Snapshot, id: u8) -> Value {
     let Some(r) = &snap.roads else {
         return Value::Null;
     };
-    let towns = r.coverage.regions.iter().find(|t| t.region_id == id);
-    let mut row = merge(road_area_header(r), json!(towns));
-    if let Some(a) = r.area.region(id) {
-        row = merge(row, area_json(a));
+    match r.coverage.regions.iter().find(|t| t.region_id == id) {
+        Some(towns) => merge(road_area_header(r), road_row(r, towns)),
+        None => road_area_header(r),
     }
-    row
+}
+
+/// One region's road coverage: its town figures and, where computed, its area figures.
+fn road_row(r: &crate::routing::Roads, towns: &crate::routing::RegionRoadCoverage) -> Value {
+    let row = json!(towns);
+    match r.area.region(towns.region_id) {
+        Some(a) => merge(row, area_json(a)),
+        None => row,
+    }
 }
 
 /// `GET /api/regions/{id}`: one region with its uncovered towns' names.
