@@ -566,8 +566,6 @@ fn print_nearest(
     kinds: KindSet,
     json: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let ds = &snap.dataset;
-    let hits = snap.index.nearest(at, k, kinds);
     if json {
         let body = carecover::server::nearest_answer(
             snap,
@@ -579,6 +577,8 @@ fn print_nearest(
         println!("{}", serde_json::to_string_pretty(&body)?);
         return Ok(());
     }
+    let ds = &snap.dataset;
+    let hits = snap.index.nearest(at, k, kinds);
     println!(
         "{:>3} {:>9} {:>5}  {:<9} {:<30} {:<14} address",
         "#", "km", "16km", "id", "name", "phone"
