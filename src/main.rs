@@ -1,6 +1,6 @@
 //! The `carecover` command line: serve the API, answer nearest queries, check the data.
 
-use carecover::data::{Dataset, KindSet, ProviderKind, Severity};
+use carecover::data::{DataFiles, Dataset, KindSet, ProviderKind, Severity};
 use carecover::geom::LonLat;
 use carecover::index::HOME_VISIT_RADIUS_M;
 use carecover::server::{
@@ -22,7 +22,8 @@ use std::time::Duration;
     about = "Home palliative-care coverage for Kumamoto: tiles, nearest providers, gaps"
 )]
 struct Cli {
-    /// Data folder (default ../shared/geodata).
+    /// Data folder (files named as in the manifest, each plain or gzipped); default: the
+    /// Kumamoto dataset built into this binary.
     #[arg(long, global = true, env = "CARECOVER_DATA")]
     data: Option<PathBuf>,
     /// Dataset manifest replacing the built-in geodata/manifest.json.
@@ -61,8 +62,9 @@ enum Command {
         /// (so a file still being copied is not read half-written). 0 (default) = off.
         #[arg(long, value_name = "SECS", env = "CARECOVER_WATCH_SECS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=86_400))]
         watch: u64,
-        /// The map widget's folder (index.html, app.js, node_modules/maplibre-gl); default:
-        /// `web/` in the source tree this binary was built from.
+        /// Serve the map widget from this folder (index.html, app.js, js/, style.css,
+        /// node_modules/maplibre-gl) instead of the copy built into the binary: for
+        /// developing the widget.
         #[arg(long, env = "CARECOVER_WEB")]
         web: Option<PathBuf>,
     },
@@ -167,10 +169,10 @@ fn init_logging() {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let data_dir = carecover::cli::resolve_data_dir(cli.data.as_deref());
+    let data = carecover::cli::data_files(cli.data.as_deref());
     let manifest = carecover::cli::manifest(cli.manifest.as_deref())?;
     match cli.command {
-        Command::Check => Ok(check(&data_dir, &manifest)),
+        Command::Check => Ok(check(&data, &manifest)),
         Command::Coverage {
             kind,
             radius_km,
@@ -185,7 +187,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 None => CoverageParams::default_kinds(),
             };
             let params = CoverageParams::new(kinds, radius_km, tier_max)?;
-            let snap = Snapshot::load(&data_dir, &manifest)?;
+            let snap = Snapshot::load(&data, &manifest)?;
             let layer = snap.coverage.get(&snap.dataset, params);
             print!("{}", text_table(&layer));
             if let Some(roads) = &snap.roads {
@@ -215,7 +217,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 }
                 None => KindSet::all(),
             };
-            let snap = Snapshot::load(&data_dir, &manifest)?;
+            let snap = Snapshot::load(&data, &manifest)?;
             print_nearest(&snap, at, k as usize, kinds, json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -224,7 +226,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             limit,
             json,
         } => {
-            let snap = Snapshot::load(&data_dir, &manifest)?;
+            let snap = Snapshot::load(&data, &manifest)?;
             let answer = snap.gazetteer.geocode(&address, limit.max(1));
             if json {
                 println!("{}", serde_json::to_string_pretty(&answer)?);
@@ -261,7 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             maxzoom,
             output,
         } => {
-            let snap = Snapshot::load(&data_dir, &manifest)?;
+            let snap = Snapshot::load(&data, &manifest)?;
             let fmt = if format == "mbtiles" {
                 ExportFormat::Mbtiles
             } else {
@@ -311,6 +313,13 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             if let Some(dir) = web {
                 carecover::server::set_web_dir(dir);
             }
+            if watch > 0 && data == DataFiles::Builtin {
+                return Err(
+                    "--watch needs a data folder (--data DIR or CARECOVER_DATA): \
+                    the built-in data cannot change"
+                        .into(),
+                );
+            }
             let config = ServerConfig {
                 limits: Limits {
                     max_concurrency,
@@ -318,17 +327,17 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 },
                 cors: CorsOrigins::parse(&cors_origin)?,
             };
-            let snap = Snapshot::load(&data_dir, &manifest)?;
+            let snap = Snapshot::load(&data, &manifest)?;
             tracing::info!(
                 providers = snap.dataset.providers.len(),
                 towns = snap.dataset.towns.len(),
                 version = snap.version(),
-                data = %data_dir.display(),
+                dataset = %data.label(),
                 "data loaded"
             );
-            let web_dir = carecover::server::web_dir();
-            if !web_dir.join("node_modules/maplibre-gl/dist").is_dir() {
-                tracing::warn!(web = %web_dir.display(), "map widget: MapLibre missing, run `cd web && npm ci`");
+            match carecover::server::widget_status() {
+                Ok(line) => tracing::info!("{line}"),
+                Err(line) => tracing::warn!("{line}"),
             }
             let admin = AdminToken::new(std::env::var("CARECOVER_ADMIN_TOKEN").ok());
             if admin.is_none() {
@@ -336,7 +345,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
             let state = AppState::new(snap)
                 .with_reload(DataSource {
-                    data_dir: data_dir.clone(),
+                    files: data.clone(),
                     manifest: cli.manifest.clone(),
                 })
                 .with_admin_token(admin);
@@ -449,8 +458,8 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-fn check(data_dir: &std::path::Path, manifest: &carecover::data::Manifest) -> ExitCode {
-    let (ds, log) = Dataset::load_lenient(data_dir, manifest);
+fn check(data: &DataFiles, manifest: &carecover::data::Manifest) -> ExitCode {
+    let (ds, log) = Dataset::load_lenient(data, manifest);
     for issue in &log.issues {
         println!("{issue}");
     }
@@ -465,7 +474,10 @@ fn check(data_dir: &std::path::Path, manifest: &carecover::data::Manifest) -> Ex
     }
     println!(
         "\n{errors} error(s), {warnings} warning(s) in {}",
-        data_dir.display()
+        match data {
+            DataFiles::Builtin => "the built-in data".to_string(),
+            DataFiles::Folder(d) => d.display().to_string(),
+        }
     );
     if errors > 0 {
         ExitCode::FAILURE

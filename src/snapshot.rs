@@ -2,12 +2,11 @@
 //! The server swaps snapshots atomically, so one request sees one consistent data version.
 
 use crate::coverage::{CoverageSet, Population};
-use crate::data::{DataErrors, Dataset, Manifest};
+use crate::data::{DataErrors, DataFiles, Dataset, Manifest};
 use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
 use crate::routing::Roads;
 use crate::tiles::{CachedTile, MapLayers, TileCache, TileCoord};
-use std::path::Path;
 use std::sync::Arc;
 
 /// Why a snapshot could not be built.
@@ -65,9 +64,9 @@ impl Snapshot {
         })
     }
 
-    /// Loads the data folder and builds a snapshot.
-    pub fn load(data_dir: &Path, manifest: &Manifest) -> Result<Self, SnapshotError> {
-        Self::build(Arc::new(Dataset::load(data_dir, manifest)?))
+    /// Loads the data (built in, or a folder) and builds a snapshot.
+    pub fn load(files: impl Into<DataFiles>, manifest: &Manifest) -> Result<Self, SnapshotError> {
+        Self::build(Arc::new(Dataset::load(files, manifest)?))
     }
 
     /// One tile's bytes (raw and gzip), from the cache or rendered now.
@@ -85,6 +84,8 @@ impl Snapshot {
             "在宅緩和ケアマップ: providers (九州厚生局 施設基準), medical regions, 16 km coverage and gaps, towns"
         );
         tj["version"] = serde_json::json!(self.version());
+        // Which data: `builtin` or the folder it was loaded from.
+        tj["dataset"] = serde_json::json!(self.dataset.files.label());
         tj
     }
 
@@ -116,8 +117,9 @@ fn load_gazetteer(ds: &Dataset) -> Result<Gazetteer, SnapshotError> {
         .as_ref()
         .ok_or(SnapshotError::MissingLayer("address_municipalities"))?;
     let open = |file: &str| {
-        std::fs::File::open(ds.data_dir.join(file))
-            .map(std::io::BufReader::new)
+        ds.files
+            .read(file)
+            .map(std::io::Cursor::new)
             .map_err(|source| GeocodeError::Open {
                 file: file.to_string(),
                 source,

@@ -1,4 +1,5 @@
-//! The loader on the real Kumamoto data in ../shared/geodata.
+//! The loader on the real Kumamoto data: the dataset built into the binary, the same files as
+//! a plain folder, and the repository's `geodata/` (large files gzipped).
 
 mod common;
 
@@ -43,4 +44,33 @@ fn region_areas_match_the_published_figures() {
     let total: f64 = ds.regions.iter().map(|r| r.area_km2).sum();
     // SOURCES.md: 7,405.9 km² computed in EPSG:6670 (the official figure is 7,409 km²).
     assert!((total - 7405.9).abs() < 2.0, "{total}");
+}
+
+#[test]
+fn builtin_plain_folder_and_gzipped_folder_have_one_data_version() {
+    use carecover::data::{DataFiles, Dataset, Manifest};
+    let m = Manifest::builtin().unwrap();
+    let builtin = Dataset::load(DataFiles::Builtin, &m).unwrap_or_else(|e| panic!("{e}"));
+    let plain = Dataset::load(common::data_dir(), &m).unwrap_or_else(|e| panic!("{e}"));
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let gz = Dataset::load(&repo, &m).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(builtin.files.label(), "builtin");
+    assert_eq!(builtin.version, plain.version);
+    assert_eq!(builtin.version, gz.version);
+    assert_eq!(builtin.providers.len(), gz.providers.len());
+    // Content defines the version: one changed byte in a plain copy changes it.
+    let dir = std::env::temp_dir().join(format!("carecover-version-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for f in m.files() {
+        let to = dir.join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let mut bytes = DataFiles::Builtin.read(f).unwrap();
+        if f == m.address_municipalities.as_ref().unwrap().file {
+            bytes.push(b'\n');
+        }
+        std::fs::write(&to, bytes).unwrap();
+    }
+    let changed = Dataset::load(&dir, &m).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_ne!(builtin.version, changed.version);
 }

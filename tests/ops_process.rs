@@ -40,6 +40,11 @@ impl Server {
         for (k, v) in envs {
             cmd.env(k, v);
         }
+        Self::spawn(cmd, log)
+    }
+
+    /// Starts `cmd` (stderr already going to `log`) and waits until it listens.
+    fn spawn(mut cmd: Command, log: PathBuf) -> Self {
         let mut child = cmd.spawn().unwrap();
         // Wait for "listening on http://127.0.0.1:PORT" (guard: data loading in a debug build).
         let guard = Instant::now() + Duration::from_secs(300);
@@ -318,4 +323,67 @@ fn debug_logs_never_contain_query_coordinates_or_addresses_and_sighup_reloads() 
     for target in [" hyper", " h2::", " geo::", "axum::rejection"] {
         assert!(!served.contains(target), "{target} logged at debug");
     }
+}
+
+/// What a user who copies the binary alone to another machine gets: started in an empty
+/// folder with no flag but the address and no CARECOVER_* variable, it serves the built-in
+/// Kumamoto data, a real tile, the page and MapLibre, and the same data version as the
+/// repository's files.
+#[test]
+fn the_binary_alone_in_an_empty_folder_serves_the_builtin_data_and_the_map() {
+    let dir = std::env::temp_dir().join(format!("carecover-alone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("bin")).unwrap();
+    let bin = dir.join("bin/carecover");
+    std::fs::copy(env!("CARGO_BIN_EXE_carecover"), &bin).unwrap();
+    let log = dir.join("serve.log");
+    let mut cmd = Command::new(&bin);
+    cmd.args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(dir.join("bin"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("CARECOVER_") {
+            cmd.env_remove(k);
+        }
+    }
+    let server = Server::spawn(cmd, log);
+
+    let (status, body) = server.get("/readyz");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let ready: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(ready["dataset"], "builtin", "{ready}");
+    // The repository's geodata/ folder (gzipped large files) has the same version.
+    let m = carecover::data::Manifest::builtin().unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let folder = carecover::data::Dataset::load(&repo, &m).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ready["data_version"], folder.version.as_str(), "{ready}");
+    assert_eq!(ready["providers"], 1324, "{ready}");
+
+    let (status, body) = server.get("/tiles.json");
+    assert_eq!(status, 200);
+    let tj: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(tj["dataset"], "builtin", "{tj}");
+    // Kumamoto city at z10: providers, regions and coverage.
+    let (status, tile) = server.get("/tiles/10/883/413.mvt");
+    assert_eq!(status, 200);
+    assert!(tile.len() > 1000, "tile of {} bytes", tile.len());
+    let (status, page) = server.get("/");
+    assert_eq!(status, 200);
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("/vendor/maplibre-gl.js"), "{page}");
+    let (status, js) = server.get("/vendor/maplibre-gl.js");
+    assert_eq!(
+        status,
+        200,
+        "MapLibre is not in the binary: {} (the build needs npm and the npm registry)",
+        String::from_utf8_lossy(&js)
+    );
+    assert!(js.len() > 100_000, "maplibre-gl.js of {} bytes", js.len());
+    let (status, _) = server.get("/vendor/maplibre-gl.css");
+    assert_eq!(status, 200);
+    let (status, _) = server.get("/app.js");
+    assert_eq!(status, 200);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -59,7 +59,7 @@ fn state_over(dir: &Path, token: Option<&str>) -> AppState {
     let snap = Snapshot::load(dir, &m).unwrap_or_else(|e| panic!("{e}"));
     AppState::new(snap)
         .with_reload(DataSource {
-            data_dir: dir.to_path_buf(),
+            files: dir.into(),
             manifest: None,
         })
         .with_admin_token(AdminToken::new(token.map(String::from)))

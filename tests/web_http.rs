@@ -72,3 +72,32 @@ async fn the_page_does_not_accept_posts() {
     let (s, _, _) = common::send(&r, req).await;
     assert_eq!(s, 405);
 }
+
+/// The binary carries MapLibre GL JS at the version web/package-lock.json pins (build.rs
+/// gets it from npm), so a fresh clone needs no separate npm step.
+#[tokio::test]
+async fn maplibre_is_built_in_at_the_locked_version() {
+    let lock: serde_json::Value =
+        serde_json::from_str(include_str!("../web/package-lock.json")).unwrap();
+    let locked = lock["packages"]["node_modules/maplibre-gl"]["version"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        carecover::server::builtin_maplibre(),
+        Ok(locked),
+        "the build could not get MapLibre from npm"
+    );
+    let r = router();
+    let (s, h, body) = get(&r, "/vendor/maplibre-gl.js").await;
+    assert_eq!(s, 200);
+    assert_eq!(h["content-type"], "text/javascript; charset=utf-8");
+    assert!(body.len() > 100_000, "{} bytes", body.len());
+    let head = String::from_utf8_lossy(&body[..body.len().min(400)]).into_owned();
+    assert!(
+        head.contains(locked),
+        "the file names its version {locked}: {head}"
+    );
+    let (s, h, _) = get(&r, "/vendor/maplibre-gl.css").await;
+    assert_eq!(s, 200);
+    assert_eq!(h["content-type"], "text/css; charset=utf-8");
+}

@@ -20,7 +20,7 @@ function showNotice(node) {
 function missingMapLibre() {
   const p = document.createElement('p');
   const code = document.createElement('code');
-  code.textContent = 'cd web && npm ci';
+  code.textContent = 'cargo build --release';
   p.append(t('no_maplibre'), ' ', code);
   showNotice(p);
   document.getElementById('legend').hidden = true;

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-20s}; CONNS=${2:-64}; THREADS=${3:-2}
-DATA=${CARECOVER_DATA:-../shared/geodata}
+DATA=${CARECOVER_DATA:-geodata}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
@@ -18,8 +18,16 @@ echo "tile list: $(wc -l < "$WORK/tiles.txt") viewport tiles, z8-z14"
 
 # The same layers for martin, as GeoJSON files (one source each, served as one composite tile).
 ./target/release/carecover --data "$DATA" coverage --geojson "$WORK/coverage.geojson" > /dev/null
-cp "$DATA/kumamoto_medical_regions.geojson" "$WORK/regions.geojson"
-cp "$DATA/kumamoto_medical_institutions_kouseikyoku_2025-10.geojson" "$WORK/providers.geojson"
+# Each file may be stored plain or gzipped (the repository's geodata/ gzips the large ones).
+plain() { if [ -f "$1" ]; then cat "$1"; else gzip -dc "$1.gz"; fi; }
+plain "$DATA/kumamoto_medical_regions.geojson" > "$WORK/regions.geojson"
+# The providers as points, from the provider CSV (lat/lon columns), with every CSV column.
+plain "$DATA/kumamoto_medical_institutions_kouseikyoku_2025-10.csv" | python3 -c '
+import csv, json, sys
+rows = csv.DictReader(sys.stdin)
+feats = [{"type": "Feature", "properties": r,
+          "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]}} for r in rows]
+json.dump({"type": "FeatureCollection", "features": feats}, sys.stdout, ensure_ascii=False)' > "$WORK/providers.geojson"
 
 ./target/release/carecover --data "$DATA" serve --addr 127.0.0.1:18081 2> "$WORK/carecover.log" &
 martin --listen-addresses 127.0.0.1:18082 "$WORK/regions.geojson" "$WORK/coverage.geojson" "$WORK/providers.geojson" \

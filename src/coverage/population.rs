@@ -76,8 +76,7 @@ impl Population {
             .collect();
         let mut seen = HashSet::new();
         for file in &layer.files {
-            let path = ds.data_dir.join(file);
-            match std::fs::read(&path) {
+            match ds.files.read(file) {
                 Ok(bytes) => read_cells(
                     &bytes,
                     file,
@@ -87,12 +86,7 @@ impl Population {
                     &mut pop,
                     &mut log,
                 ),
-                Err(e) => log.error(
-                    file,
-                    "file".into(),
-                    "",
-                    format!("cannot read {}: {e}", path.display()),
-                ),
+                Err(e) => log.error(file, "file".into(), "", e.to_string()),
             }
             pop.files.push(file.clone());
         }

@@ -1,6 +1,7 @@
 //! The Kumamoto dataset: medical regions, municipalities, providers and towns, loaded from the
 //! data folder named by the manifest and validated as a whole.
 
+mod files;
 mod issues;
 mod kinds;
 mod manifest;
@@ -8,6 +9,7 @@ mod polygons;
 mod providers;
 mod towns;
 
+pub use files::{DataFiles, MAX_DECODED_BYTES};
 pub use issues::{DataErrors, DataIssue, IssueLog, Severity};
 pub use kinds::{KindSet, ProviderKind};
 pub use manifest::{Manifest, ManifestError, RoadLayer, Source};
@@ -20,7 +22,6 @@ use geo::{Contains, Distance, Euclidean, Point};
 use geo_types::{MultiPolygon, Rect};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 /// How far (metres) a provider point may lie outside every region polygon and still be
 /// assigned to the nearest one. The polygons are simplified coastlines (mapshaper 5 %), so a
@@ -60,8 +61,11 @@ pub struct Dataset {
     pub providers: Vec<Provider>,
     pub towns: Vec<Town>,
     pub manifest: Manifest,
-    pub data_dir: PathBuf,
-    /// Hash of the manifest and every input file: changes whenever the data does.
+    /// Where the files were read from (built in, or a folder); later layers (roads,
+    /// population, addresses) read theirs from the same place.
+    pub files: DataFiles,
+    /// Hash of the manifest and of every input file's decoded bytes: changes whenever the
+    /// data does, and is the same for the built-in data and a folder holding the same files.
     pub version: String,
     /// Warnings found while loading (errors make the load fail).
     pub warnings: Vec<DataIssue>,
@@ -71,8 +75,8 @@ pub struct Dataset {
 impl Dataset {
     /// Loads and validates the data folder. Strict: any error fails the whole load and lists
     /// every problem found.
-    pub fn load(data_dir: &Path, manifest: &Manifest) -> Result<Dataset, DataErrors> {
-        let (ds, log) = Self::load_lenient(data_dir, manifest);
+    pub fn load(files: impl Into<DataFiles>, manifest: &Manifest) -> Result<Dataset, DataErrors> {
+        let (ds, log) = Self::load_lenient(files, manifest);
         match ds {
             Some(ds) if !log.has_errors() => Ok(ds),
             _ => Err(DataErrors { issues: log.issues }),
@@ -80,46 +84,49 @@ impl Dataset {
     }
 
     /// Loads as much as possible and returns every issue (for `carecover check`).
-    pub fn load_lenient(data_dir: &Path, manifest: &Manifest) -> (Option<Dataset>, IssueLog) {
+    pub fn load_lenient(
+        files: impl Into<DataFiles>,
+        manifest: &Manifest,
+    ) -> (Option<Dataset>, IssueLog) {
+        let files: DataFiles = files.into();
         let mut log = IssueLog::default();
         let proj = Projection::kumamoto();
         let mut hasher = Sha256::new();
         hasher.update(serde_json::to_vec(&manifest.files()).unwrap_or_default());
-        let mut read = |file: &str, log: &mut IssueLog| -> Option<String> {
-            let path = data_dir.join(file);
-            match std::fs::read(&path) {
+        // Every file is hashed as decoded bytes (text or not: a road layer may be an OSM
+        // PBF); the four layers parsed here must also be UTF-8.
+        let mut read = |file: &str, log: &mut IssueLog| -> Option<Vec<u8>> {
+            match files.read(file) {
                 Ok(bytes) => {
                     hasher.update(file.as_bytes());
                     hasher.update((bytes.len() as u64).to_le_bytes());
                     hasher.update(&bytes);
-                    match String::from_utf8(bytes) {
-                        Ok(s) => Some(s),
-                        Err(e) => {
-                            log.error(file, "file".into(), "", format!("not UTF-8 text: {e}"));
-                            None
-                        }
-                    }
+                    Some(bytes)
                 }
                 Err(e) => {
-                    log.error(
-                        file,
-                        "file".into(),
-                        "",
-                        format!("cannot read {}: {e}", path.display()),
-                    );
+                    log.error(file, "file".into(), "", e.to_string());
                     None
                 }
             }
         };
+        let text = |file: &str, bytes: Option<Vec<u8>>, log: &mut IssueLog| {
+            String::from_utf8(bytes?)
+                .map_err(|e| log.error(file, "file".into(), "", format!("not UTF-8 text: {e}")))
+                .ok()
+        };
 
-        let regions_text = read(&manifest.regions.file, &mut log);
-        let munis_text = read(&manifest.municipalities.file, &mut log);
-        let providers_text = read(&manifest.providers.file, &mut log);
-        let towns_text = read(&manifest.towns.file, &mut log);
+        let regions_bytes = read(&manifest.regions.file, &mut log);
+        let munis_bytes = read(&manifest.municipalities.file, &mut log);
+        let providers_bytes = read(&manifest.providers.file, &mut log);
+        let towns_bytes = read(&manifest.towns.file, &mut log);
         for extra in manifest.files().into_iter().skip(4) {
             // Hashed so the version covers every input; parsed by the modules that use them.
             let _ = read(extra, &mut log);
         }
+        let regions_text = text(&manifest.regions.file, regions_bytes, &mut log);
+        let munis_text = text(&manifest.municipalities.file, munis_bytes, &mut log);
+        let providers_text = text(&manifest.providers.file, providers_bytes, &mut log);
+        let towns_text = text(&manifest.towns.file, towns_bytes, &mut log);
         let version = hasher
             .finalize()
             .iter()
@@ -199,7 +206,7 @@ impl Dataset {
             providers,
             towns,
             manifest: manifest.clone(),
-            data_dir: data_dir.to_path_buf(),
+            files,
             version,
             warnings,
             projection: proj,

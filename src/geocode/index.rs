@@ -6,8 +6,8 @@
 //! by 丁目 or 小字 (e.g. 水前寺 → 水前寺一〜六丁目, 下原田町 → its 小字).
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
-use std::io::{BufReader, Read};
+
+use std::io::Read;
 use std::path::Path;
 
 use super::error::GeocodeError;
@@ -140,9 +140,11 @@ impl Gazetteer {
     /// point, points outside Kumamoto). Warnings name data rows only, never
     /// a query.
     pub fn load(data_dir: &Path) -> Result<(Gazetteer, Vec<String>), GeocodeError> {
+        let files = crate::data::DataFiles::Folder(data_dir.to_path_buf());
         let open = |file: &'static str| {
-            File::open(data_dir.join(file))
-                .map(BufReader::new)
+            files
+                .read(file)
+                .map(std::io::Cursor::new)
                 .map_err(|source| GeocodeError::Open {
                     file: file.to_string(),
                     source,

@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! use carecover::geocode::Gazetteer;
-//! let (gaz, _warnings) = Gazetteer::load(std::path::Path::new("shared/geodata"))?;
+//! let (gaz, _warnings) = Gazetteer::load(std::path::Path::new("geodata"))?;
 //! let answer = gaz.geocode("熊本市中央区水前寺６丁目１８－１", 3);
 //! if let Some(best) = answer.best() {
 //!     // Use the point; never log the address (it is a patient's home).

@@ -4,9 +4,8 @@
 use super::graph::RoadGraph;
 use super::snap::{Snap, Snapper};
 use super::{graph_from_osm_pbf, RoutingError};
-use crate::data::RoadLayer;
+use crate::data::{DataFiles, RoadLayer};
 use crate::geom::LonLat;
-use std::path::Path;
 use std::time::Instant;
 
 /// How drive times are derived; every answer names it (`speed_model`).
@@ -59,7 +58,7 @@ impl RoadNetwork {
     /// Loads the `roads` layer: one or more GeoJSON line files (joined at shared end points,
     /// uniform speed from the layer), or one OSM PBF (`.osm.pbf`, OSM speeds). Errors name the
     /// file.
-    pub fn load(data_dir: &Path, layer: &RoadLayer) -> Result<Self, RoutingError> {
+    pub fn load(files: &DataFiles, layer: &RoadLayer) -> Result<Self, RoutingError> {
         let t = Instant::now();
         let kmh = layer.uniform_speed_kmh;
         if !(kmh.is_finite() && kmh > 0.0 && kmh <= 130.0) {
@@ -68,7 +67,7 @@ impl RoadNetwork {
             )));
         }
         let read = |file: &str| {
-            std::fs::read(data_dir.join(file)).map_err(|source| RoutingError::Read {
+            files.read(file).map_err(|source| RoutingError::Read {
                 file: file.to_string(),
                 source,
             })
@@ -137,7 +136,7 @@ impl Roads {
         let Some(layer) = &ds.manifest.roads else {
             return Ok(None);
         };
-        let network = RoadNetwork::load(&ds.data_dir, layer)?;
+        let network = RoadNetwork::load(&ds.files, layer)?;
         let locations: Vec<LonLat> = ds.providers.iter().map(|p| p.location).collect();
         let providers = super::ProviderRoads::new(&network, &locations);
         let home_care = crate::coverage::CoverageParams::default_home_care();

@@ -24,7 +24,7 @@ pub use reload::{
     reload, watch_files, DataSource, Fingerprint, ReloadDone, ReloadError, ReloadStatus, Reloader,
 };
 pub use roads::Sort;
-pub use web::{set_web_dir, web_dir};
+pub use web::{builtin_maplibre, set_web_dir, web_dir, widget_status};
 
 use crate::snapshot::Snapshot;
 use arc_swap::ArcSwap;
@@ -193,6 +193,8 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>
     Ok(Json(serde_json::json!({
         "status": "ready",
         "data_version": snap.version(),
+        // `builtin` (the Kumamoto data compiled into the binary) or the data folder.
+        "dataset": snap.dataset.files.label(),
         "providers": snap.dataset.providers.len(),
         "regions": snap.dataset.regions.len(),
         // Null until the first reload; a failed one shows `ok: false` and the data errors

@@ -12,15 +12,17 @@
 
 use super::error::AppError;
 use super::AppState;
+use crate::data::DataFiles;
 use crate::snapshot::{Snapshot, SnapshotError};
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-/// Where snapshots come from: the data folder and the manifest file (`None` = the built-in
-/// manifest). The manifest is re-read on every reload so a changed file list takes effect.
+/// Where snapshots come from: the data files (built in, or a folder) and the manifest file
+/// (`None` = the built-in manifest). The manifest is re-read on every reload so a changed file
+/// list takes effect.
 #[derive(Debug, Clone)]
 pub struct DataSource {
-    pub data_dir: PathBuf,
+    pub files: DataFiles,
     pub manifest: Option<PathBuf>,
 }
 
@@ -29,7 +31,7 @@ impl DataSource {
     pub fn load(&self) -> Result<Snapshot, ReloadError> {
         let manifest = crate::cli::manifest(self.manifest.as_deref())
             .map_err(|e| ReloadError::Manifest(e.to_string()))?;
-        Ok(Snapshot::load(&self.data_dir, &manifest)?)
+        Ok(Snapshot::load(&self.files, &manifest)?)
     }
 }
 
@@ -38,9 +40,10 @@ impl DataSource {
 pub type Fingerprint = Vec<(PathBuf, Result<(u64, SystemTime), std::io::ErrorKind>)>;
 
 impl DataSource {
-    /// Size and mtime of the manifest file (if any) and of every data file it names. Metadata
-    /// only: cheap enough to poll every few seconds. An unreadable manifest is itself a
-    /// fingerprint entry, so fixing it triggers a reload.
+    /// Size and mtime of the manifest file (if any) and of every data file it names, plain and
+    /// `.gz` (built-in files cannot change and add nothing). Metadata only: cheap enough to
+    /// poll every few seconds. An unreadable manifest is itself a fingerprint entry, so fixing
+    /// it triggers a reload.
     pub fn fingerprint(&self) -> Fingerprint {
         let stat = |p: PathBuf| {
             let m = std::fs::metadata(&p)
@@ -50,7 +53,12 @@ impl DataSource {
         };
         let mut out: Fingerprint = self.manifest.iter().cloned().map(stat).collect();
         if let Ok(m) = crate::cli::manifest(self.manifest.as_deref()) {
-            out.extend(m.files().iter().map(|f| stat(self.data_dir.join(f))));
+            out.extend(
+                m.files()
+                    .iter()
+                    .flat_map(|f| self.files.watch_paths(f))
+                    .map(stat),
+            );
         }
         out
     }

@@ -1,17 +1,19 @@
 //! `GET /` and its assets: the map widget (`web/`), served from a fixed table of URL paths.
 //!
 //! No file path is ever built from a request: each route is one row of [`ASSETS`], naming a
-//! file under the widget folder. The folder is `--web DIR` / `CARECOVER_WEB`, else `web/` in
-//! the source tree this binary was built from. MapLibre GL JS comes from `web/node_modules`
-//! (`cd web && npm ci`); when it is missing its routes answer 404 and the page says how to
-//! install it, while the API keeps working.
+//! file under the widget folder. By default the files are those compiled into the binary
+//! (`build.rs` embeds `web/` and MapLibre GL JS, which the build takes from npm at the version
+//! `web/package-lock.json` pins); `--web DIR` / `CARECOVER_WEB` serves a folder instead (for
+//! developing the widget; MapLibre then comes from `DIR/node_modules`). When MapLibre is
+//! missing its routes answer 404 with the reason and the page says what is missing, while the
+//! API keeps working.
 
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use tower_http::compression::CompressionLayer;
 
@@ -62,34 +64,82 @@ const ASSETS: &[Asset] = &[
     page("/style.css", "style.css", CSS),
     Asset {
         url: "/vendor/maplibre-gl.js",
-        file: "node_modules/maplibre-gl/dist/maplibre-gl.js",
+        file: VENDOR_JS_FILE,
         content_type: JS,
         cache: VENDOR_CACHE,
     },
     Asset {
         url: "/vendor/maplibre-gl.css",
-        file: "node_modules/maplibre-gl/dist/maplibre-gl.css",
+        file: VENDOR_CSS_FILE,
         content_type: CSS,
         cache: VENDOR_CACHE,
     },
 ];
 
+const VENDOR_JS_FILE: &str = "node_modules/maplibre-gl/dist/maplibre-gl.js";
+const VENDOR_CSS_FILE: &str = "node_modules/maplibre-gl/dist/maplibre-gl.css";
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
+}
+
 static WEB_DIR: OnceLock<PathBuf> = OnceLock::new();
 
 /// Sets the widget folder (from `serve --web DIR`). Only the first call counts; without one,
-/// [`web_dir`] falls back to `CARECOVER_WEB`, then to the source tree's `web/`.
+/// [`web_dir`] falls back to `CARECOVER_WEB`, then to the files built into the binary.
 pub fn set_web_dir(dir: PathBuf) {
     let _ = WEB_DIR.set(dir);
 }
 
-/// The folder the widget files are read from.
-pub fn web_dir() -> PathBuf {
+/// The folder the widget files are read from, or `None` for the built-in widget.
+pub fn web_dir() -> Option<PathBuf> {
     if let Some(d) = WEB_DIR.get() {
-        return d.clone();
+        return Some(d.clone());
     }
-    std::env::var_os("CARECOVER_WEB")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/web")))
+    std::env::var_os("CARECOVER_WEB").map(PathBuf::from)
+}
+
+/// The MapLibre GL JS version built into this binary, or why there is none.
+pub fn builtin_maplibre() -> Result<&'static str, &'static str> {
+    embedded::MAPLIBRE.map(|(version, _, _)| version)
+}
+
+/// One line for the start-up log: where the widget comes from and whether MapLibre is there
+/// (`Err` when the page will not draw a map).
+pub fn widget_status() -> Result<String, String> {
+    match web_dir() {
+        Some(dir) => {
+            let js = dir.join(VENDOR_JS_FILE);
+            if js.is_file() {
+                Ok(format!("map widget from {}", dir.display()))
+            } else {
+                Err(format!(
+                    "map widget from {}: MapLibre missing ({} not found; run `npm ci` there)",
+                    dir.display(),
+                    js.display()
+                ))
+            }
+        }
+        None => match embedded::MAPLIBRE {
+            Ok((version, _, _)) => Ok(format!("map widget built in, MapLibre GL JS {version}")),
+            Err(why) => Err(format!(
+                "map widget built in WITHOUT MapLibre GL JS ({why}); the page cannot draw a map"
+            )),
+        },
+    }
+}
+
+/// The built-in bytes of a widget file (a page file, or MapLibre's), or why it is missing.
+fn builtin_file(asset: &Asset) -> Result<&'static [u8], &'static str> {
+    match asset.file {
+        VENDOR_JS_FILE => embedded::MAPLIBRE.map(|(_, js, _)| js),
+        VENDOR_CSS_FILE => embedded::MAPLIBRE.map(|(_, _, css)| css),
+        file => embedded::WEB_FILES
+            .iter()
+            .find(|(name, _)| *name == file)
+            .map(|(_, bytes)| *bytes)
+            .ok_or("not built in"),
+    }
 }
 
 /// The widget's routes, one per row of [`ASSETS`], gzip-compressed when the client asks
@@ -103,22 +153,31 @@ pub fn routes() -> Router {
 }
 
 async fn serve_asset(asset: &'static Asset) -> Response {
-    let path = web_dir().join(asset.file);
+    let Some(dir) = web_dir() else {
+        return match builtin_file(asset) {
+            Ok(bytes) => file_response(asset, Body::from(bytes)),
+            Err(why) => missing(asset, why),
+        };
+    };
+    let path = dir.join(asset.file);
     match tokio::fs::read(&path).await {
-        Ok(bytes) => file_response(asset, bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing(asset, &path),
+        Ok(bytes) => file_response(asset, Body::from(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing(
+            asset,
+            &format!("{} not found (run `npm ci` there)", path.display()),
+        ),
         Err(e) => {
             tracing::error!(file = %path.display(), error = %e, "widget file unreadable");
             plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "widget file unreadable\n",
+                "widget file unreadable\n".to_string(),
             )
         }
     }
 }
 
-fn file_response(asset: &Asset, bytes: Vec<u8>) -> Response {
-    let mut resp = Response::new(Body::from(bytes));
+fn file_response(asset: &Asset, body: Body) -> Response {
+    let mut resp = Response::new(body);
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -149,25 +208,26 @@ fn security_headers(h: &mut axum::http::HeaderMap) {
     );
 }
 
-/// A missing file: the page's own files are a broken deploy (logged); MapLibre's mean
-/// `npm ci` has not run, which the page reports to the user itself.
-fn missing(asset: &Asset, path: &Path) -> Response {
+/// A missing file: the page's own files are a broken deploy (logged); MapLibre's mean the
+/// build could not get it from npm (or `npm ci` has not run in a `--web` folder), which the
+/// page reports to the user itself.
+fn missing(asset: &Asset, why: &str) -> Response {
     if asset.cache == VENDOR_CACHE {
-        tracing::warn!(file = %path.display(), "MapLibre missing: run `cd web && npm ci`");
+        tracing::warn!(file = asset.file, why, "MapLibre missing");
         plain(
             StatusCode::NOT_FOUND,
-            "MapLibre GL JS is not installed: run `cd web && npm ci`\n",
+            format!("MapLibre GL JS is not available on this server: {why}\n"),
         )
     } else {
-        tracing::error!(file = %path.display(), "widget file missing");
+        tracing::error!(file = asset.file, why, "widget file missing");
         plain(
             StatusCode::NOT_FOUND,
-            "the map widget is not installed here (see --web DIR / CARECOVER_WEB)\n",
+            format!("the map widget file {} is missing: {why}\n", asset.file),
         )
     }
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response {
+fn plain(status: StatusCode, text: String) -> Response {
     let mut resp = (status, text).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -200,6 +260,20 @@ mod tests {
                 other => panic!("unexpected extension {other}"),
             };
             assert_eq!(a.content_type, want, "{}", a.url);
+        }
+    }
+
+    #[test]
+    fn every_page_file_is_built_in_with_the_source_tree_bytes() {
+        let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/web"));
+        for a in ASSETS.iter().filter(|a| a.cache == PAGE_CACHE) {
+            let built_in = builtin_file(a).unwrap_or_else(|e| panic!("{}: {e}", a.file));
+            assert_eq!(
+                built_in,
+                std::fs::read(dir.join(a.file)).unwrap(),
+                "{}",
+                a.file
+            );
         }
     }
 

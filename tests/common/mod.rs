@@ -1,15 +1,61 @@
 //! Shared test helpers: the real data folder and a loaded dataset.
 #![allow(dead_code)]
 
-use carecover::data::{Dataset, Manifest};
+use carecover::data::{DataFiles, Dataset, Manifest};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-/// `CARECOVER_DATA`, else `../shared/geodata` beside the repository.
+/// A folder of the real data as plain files (the layout of the source data: every file the
+/// manifest names, decoded from the built-in dataset), written once under cargo's target
+/// tmp dir; or `CARECOVER_DATA` when set. For tests that copy, edit or watch files.
 pub fn data_dir() -> PathBuf {
-    std::env::var_os("CARECOVER_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
+    if let Some(d) = std::env::var_os("CARECOVER_DATA") {
+        return PathBuf::from(d);
+    }
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let m = Manifest::builtin().expect("builtin manifest");
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        // One folder per content: a changed built-in dataset gets a new folder.
+        let ds = Dataset::load(DataFiles::Builtin, &m).unwrap_or_else(|e| panic!("{e}"));
+        let dir = base.join(format!("plain-geodata-{}", ds.version));
+        if dir.is_dir() {
+            return dir;
+        }
+        let tmp = base.join(format!(
+            "plain-geodata-{}-{}",
+            ds.version,
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&tmp);
+        for file in m.files() {
+            let to = tmp.join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            let bytes = DataFiles::Builtin
+                .read(file)
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&to, bytes).unwrap();
+        }
+        // Another test binary may have written it meanwhile: either copy is the same.
+        if std::fs::rename(&tmp, &dir).is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        dir
+    })
+    .clone()
+}
+
+/// The data the tests run on: the built-in dataset, or `CARECOVER_DATA` when set.
+pub fn data_files() -> DataFiles {
+    match std::env::var_os("CARECOVER_DATA") {
+        Some(d) => DataFiles::Folder(PathBuf::from(d)),
+        None => DataFiles::Builtin,
+    }
+}
+
+/// A test fixture file under `tests/fixtures/` (not served data).
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).join(name)
 }
 
 /// The real dataset, loaded once per test binary.
@@ -17,7 +63,7 @@ pub fn dataset() -> Arc<Dataset> {
     static DS: OnceLock<Arc<Dataset>> = OnceLock::new();
     DS.get_or_init(|| {
         let m = Manifest::builtin().expect("builtin manifest");
-        Arc::new(Dataset::load(&data_dir(), &m).unwrap_or_else(|e| panic!("{e}")))
+        Arc::new(Dataset::load(data_files(), &m).unwrap_or_else(|e| panic!("{e}")))
     })
     .clone()
 }

@@ -73,7 +73,8 @@ async function startServer() {
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`], {
     cwd: ROOT,
-    env: { ...process.env, CARECOVER_WEB: path.join(ROOT, 'web') },
+    // As a user runs it: the widget, MapLibre and the data built into the binary.
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARECOVER_'))),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.log = '';
@@ -141,6 +142,8 @@ const problems = []; // page errors, failed requests, requests to other hosts
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
+  const ready = await api(server.base, '/readyz');
+  assert.equal(ready.dataset, 'builtin', 'the binary serves its built-in data');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
