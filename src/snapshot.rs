@@ -117,8 +117,7 @@ fn load_gazetteer(ds: &Dataset) -> Result<Gazetteer, SnapshotError> {
         .as_ref()
         .ok_or(SnapshotError::MissingLayer("address_municipalities"))?;
     let open = |file: &str| {
-        ds.files
-            .read(file)
+        ds.file_bytes(file)
             .map(std::io::Cursor::new)
             .map_err(|source| GeocodeError::Open {
                 file: file.to_string(),

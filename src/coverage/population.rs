@@ -76,7 +76,7 @@ impl Population {
             .collect();
         let mut seen = HashSet::new();
         for file in &layer.files {
-            match ds.files.read(file) {
+            match ds.file_bytes(file) {
                 Ok(bytes) => read_cells(
                     &bytes,
                     file,

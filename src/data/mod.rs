@@ -70,6 +70,10 @@ pub struct Dataset {
     /// Warnings found while loading (errors make the load fail).
     pub warnings: Vec<DataIssue>,
     pub projection: Projection,
+    /// Decoded bytes of the files read for the version but parsed elsewhere (roads,
+    /// population, addresses), handed over once by [`Dataset::file_bytes`] so that no file is
+    /// read or un-gzipped twice per load.
+    unparsed: std::sync::Mutex<HashMap<String, Vec<u8>>>,
 }
 
 impl Dataset {
@@ -95,6 +99,7 @@ impl Dataset {
         hasher.update(serde_json::to_vec(&manifest.files()).unwrap_or_default());
         // Every file is hashed as decoded bytes (text or not: a road layer may be an OSM
         // PBF); the four layers parsed here must also be UTF-8.
+        let mut unparsed = HashMap::new();
         let mut read = |file: &str, log: &mut IssueLog| -> Option<Vec<u8>> {
             match files.read(file) {
                 Ok(bytes) => {
@@ -121,7 +126,9 @@ impl Dataset {
         let towns_bytes = read(&manifest.towns.file, &mut log);
         for extra in manifest.files().into_iter().skip(4) {
             // Hashed so the version covers every input; parsed by the modules that use them.
-            let _ = read(extra, &mut log);
+            if let Some(bytes) = read(extra, &mut log) {
+                unparsed.insert(extra.to_string(), bytes);
+            }
         }
         let regions_text = text(&manifest.regions.file, regions_bytes, &mut log);
         let munis_text = text(&manifest.municipalities.file, munis_bytes, &mut log);
@@ -210,8 +217,24 @@ impl Dataset {
             version,
             warnings,
             projection: proj,
+            unparsed: std::sync::Mutex::new(unparsed),
         };
         (Some(ds), log)
+    }
+
+    /// The decoded bytes of `file` (named as in the manifest): the copy read and hashed at
+    /// load time, handed over once (so the bytes parsed are the bytes the version describes,
+    /// and a built-in file is un-gzipped once); read again from [`Dataset::files`] after that.
+    pub fn file_bytes(&self, file: &str) -> std::io::Result<Vec<u8>> {
+        let cached = self
+            .unparsed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(file);
+        match cached {
+            Some(bytes) => Ok(bytes),
+            None => self.files.read(file),
+        }
     }
 
     /// The region with this id.

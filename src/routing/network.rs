@@ -59,6 +59,15 @@ impl RoadNetwork {
     /// uniform speed from the layer), or one OSM PBF (`.osm.pbf`, OSM speeds). Errors name the
     /// file.
     pub fn load(files: &DataFiles, layer: &RoadLayer) -> Result<Self, RoutingError> {
+        Self::load_with(&|file| files.read(file), layer)
+    }
+
+    /// [`RoadNetwork::load`] with the files' decoded bytes from `read` (a dataset hands over
+    /// the copy it hashed).
+    pub fn load_with(
+        read: &dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+        layer: &RoadLayer,
+    ) -> Result<Self, RoutingError> {
         let t = Instant::now();
         let kmh = layer.uniform_speed_kmh;
         if !(kmh.is_finite() && kmh > 0.0 && kmh <= 130.0) {
@@ -67,7 +76,7 @@ impl RoadNetwork {
             )));
         }
         let read = |file: &str| {
-            files.read(file).map_err(|source| RoutingError::Read {
+            read(file).map_err(|source| RoutingError::Read {
                 file: file.to_string(),
                 source,
             })
@@ -136,7 +145,7 @@ impl Roads {
         let Some(layer) = &ds.manifest.roads else {
             return Ok(None);
         };
-        let network = RoadNetwork::load(&ds.files, layer)?;
+        let network = RoadNetwork::load_with(&|file| ds.file_bytes(file), layer)?;
         let locations: Vec<LonLat> = ds.providers.iter().map(|p| p.location).collect();
         let providers = super::ProviderRoads::new(&network, &locations);
         let home_care = crate::coverage::CoverageParams::default_home_care();
