@@ -81,12 +81,10 @@ pub(crate) fn fold_kana(text: &[char]) -> KanaKey {
             continue;
         }
         let k = base_kana(c);
-        let lengthens = match (out.chars.last().copied().and_then(vowel), k) {
-            (Some('o' | 'u'), 'ウ') | (Some('o'), 'オ') | (Some('e'), 'イ') => true,
-            _ => false,
-        };
-        // The small ャュョ after an i-row kana make one syllable with it; their large
-        // forms do not lengthen anything, so nothing else to do here.
+        let lengthens = matches!(
+            (out.chars.last().copied().and_then(vowel), k),
+            (Some('o' | 'u'), 'ウ') | (Some('o'), 'オ') | (Some('e'), 'イ')
+        );
         if !lengthens {
             out.chars.push(k);
             out.pos.push(i);
