@@ -56,6 +56,22 @@ fn bench(c: &mut Criterion) {
     c.bench_function("geocode_one_full_address", |b| {
         b.iter(|| black_box(gaz.geocode(black_box(QUERIES[0]), 5)))
     });
+    // Issue 19's ways in: a former municipality name, no municipality (prefecture-wide
+    // search over every unit), kana (municipality and 大字 readings), an ambiguous name.
+    for (name, q) in [
+        ("geocode_former_name", "鹿本郡植木町大字岩野238番地1"),
+        ("geocode_current_plus_former", "八代市泉村柿迫1234"),
+        ("geocode_no_municipality", "水前寺6-18-1"),
+        ("geocode_no_municipality_ambiguous", "宮原 100"),
+        (
+            "geocode_kana_hiragana",
+            "くまもとし ちゅうおうく すいぜんじ 6-18-1",
+        ),
+        ("geocode_kana_halfwidth", "ｸﾏﾓﾄｼﾁｭｳｵｳｸｽｲｾﾞﾝｼﾞ6-18-1"),
+        ("geocode_kana_no_municipality", "すいぜんじこうえん 3-1"),
+    ] {
+        c.bench_function(name, |b| b.iter(|| black_box(gaz.geocode(black_box(q), 5))));
+    }
     c.bench_function("load_gazetteer", |b| {
         b.iter(|| black_box(Gazetteer::load(&data_dir()).is_ok()))
     });

@@ -20,6 +20,7 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("provider_csv", provider_csv),
     ("polygon_geojson", polygon_geojson),
     ("address_normalize", address_normalize),
+    ("address_geocode", address_geocode),
     ("tile_roundtrip", tile_roundtrip),
 ];
 
@@ -88,6 +89,48 @@ pub fn address_normalize(data: &[u8]) {
     assert_eq!(n.text.chars().count(), n.key.chars().count(), "{s:?}");
     if let Some(pc) = n.postal_code {
         assert!(pc <= 9_999_999);
+    }
+}
+
+/// The real gazetteer (with the former-municipality table), loaded once: `CARECOVER_DATA`,
+/// else `../shared/geodata` beside the repository.
+fn gazetteer() -> &'static carecover::geocode::Gazetteer {
+    static GAZ: std::sync::OnceLock<carecover::geocode::Gazetteer> = std::sync::OnceLock::new();
+    GAZ.get_or_init(|| {
+        let here = env!("CARGO_MANIFEST_DIR");
+        let repo = here.strip_suffix("/fuzz").unwrap_or(here);
+        let dir = std::env::var_os("CARECOVER_DATA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(repo).join("../shared/geodata"));
+        match carecover::geocode::Gazetteer::load(&dir) {
+            Ok((g, _)) => g,
+            Err(e) => panic!(
+                "fuzz setup: cannot load the gazetteer from {}: {e}",
+                dir.display()
+            ),
+        }
+    })
+}
+
+/// Whole geocoding on arbitrary text (former names, no municipality, kana, postal codes):
+/// never a panic, and the answer keeps its invariants.
+pub fn address_geocode(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    let a = gazetteer().geocode(&s, 5);
+    assert_eq!(a.candidates.is_empty(), a.reason.is_some(), "{s:?}");
+    assert!(a.candidates.len() <= 5);
+    if a.ambiguous {
+        assert!(
+            a.candidates.len() >= 2,
+            "{s:?}: ambiguous with one candidate"
+        );
+    }
+    for c in &a.candidates {
+        assert!((0.0..=1.0).contains(&c.score), "{s:?}: score {}", c.score);
+        assert!(c.lat.is_finite() && c.lon.is_finite());
+    }
+    for w in a.candidates.windows(2) {
+        assert!(w[0].score >= w[1].score, "{s:?}: not sorted");
     }
 }
 

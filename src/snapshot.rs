@@ -130,5 +130,10 @@ fn load_gazetteer(ds: &Dataset) -> Result<Gazetteer, SnapshotError> {
         open(&postal.file)?,
         open(&munis.file)?,
     )?;
+    // Optional layer: without it, addresses written with pre-merger names are not read.
+    let gaz = match &m.former_municipalities {
+        Some(former) => gaz.with_former_municipalities(open(&former.file)?)?.0,
+        None => gaz,
+    };
     Ok(gaz)
 }

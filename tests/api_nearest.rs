@@ -311,3 +311,31 @@ async fn geocode_parameter_mistakes_are_a_400() {
     assert_error(&r, &format!("/api/geocode?q={long}"), 400, "invalid_query").await;
     assert_error(&r, "/api/geocode?q=八代市&x=1", 400, "unknown_parameter").await;
 }
+
+#[tokio::test]
+async fn an_ambiguous_address_is_answered_from_the_first_town_and_lists_the_others() {
+    let r = common::shared_router();
+    // 宮原 is a 大字 of 玉名市, 阿蘇郡小国町 and 八代郡氷川町; no municipality written.
+    let (s, v) = common::get_json(&r, "/api/nearest?address=宮原 100&k=3").await;
+    assert_eq!(s.as_u16(), 200, "{v}");
+    assert_eq!(v["address"]["ambiguous"], true, "{v}");
+    let alternatives = v["address"]["alternatives"]
+        .as_array()
+        .expect("alternatives");
+    assert!(!alternatives.is_empty(), "{v}");
+    let mut cities: Vec<&str> = alternatives
+        .iter()
+        .filter_map(|a| a["city"].as_str())
+        .collect();
+    cities.push(v["address"]["city"].as_str().unwrap_or(""));
+    for city in ["玉名市", "阿蘇郡小国町", "八代郡氷川町"] {
+        assert!(cities.contains(&city), "{city} missing: {v}");
+    }
+    // A former municipality name is not ambiguous, and the answer says where it is now.
+    let (s, v) = common::get_json(&r, "/api/nearest?address=鹿本郡植木町岩野&k=3").await;
+    assert_eq!(s.as_u16(), 200, "{v}");
+    assert_eq!(v["address"]["ambiguous"], false, "{v}");
+    assert_eq!(v["address"]["city"], "熊本市北区", "{v}");
+    assert_eq!(v["address"]["town"], "植木町岩野", "{v}");
+    assert_eq!(v["address"]["alternatives"], serde_json::json!([]), "{v}");
+}

@@ -484,10 +484,81 @@ const TABLE: &[(&str, &str, Want)] = &[
     ("empty", "", Reason("empty_query")),
     ("blank", " 　 ", Reason("empty_query")),
     ("gibberish", "ふじこふじこ", Reason("no_match")),
+    // Issue 19: no municipality, former municipality names, kana, and their mixes.
     (
         "town without municipality",
         "水前寺6丁目",
-        Reason("no_match"),
+        Town("熊本市中央区", "水前寺六丁目"),
+    ),
+    (
+        "issue 19: no municipality",
+        "植木町岩野",
+        Town("熊本市北区", "植木町岩野"),
+    ),
+    (
+        "issue 19: no municipality, N-",
+        "水前寺6-18-1",
+        TownRest("熊本市中央区", "水前寺六丁目", "18-1"),
+    ),
+    (
+        "issue 19: former 郡+町",
+        "鹿本郡植木町岩野",
+        Town("熊本市北区", "植木町岩野"),
+    ),
+    (
+        "issue 19: former 郡+町 2",
+        "下益城郡城南町舞原",
+        Town("熊本市南区", "城南町舞原"),
+    ),
+    (
+        "issue 19: former 市, names kept",
+        "本渡市今釜新町",
+        Town("天草市", "今釜新町"),
+    ),
+    (
+        "issue 19: former 町 without 郡",
+        "松橋町久具",
+        Town("宇城市", "松橋町久具"),
+    ),
+    (
+        "issue 19: current city + former 村",
+        "八代市泉村柿迫",
+        Town("八代市", "泉町柿迫"),
+    ),
+    (
+        "issue 19: kana with spaces",
+        "くまもとし ちゅうおうく すいぜんじ",
+        Town("熊本市中央区", "水前寺"),
+    ),
+    (
+        "former 郡+村+大字, house number",
+        "八代郡泉村大字柿迫1234",
+        TownRest("八代市", "泉町柿迫", "1234"),
+    ),
+    (
+        "former name, 番地 and building",
+        "鹿本郡植木町大字岩野238番地1 コーポ植木201",
+        TownRest("熊本市北区", "植木町岩野", "238-1 コーポ植木201"),
+    ),
+    (
+        "half-width katakana, N-",
+        "ｸﾏﾓﾄｼﾁｭｳｵｳｸｽｲｾﾞﾝｼﾞ6-18-1",
+        TownRest("熊本市中央区", "水前寺六丁目", "18-1"),
+    ),
+    (
+        "kanji municipality, kana town, kana 丁目",
+        "熊本市中央区すいぜんじ6ちょうめ18-1",
+        TownRest("熊本市中央区", "水前寺六丁目", "18-1"),
+    ),
+    (
+        "long vowel marks",
+        "くまもとし ちゅーおーく すいぜんじこーえん",
+        Town("熊本市中央区", "水前寺公園"),
+    ),
+    (
+        "postal code + former name",
+        "〒869-0532 松橋町久具100",
+        TownRest("宇城市", "松橋町久具", "100"),
     ),
     (
         "other prefecture's city, no prefecture",

@@ -22,6 +22,9 @@ pub struct Manifest {
     pub postal_codes: Option<FileLayer>,
     #[serde(default)]
     pub address_municipalities: Option<FileLayer>,
+    /// Municipalities merged away since 1991, for addresses written with their names.
+    #[serde(default)]
+    pub former_municipalities: Option<FileLayer>,
     #[serde(default)]
     pub population: Option<MultiFileLayer>,
     /// The road network for distances by road (optional: without it answers carry no road
@@ -144,6 +147,9 @@ impl Manifest {
         if let Some(p) = &m.address_municipalities {
             layers.push(("address_municipalities", p.source.clone()));
         }
+        if let Some(p) = &m.former_municipalities {
+            layers.push(("former_municipalities", p.source.clone()));
+        }
         if let Some(p) = &m.population {
             layers.push(("population", p.source.clone()));
         }
@@ -173,6 +179,7 @@ impl Manifest {
         ];
         v.extend(self.postal_codes.iter().map(|l| l.file.as_str()));
         v.extend(self.address_municipalities.iter().map(|l| l.file.as_str()));
+        v.extend(self.former_municipalities.iter().map(|l| l.file.as_str()));
         if let Some(p) = &self.population {
             v.extend(p.files.iter().map(String::as_str));
         }

@@ -54,6 +54,11 @@ pub struct GeocodeAnswer {
     /// Set when `candidates` is empty: one of [`reason::EMPTY_QUERY`],
     /// [`reason::NOT_IN_KUMAMOTO`], [`reason::NO_MATCH`].
     pub reason: Option<String>,
+    /// True when the query fits several towns equally and does not say which: no
+    /// municipality written and the town name exists in several municipalities, or 熊本市
+    /// without a ward and the town in several wards. All of them are among `candidates`;
+    /// the first is only a guess, so a user interface should let the user choose.
+    pub ambiguous: bool,
 }
 
 /// Machine-readable reasons for an empty answer.
@@ -73,6 +78,7 @@ impl GeocodeAnswer {
         GeocodeAnswer {
             candidates: Vec::new(),
             reason: Some(reason.to_string()),
+            ambiguous: false,
         }
     }
 

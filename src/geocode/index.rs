@@ -11,9 +11,11 @@ use std::io::Read;
 use std::path::Path;
 
 use super::error::GeocodeError;
+use super::former::FormerEntry;
+use super::kana::kana_name_key;
 use super::load::{
-    read_municipalities, read_postal_codes, read_towns, LatLon, MUNICIPALITIES_FILE, POSTAL_FILE,
-    TOWNS_FILE,
+    read_municipalities, read_postal_codes, read_towns, LatLon, FORMER_MUNICIPALITIES_FILE,
+    MUNICIPALITIES_FILE, POSTAL_FILE, TOWNS_FILE,
 };
 use super::normalize::name_key;
 use super::points::median_point;
@@ -91,6 +93,8 @@ pub(crate) struct Unit {
     pub point: LatLon,
     /// Town keys → indices into [`Gazetteer::towns`].
     pub trie: Trie,
+    /// Folded 大字 readings (see `kana.rs`) → the 大字 entries in [`Gazetteer::towns`].
+    pub kana_trie: Trie,
     pub kind: UnitKind,
 }
 
@@ -131,10 +135,20 @@ pub struct Gazetteer {
     pub(crate) other_prefectures: Vec<Vec<char>>,
     /// Folded key of 熊本県.
     pub(crate) prefecture: Vec<char>,
+    /// Folded readings of municipalities and wards (with and without 郡) → unit ids.
+    pub(crate) muni_kana_trie: Trie,
+    /// Folded reading of 熊本県.
+    pub(crate) prefecture_kana: Vec<char>,
+    /// Municipalities merged away since 1991 (empty until
+    /// [`Gazetteer::with_former_municipalities`]).
+    pub(crate) formers: Vec<FormerEntry>,
+    /// Former names (with and without 郡) → indices into `formers`.
+    pub(crate) former_trie: Trie,
 }
 
 impl Gazetteer {
-    /// Loads the three CSV files under `data_dir` (`addresses/…`).
+    /// Loads the four CSV files under `data_dir` (`addresses/…`: towns, postal codes,
+    /// municipalities, former municipalities).
     ///
     /// Returns the gazetteer and human-readable warnings (rows without a
     /// point, points outside Kumamoto). Warnings name data rows only, never
@@ -150,11 +164,14 @@ impl Gazetteer {
                     source,
                 })
         };
-        Self::from_readers(
+        let (gaz, mut warnings) = Self::from_readers(
             open(TOWNS_FILE)?,
             open(POSTAL_FILE)?,
             open(MUNICIPALITIES_FILE)?,
-        )
+        )?;
+        let (gaz, more) = gaz.with_former_municipalities(open(FORMER_MUNICIPALITIES_FILE)?)?;
+        warnings.extend(more);
+        Ok((gaz, warnings))
     }
 
     /// Builds a gazetteer from CSV text with the same columns as the files
@@ -175,6 +192,8 @@ impl Gazetteer {
         let mut by_jis: HashMap<String, u32> = HashMap::new();
         let mut muni_trie = Trie::new();
         let mut cities: Vec<(String, Vec<u32>)> = Vec::new();
+        let mut muni_kana_trie = Trie::new();
+        let mut ward_kana: HashMap<String, Vec<Vec<char>>> = HashMap::new();
         for m in &muni_rows {
             let id = units.len() as u32;
             if by_jis.insert(m.jis_code.clone(), id).is_some() {
@@ -186,6 +205,17 @@ impl Gazetteer {
                 });
             }
             muni_trie.insert(&name_key(&m.city_full), id);
+            let kana = kana_name_key(&m.city_kana);
+            muni_kana_trie.insert(&kana, id);
+            // Without the 郡: クマグンニシキマチ → ニシキマチ.
+            if !m.county.is_empty() {
+                if let Some(i) = kana.windows(2).position(|w| w == ['グ', 'ン']) {
+                    muni_kana_trie.insert(&kana[i + 2..], id);
+                }
+            }
+            if !m.ward.is_empty() {
+                ward_kana.entry(m.city.clone()).or_default().push(kana);
+            }
             if m.ward.is_empty() {
                 if !m.county.is_empty() {
                     muni_trie.insert(&name_key(&m.city), id);
@@ -201,6 +231,7 @@ impl Gazetteer {
                 city_full: m.city_full.clone(),
                 point: m.point,
                 trie: Trie::new(),
+                kana_trie: Trie::new(),
                 kind: UnitKind::Plain,
             });
         }
@@ -213,11 +244,23 @@ impl Gazetteer {
             }
             let ward_points: Vec<LatLon> = wards.iter().map(|&w| units[w as usize].point).collect();
             muni_trie.insert(&name_key(&city), id);
+            // The city's reading is what its wards' readings share: クマモトシ.
+            if let Some(kanas) = ward_kana.get(&city) {
+                let mut common = kanas[0].clone();
+                for k in &kanas[1..] {
+                    let n = common.iter().zip(k).take_while(|(a, b)| a == b).count();
+                    common.truncate(n);
+                }
+                if kanas.len() > 1 {
+                    muni_kana_trie.insert(&common, id);
+                }
+            }
             units.push(Unit {
                 jis_code: jis,
                 city_full: city,
                 point: median_point(&ward_points).unwrap_or((0.0, 0.0)),
                 trie: Trie::new(),
+                kana_trie: Trie::new(),
                 kind: UnitKind::WholeCity { wards },
             });
         }
@@ -278,6 +321,10 @@ impl Gazetteer {
             postal_areas,
             other_prefectures: OTHER_PREFECTURES.iter().map(|p| name_key(p)).collect(),
             prefecture: name_key("熊本県"),
+            muni_kana_trie,
+            prefecture_kana: kana_name_key("クマモトケン"),
+            formers: Vec::new(),
+            former_trie: Trie::new(),
         };
         Ok((gazetteer, warnings))
     }

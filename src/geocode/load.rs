@@ -14,6 +14,8 @@ pub const TOWNS_FILE: &str = "addresses/kumamoto_towns.csv";
 pub const POSTAL_FILE: &str = "addresses/kumamoto_postal_codes.csv";
 /// Municipalities (city/ward units) file, relative to the data folder.
 pub const MUNICIPALITIES_FILE: &str = "addresses/kumamoto_municipalities.csv";
+/// Former municipalities (merged 1991–2010) file, relative to the data folder.
+pub const FORMER_MUNICIPALITIES_FILE: &str = "addresses/kumamoto_former_municipalities.csv";
 
 /// A point in WGS84 degrees: (lat, lon).
 pub(crate) type LatLon = (f64, f64);
@@ -26,6 +28,8 @@ pub(crate) struct TownRow {
     pub town: String,
     pub koaza: String,
     pub chome: Option<u32>,
+    /// Katakana reading of the 大字/町 part (never of the 丁目); may be empty.
+    pub oaza_kana: String,
     pub point: Option<LatLon>,
 }
 
@@ -38,7 +42,22 @@ pub(crate) struct MunicipalityRow {
     pub city: String,
     pub ward: String,
     pub city_full: String,
+    /// Katakana reading of `city_full` (with the 郡 and ward); may be empty.
+    pub city_kana: String,
     pub point: LatLon,
+}
+
+/// One row of the former-municipalities file: a 市町村 that ceased in a merger.
+#[derive(Debug, Clone)]
+pub(crate) struct FormerRow {
+    pub row: u64,
+    pub county: String,
+    pub name: String,
+    pub ceased: String,
+    /// 5-digit code of the city or ward the whole former municipality is in now.
+    pub jis_code: String,
+    /// 町名 prefix its 大字 carry in today's addresses (empty: names kept).
+    pub town_prefix: String,
 }
 
 /// One row of the postal-code file.
@@ -226,6 +245,7 @@ pub(crate) fn read_towns(input: impl Read) -> Result<Vec<TownRow>, GeocodeError>
             town: r.non_empty("town")?,
             koaza: r.get("koaza").to_string(),
             chome,
+            oaza_kana: r.get("oaza_kana").to_string(),
             point: r.point("lat", "lon")?,
         });
         Ok(())
@@ -260,6 +280,7 @@ pub(crate) fn read_municipalities(input: impl Read) -> Result<Vec<MunicipalityRo
             city: r.non_empty("city")?,
             ward: r.get("ward").to_string(),
             city_full: r.non_empty("city_full")?,
+            city_kana: r.get("city_kana").to_string(),
             point,
         });
         Ok(())
@@ -297,6 +318,48 @@ pub(crate) fn read_postal_codes(input: impl Read) -> Result<Vec<PostalRow>, Geoc
             town: r.get("town").to_string(),
             point: r.point("lat", "lon")?,
             coord_source: r.get("coord_source").to_string(),
+        });
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Reads the former-municipalities file (one row per 市町村 merged away since 1991).
+pub(crate) fn read_former_municipalities(input: impl Read) -> Result<Vec<FormerRow>, GeocodeError> {
+    let table = Table::open(
+        FORMER_MUNICIPALITIES_FILE,
+        input,
+        &[
+            "former_county",
+            "former_name",
+            "ceased",
+            "current_jis_code",
+            "town_prefix",
+            "source_url",
+        ],
+    )?;
+    let mut rows = Vec::new();
+    table.for_each(|r| {
+        let ceased = r.non_empty("ceased")?;
+        let b = ceased.as_bytes();
+        let date_like = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !date_like {
+            return Err(r.error("ceased", format!("{ceased:?} is not a YYYY-MM-DD date")));
+        }
+        // Every row must say where its facts come from.
+        r.non_empty("source_url")?;
+        rows.push(FormerRow {
+            row: r.row,
+            county: r.get("former_county").to_string(),
+            name: r.non_empty("former_name")?,
+            ceased,
+            jis_code: r.jis_code("current_jis_code")?,
+            town_prefix: r.get("town_prefix").to_string(),
         });
         Ok(())
     })?;

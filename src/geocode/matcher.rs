@@ -2,24 +2,29 @@
 //!
 //! Order: prefecture (optional 熊本県; another prefecture stops here) →
 //! longest municipality name (with or without 郡; 熊本市 with or without a
-//! ward) → longest town key in that unit → fallbacks (postal code,
+//! ward) → longest town key in that unit, also read after a former municipality name or
+//! from its kana reading (`search.rs`) → without a municipality: a former municipality
+//! name or a town anywhere in Kumamoto → the same in kana → fallbacks (postal code,
 //! municipality point). Scores are documented in the module doc of
 //! [`crate::geocode`].
 
 use super::answer::{reason, Candidate, GeocodeAnswer, Level};
 use super::candidates::{Found, TownHit};
 use super::index::{Gazetteer, UnitKind};
+use super::kana::is_kana;
 use super::normalize::{normalize_query, NormalizedQuery};
 use super::rest::clean_rest;
 use super::scoring::*;
-use super::trie::Trie;
+use super::search::UnitHit;
+use super::trie::{NodeId, Trie};
 
 /// Outcome of matching the text part (postal code excluded).
 enum TextOutcome {
     Empty,
     NotInKumamoto,
     NoMatch,
-    Found(Vec<Found>),
+    /// Candidates, and whether the text fits several towns without saying which.
+    Found(Vec<Found>, bool),
 }
 
 impl Gazetteer {
@@ -31,13 +36,14 @@ impl Gazetteer {
     pub fn geocode(&self, query: &str, limit: usize) -> GeocodeAnswer {
         let q = normalize_query(query);
         let text = self.match_text(&q);
+        let ambiguous = matches!(text, TextOutcome::Found(_, true));
         let found = match (q.postal_code, text) {
             (_, TextOutcome::NotInKumamoto) => {
                 return GeocodeAnswer::empty(reason::NOT_IN_KUMAMOTO)
             }
             (None, TextOutcome::Empty) => return GeocodeAnswer::empty(reason::EMPTY_QUERY),
             (None, TextOutcome::NoMatch) => return GeocodeAnswer::empty(reason::NO_MATCH),
-            (None, TextOutcome::Found(f)) => f,
+            (None, TextOutcome::Found(f, _)) => f,
             (Some(code), TextOutcome::Empty | TextOutcome::NoMatch) => {
                 let rest = clean_rest(&q.text, &q.spaces);
                 let f = self.postal_candidates(code, &rest, None);
@@ -46,7 +52,7 @@ impl Gazetteer {
                 }
                 f
             }
-            (Some(code), TextOutcome::Found(mut f)) => {
+            (Some(code), TextOutcome::Found(mut f, _)) => {
                 if !f.iter().any(|x| x.cand.level == Level::Town) {
                     let rest = f.first().map(|x| x.cand.rest.clone()).unwrap_or_default();
                     let written = f.first().map(|x| x.unit);
@@ -89,6 +95,7 @@ impl Gazetteer {
         GeocodeAnswer {
             candidates,
             reason: None,
+            ambiguous,
         }
     }
 
@@ -123,38 +130,55 @@ impl Gazetteer {
         } else if self.other_prefectures.iter().any(|p| key.starts_with(p)) {
             return TextOutcome::NotInKumamoto;
         }
-        let Some((end, node)) = self.muni_trie.longest_prefix(key, pos) else {
-            return TextOutcome::NoMatch;
-        };
         let mut out = Vec::new();
-        for &u in self.muni_trie.values(node) {
-            self.match_in_unit(u, q, end, &mut out);
+        let mut ambiguous = false;
+        if let Some((end, node)) = self.muni_trie.longest_prefix(key, pos) {
+            for &u in self.muni_trie.values(node) {
+                ambiguous |= self.match_in_unit(u, q, end, &mut out);
+            }
+        } else {
+            ambiguous = self.match_unwritten(q, pos, &mut out);
+        }
+        let town_found = |f: &[Found]| f.iter().any(|x| x.cand.level == Level::Town);
+        if !town_found(&out) && q.text.get(pos).is_some_and(|&c| is_kana(c)) {
+            let mut kana_out = Vec::new();
+            let kana_ambiguous = self.match_kana_text(q, pos, &mut kana_out);
+            if town_found(&kana_out) || (out.is_empty() && !kana_out.is_empty()) {
+                out = kana_out;
+                ambiguous = kana_ambiguous;
+            }
         }
         if out.is_empty() {
             TextOutcome::NoMatch
         } else {
-            TextOutcome::Found(out)
+            TextOutcome::Found(out, ambiguous)
         }
     }
 
-    /// Town candidates for unit `u` with the town part starting at `start`.
-    fn match_in_unit(&self, u: u32, q: &NormalizedQuery, start: usize, out: &mut Vec<Found>) {
+    /// Town candidates for unit `u` with the town part starting at `start`; returns
+    /// whether the town was found in several wards without a ward written.
+    pub(super) fn match_in_unit(
+        &self,
+        u: u32,
+        q: &NormalizedQuery,
+        start: usize,
+        out: &mut Vec<Found>,
+    ) -> bool {
         let Some(unit) = self.units.get(u as usize) else {
-            return;
+            return false;
         };
         match &unit.kind {
             UnitKind::WholeCity { wards } => {
-                let n = self.match_wards(wards, q, start, None, out);
+                let (n, ambiguous) = self.match_wards(wards, q, start, None, out);
                 if n == 0 {
                     out.push(self.municipality_candidate(u, q, start, SCORE_WHOLE_CITY));
                 }
+                ambiguous
             }
             UnitKind::Ward { .. } | UnitKind::Plain => {
-                let hit = self.match_town(&unit.trie, &q.key, start);
-                if let Some(hit) = hit {
-                    if self.hit_candidates(u, q, hit, 1.0, None, out) > 0 {
-                        return;
-                    }
+                let hits = self.unit_hits(u, q, start);
+                if !hits.is_empty() && self.push_hits(&hits, q, 1.0, None, out) > 0 {
+                    return false;
                 }
                 if let UnitKind::Ward { city } = unit.kind {
                     if let Some(UnitKind::WholeCity { wards }) =
@@ -165,18 +189,20 @@ impl Gazetteer {
                     }
                 }
                 let mut m = self.municipality_candidate(u, q, start, SCORE_MUNICIPALITY);
-                if hit.is_some() {
+                if !hits.is_empty() {
                     // The town exists but neither it nor its 大字 has a point.
                     m.cand.note = Some(NOTE_TOWN_WITHOUT_POINT.to_string());
                 }
                 out.push(m);
+                false
             }
         }
     }
 
     /// Matches the town in each of `wards`; keeps the wards with the longest
     /// match. `other_ward_note` marks a search outside the written ward.
-    /// Returns the number of candidates pushed.
+    /// Returns the number of candidates pushed and whether several wards had the town
+    /// (no ward written).
     fn match_wards(
         &self,
         wards: &[u32],
@@ -184,37 +210,53 @@ impl Gazetteer {
         start: usize,
         other_ward_note: Option<&'static str>,
         out: &mut Vec<Found>,
-    ) -> usize {
-        let hits: Vec<(u32, TownHit)> = wards
+    ) -> (usize, bool) {
+        let hits: Vec<UnitHit> = wards
             .iter()
-            .filter_map(|&w| {
-                let unit = self.units.get(w as usize)?;
-                Some((w, self.match_town(&unit.trie, &q.key, start)?))
-            })
+            .flat_map(|&w| self.unit_hits(w, q, start))
             .collect();
-        let Some(best_end) = hits.iter().map(|(_, h)| h.end).max() else {
-            return 0;
+        let Some(best_end) = hits.iter().map(|h| h.hit.end).max() else {
+            return (0, false);
         };
-        let top: Vec<&(u32, TownHit)> = hits.iter().filter(|(_, h)| h.end == best_end).collect();
-        let (factor, note) = match (other_ward_note, top.len()) {
+        let top: Vec<UnitHit> = hits.into_iter().filter(|h| h.hit.end == best_end).collect();
+        let several = top.iter().any(|h| h.unit != top[0].unit);
+        let (factor, note) = match (other_ward_note, several) {
             (Some(n), _) => (F_OTHER_WARD, Some(n)),
-            (None, 1) => (F_WARDLESS_UNIQUE, None),
-            (None, _) => (F_WARDLESS_SEVERAL, Some(NOTE_SEVERAL_WARDS)),
+            (None, false) => (F_WARDLESS_UNIQUE, None),
+            (None, true) => (F_WARDLESS_SEVERAL, Some(NOTE_SEVERAL_WARDS)),
         };
-        top.iter()
-            .map(|&&(w, hit)| self.hit_candidates(w, q, hit, factor, note, out))
-            .sum()
+        let n = self.push_hits(&top, q, factor, note, out);
+        (n, several && other_ward_note.is_none() && n > 1)
     }
 
     /// Longest town key of `trie` at `key[start..]`: returns (end, node).
+    pub(super) fn match_town(&self, trie: &Trie, key: &[char], start: usize) -> Option<TownHit> {
+        self.match_town_from(trie, Trie::ROOT, key, start)
+    }
+
+    /// Longest town key of `trie` that continues from `node` (a key already read, e.g. a
+    /// former municipality's 町名 prefix or a town found by its reading) with
+    /// `key[start..]`: returns (end, node). A non-root `node` that holds a town is itself
+    /// a match ending at `start`.
     ///
     /// Besides exact trie steps it accepts a 字 that the trie does not
     /// expect (optional 字 before a 小字) and reads `6-` or a final `6`
     /// after a 大字 as `6丁目` when that 丁目 exists.
-    fn match_town(&self, trie: &Trie, key: &[char], start: usize) -> Option<TownHit> {
-        let mut node = Trie::ROOT;
+    pub(super) fn match_town_from(
+        &self,
+        trie: &Trie,
+        from: NodeId,
+        key: &[char],
+        start: usize,
+    ) -> Option<TownHit> {
+        let mut node = from;
         let mut i = start;
-        let mut best: Option<TownHit> = None;
+        let mut best: Option<TownHit> = (from != Trie::ROOT && !trie.values(from).is_empty())
+            .then_some(TownHit {
+                end: start,
+                node: from,
+                also: None,
+            });
         while let Some(&c) = key.get(i) {
             if c.is_ascii_digit() && node != Trie::ROOT {
                 let j = key[i..]

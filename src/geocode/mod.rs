@@ -27,6 +27,10 @@
 //! 4. The longest town name in that municipality (水前寺公園 beats 水前寺;
 //!    上水前寺 is its own town). `水前寺6-18-1` reads as 水前寺六丁目 18-1
 //!    when 水前寺六丁目 exists. What is left is returned as `rest`.
+//! 5. Also (`search.rs`): a former municipality name (`former.rs`: 鹿本郡植木町岩野 →
+//!    熊本市北区 植木町岩野, also after the current name: 八代市泉村柿迫); no municipality
+//!    at all (a town anywhere in Kumamoto; several → all, `ambiguous`); kana readings of
+//!    the municipality and 大字 (`kana.rs`).
 //!
 //! # Scores (0..=1, higher is better; candidates are sorted by score)
 //! | situation | score |
@@ -41,6 +45,10 @@
 //! | × 熊本市 without ward, town in one ward only | × 0.95 |
 //! | × 熊本市 without ward, town in several wards (one candidate each) | × 0.6 |
 //! | × town not in the written ward but in another ward of 熊本市 | × 0.5 |
+//! | × written after a former municipality name | × 0.95 |
+//! | × matched on its kana reading | × 0.9 |
+//! | × no municipality written, the only town of the name | × 0.9 |
+//! | × no municipality written, several municipalities have it (`ambiguous`) | × 0.6 |
 //! | postal code, point of exactly its town | 0.7 |
 //! | postal code covering several 丁目/小字 | 0.6 |
 //! | postal code whose town has no point (municipality median) | 0.3 |
@@ -63,7 +71,9 @@
 mod answer;
 mod candidates;
 mod error;
+mod former;
 mod index;
+mod kana;
 mod load;
 mod matcher;
 mod normalize;
@@ -71,6 +81,7 @@ mod numerals;
 mod points;
 mod rest;
 mod scoring;
+mod search;
 mod towns;
 mod trie;
 mod variants;
@@ -78,7 +89,7 @@ mod variants;
 pub use answer::{reason, Candidate, GeocodeAnswer, Level};
 pub use error::GeocodeError;
 pub use index::Gazetteer;
-pub use load::{MUNICIPALITIES_FILE, POSTAL_FILE, TOWNS_FILE};
+pub use load::{FORMER_MUNICIPALITIES_FILE, MUNICIPALITIES_FILE, POSTAL_FILE, TOWNS_FILE};
 
 /// The normalised form of an address query, as the matcher sees it: the postal code taken
 /// off the front (if any), the display text and the folded match key. Public for fuzzing and

@@ -12,7 +12,8 @@
 //! 4. Queries only: a leading postal code (〒862-0950, 862-0950, 8620950)
 //!    is taken off.
 //! 5. The marker 大字 is dropped everywhere (大字万江 = 万江).
-//! 6. A kanji numeral directly before 丁目 becomes Arabic (六丁目 = 6丁目,
+//! 6. `ちょうめ`/`チョウメ` written after a numeral becomes 丁目 (kana addresses:
+//!    すいぜんじ6ちょうめ). A kanji numeral directly before 丁目 becomes Arabic (六丁目 = 6丁目,
 //!    十二丁目 = 12丁目). Numerals anywhere else are left alone, so names such
 //!    as 一の宮 or 二本木 keep their spelling.
 //! 7. The match key is the result folded character by character with
@@ -54,7 +55,7 @@ pub(crate) fn normalize_query(q: &str) -> NormalizedQuery {
     let mut v = nfkc_without_spaces(q);
     unify_hyphens(&mut v);
     let postal_code = take_postal_code(&mut v);
-    let v = kanji_chome_to_arabic(drop_oaza_marker(v));
+    let v = kanji_chome_to_arabic(drop_oaza_marker(kana_chome(v)));
     let text: Vec<char> = v.iter().map(|n| n.c).collect();
     let spaces = v.iter().map(|n| n.space_before).collect();
     let key = text.iter().copied().map(fold_char).collect();
@@ -72,7 +73,7 @@ pub(crate) fn normalize_query(q: &str) -> NormalizedQuery {
 pub(crate) fn name_key(name: &str) -> Vec<char> {
     let mut v = nfkc_without_spaces(name);
     unify_hyphens(&mut v);
-    kanji_chome_to_arabic(drop_oaza_marker(v))
+    kanji_chome_to_arabic(drop_oaza_marker(kana_chome(v)))
         .into_iter()
         .map(|n| fold_char(n.c))
         .collect()
@@ -187,6 +188,34 @@ fn drop_oaza_marker(v: Vec<NChar>) -> Vec<NChar> {
     out
 }
 
+/// Replaces `ちょうめ` or `チョウメ` after a numeral with 丁目.
+fn kana_chome(v: Vec<NChar>) -> Vec<NChar> {
+    const SPELLINGS: [[char; 4]; 2] = [['ち', 'ょ', 'う', 'め'], ['チ', 'ョ', 'ウ', 'メ']];
+    let mut out: Vec<NChar> = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        let after_numeral = out
+            .last()
+            .is_some_and(|n| n.c.is_ascii_digit() || is_kanji_numeral(n.c));
+        let here = |w: &[char; 4]| (0..4).all(|k| v.get(i + k).is_some_and(|n| n.c == w[k]));
+        if after_numeral && SPELLINGS.iter().any(here) {
+            out.push(NChar {
+                c: '丁',
+                space_before: v[i].space_before,
+            });
+            out.push(NChar {
+                c: '目',
+                space_before: false,
+            });
+            i += 4;
+            continue;
+        }
+        out.push(v[i]);
+        i += 1;
+    }
+    out
+}
+
 /// Replaces a kanji numeral directly before 丁目 with Arabic digits.
 fn kanji_chome_to_arabic(v: Vec<NChar>) -> Vec<NChar> {
     let mut out: Vec<NChar> = Vec::with_capacity(v.len());
@@ -270,6 +299,13 @@ mod tests {
         assert_eq!(text("二十丁目"), "20丁目");
         assert_eq!(text("二十一丁目"), "21丁目");
         assert_eq!(nkey("水前寺六丁目"), "水前寺6丁目");
+    }
+
+    #[test]
+    fn kana_chome_becomes_chome() {
+        assert_eq!(text("すいぜんじ6ちょうめ18-1"), "すいぜんじ6丁目18-1");
+        assert_eq!(text("スイゼンジ六チョウメ"), "スイゼンジ6丁目");
+        assert_eq!(text("ちょうめ"), "ちょうめ");
     }
 
     #[test]

@@ -25,6 +25,18 @@ pub(super) const F_CHOME_OR_BANCHI: f64 = 0.9;
 pub(super) const F_BANCHI_READING: f64 = 0.6;
 pub(super) const F_POSTAL_SEVERAL: f64 = 0.9;
 pub(super) const F_POSTAL_CONFLICT: f64 = 0.8;
+/// The town written after a former municipality name (鹿本郡植木町岩野).
+pub(super) const F_FORMER: f64 = 0.95;
+/// The town matched on its kana reading.
+pub(super) const F_KANA: f64 = 0.9;
+/// No municipality written; the only town of that name in Kumamoto.
+pub(super) const F_NO_MUNI_UNIQUE: f64 = 0.9;
+/// No municipality written; several municipalities (or wards) have the town.
+pub(super) const F_NO_MUNI_SEVERAL: f64 = 0.6;
+/// A town found without a written municipality must be at least this long (in
+/// characters) unless a house number or a space follows it: `中` or `原` alone would
+/// otherwise match the start of any text.
+pub(super) const MIN_UNWRITTEN_TOWN_CHARS: usize = 3;
 
 pub(super) const NOTE_MUNICIPALITY: &str =
     "coarse point: median of the municipality's town points, not the address's town";
@@ -37,6 +49,11 @@ pub(super) const NOTE_TOWN_WITHOUT_POINT: &str =
 pub(super) const NOTE_CHOME_OR_BANCHI: &str =
     "ambiguous: the number after the town may be its 丁目 or a 番地 of the same-named town without 丁目";
 pub(super) const NOTE_POSTAL_CONFLICT: &str = "postal code and written municipality disagree";
+pub(super) const NOTE_KANA: &str = "matched on the kana reading";
+pub(super) const NOTE_NO_MUNI_UNIQUE: &str =
+    "municipality not written: the only town of this name in Kumamoto";
+pub(super) const NOTE_NO_MUNI_SEVERAL: &str =
+    "ambiguous: municipality not written and several municipalities have a town of this name";
 
 /// A remainder that looks like block/house numbers (or nothing, or a 小字
 /// introduced by 字) rather than unmatched words.

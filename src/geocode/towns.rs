@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::error::GeocodeError;
 use super::index::Unit;
+use super::kana::kana_name_key;
 use super::load::{LatLon, PostalRow, TownRow, MUNICIPALITIES_FILE, TOWNS_FILE};
 use super::normalize::name_key;
 use super::numerals::is_kanji_numeral;
@@ -29,6 +30,9 @@ pub(crate) struct TownEntry {
     /// True when `point` comes from the postal-code table because no
     /// member 丁目 has a point (approximate).
     pub point_from_postal: bool,
+    /// Match key (see `normalize::name_key`), 小字 included: the path to this entry in its
+    /// unit's town trie.
+    pub key: Vec<char>,
 }
 
 /// Builds the town entries and fills each unit's town trie.
@@ -99,6 +103,7 @@ pub(crate) fn build_towns(
             synthetic: false,
             parent: None,
             point_from_postal: false,
+            key: key.clone(),
         });
         keys.push(key);
     }
@@ -146,6 +151,7 @@ pub(crate) fn build_towns(
                         synthetic: true,
                         parent: None,
                         point_from_postal: from_postal.is_some(),
+                        key: gkey.clone(),
                     },
                     gkey.clone(),
                 ));
@@ -174,6 +180,23 @@ pub(crate) fn build_towns(
                 .collect();
             trie.insert(&alias, id as u32);
         }
+    }
+
+    // 5. Kana tries: the reading of a 大字 leads to the 大字 itself (a 丁目 or 小字 row
+    //    leads to its parent; the matcher then reads the 丁目 or 小字 from the query).
+    for (id, r) in town_rows.iter().enumerate() {
+        if r.oaza_kana.is_empty() {
+            continue;
+        }
+        let target = if r.chome.is_some() || !r.koaza.is_empty() {
+            towns[id].parent.unwrap_or(id as u32)
+        } else {
+            id as u32
+        };
+        let unit = towns[id].unit as usize;
+        units[unit]
+            .kana_trie
+            .insert(&kana_name_key(&r.oaza_kana), target);
     }
 
     Ok(towns)

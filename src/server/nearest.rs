@@ -120,8 +120,13 @@ pub async fn nearest(
     // so the nurse sees which town the distances are measured from.
     let (at, matched) = match at {
         NearestAt::Address(address) => {
-            let answer = snap.gazetteer.geocode(&address, 1);
-            let Some(best) = answer.candidates.into_iter().next() else {
+            // Up to 5 candidates: an ambiguous address (a town name in several
+            // municipalities, none written) is answered from the first, and the others are
+            // echoed so the widget can offer the choice.
+            let answer = snap.gazetteer.geocode(&address, 5);
+            let ambiguous = answer.ambiguous;
+            let mut candidates = answer.candidates.into_iter();
+            let Some(best) = candidates.next() else {
                 let reason = answer.reason.unwrap_or_else(|| "no_match".into());
                 return Err(AppError::bad(
                     "address_not_found",
@@ -130,15 +135,30 @@ pub async fn nearest(
             };
             let at = crate::geom::LonLat::new(best.lon, best.lat)
                 .map_err(|e| AppError::Internal(format!("gazetteer point invalid: {e}")))?;
-            (at, Some(best))
+            let others: Vec<_> = if ambiguous {
+                candidates.collect()
+            } else {
+                Vec::new()
+            };
+            (at, Some((best, ambiguous, others)))
         }
         NearestAt::Point(p) => (p, None),
     };
     let mut body = nearest_answer(&snap, at, k, kinds, sort);
-    if let Some(m) = matched {
+    if let Some((m, ambiguous, others)) = matched {
+        let alternatives: Vec<serde_json::Value> = others
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "city": c.city, "town": c.town, "level": c.level, "score": c.score,
+                    "rest": c.rest, "lat": c.lat, "lon": c.lon,
+                })
+            })
+            .collect();
         body["address"] = serde_json::json!({
             "city": m.city, "town": m.town, "level": m.level, "score": m.score, "rest": m.rest,
             "lat": m.lat, "lon": m.lon, "note": m.note,
+            "ambiguous": ambiguous, "alternatives": alternatives,
         });
     }
     Ok(Json(body))

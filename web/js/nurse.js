@@ -89,7 +89,36 @@ export class NurseView {
     const { answer, point } = this.last;
     const matched = answer.address ? ` ${answer.address.city ?? ''}${answer.address.town ?? ''}` : '';
     this.status(`${t('matched')}: ${point.lat.toFixed(4)}, ${point.lon.toFixed(4)}${matched}`);
+    this.renderChoices(answer.address);
     for (const r of answer.results) list.append(resultItem(r, () => this.focus(r)));
+  }
+
+  /**
+   * The address fitted towns in several municipalities (none was written): the answer is
+   * for the first; the others are offered here, and choosing one searches it with its
+   * municipality written.
+   */
+  renderChoices(address) {
+    let box = this.root.querySelector('#address-choices');
+    if (!box) {
+      box = el('div', 'choices');
+      box.id = 'address-choices';
+      this.root.querySelector('#nearest-status').after(box);
+    }
+    box.replaceChildren();
+    box.hidden = !address?.ambiguous;
+    if (box.hidden) return;
+    box.append(el('p', 'choices-title', t('ambiguous')));
+    const all = [address, ...(address.alternatives ?? [])];
+    all.forEach((c, i) => {
+      const b = el('button', i === 0 ? 'choice current' : 'choice', `${c.city}${c.town ?? ''}`);
+      b.type = 'button';
+      b.setAttribute('aria-pressed', String(i === 0));
+      b.addEventListener('click', () => {
+        if (i > 0) this.query({ address: `${c.city}${c.town ?? ''} ${c.rest ?? ''}`.trim() });
+      });
+      box.append(b);
+    });
   }
 
   focus(r) {

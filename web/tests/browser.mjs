@@ -237,6 +237,25 @@ test('an address search lists what /api/nearest answers for that address', TEST,
   assert.match(await page.locator('#nearest-status').innerText(), /水前寺/);
 });
 
+test('an ambiguous address offers its towns, and choosing one searches it', TEST, async () => {
+  // 宮原 is a 大字 of 玉名市, 小国町 and 氷川町: no municipality written.
+  await page.fill('#address', '宮原 100');
+  await page.click('#search-form button[type=submit]');
+  await page.waitForFunction(() => window.carecover.nurse.last?.answer.address?.ambiguous === true);
+  const want = await api(server.base, `/api/nearest?address=${encodeURIComponent('宮原 100')}&k=5&kind=home_care_support_clinic,home_care_support_hospital`);
+  const choices = await page.$$eval('#address-choices button', (bs) => bs.map((b) => b.textContent));
+  assert.equal(choices.length, 1 + want.address.alternatives.length);
+  assert.ok(choices.length >= 2, `choices: ${choices}`);
+  await page.screenshot({ path: path.join(SHOTS, 'nurse-ambiguous-1280.png') });
+  const other = choices[1];
+  await page.click('#address-choices button:nth-of-type(2)');
+  await page.waitForFunction(
+    (o) => { const a = window.carecover.nurse.last?.answer.address; return a && `${a.city}${a.town}` === o; },
+    other,
+  );
+  assert.equal(await page.locator('#address-choices').isHidden(), true);
+});
+
 test('a what-if clinic changes the planner table', TEST, async () => {
   await page.click('#tab-planner');
   await page.waitForSelector('#region-table tbody tr');
