@@ -93,7 +93,7 @@ pub fn address_normalize(data: &[u8]) {
 }
 
 /// The real gazetteer (with the former-municipality table), loaded once: `CARECOVER_DATA`,
-/// else `../shared/geodata` beside the repository.
+/// else the repository's `geodata/` (the built-in data's files).
 fn gazetteer() -> &'static carecover::geocode::Gazetteer {
     static GAZ: std::sync::OnceLock<carecover::geocode::Gazetteer> = std::sync::OnceLock::new();
     GAZ.get_or_init(|| {
@@ -101,7 +101,7 @@ fn gazetteer() -> &'static carecover::geocode::Gazetteer {
         let repo = here.strip_suffix("/fuzz").unwrap_or(here);
         let dir = std::env::var_os("CARECOVER_DATA")
             .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| std::path::Path::new(repo).join("../shared/geodata"));
+            .unwrap_or_else(|| std::path::Path::new(repo).join("geodata"));
         match carecover::geocode::Gazetteer::load(&dir) {
             Ok((g, _)) => g,
             Err(e) => panic!(
