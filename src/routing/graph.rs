@@ -129,6 +129,8 @@ pub struct RoadGraph {
     pub(crate) shape_cum_m: Vec<f64>,
     pub(crate) components: Components,
     pub(crate) plane: Plane,
+    /// What topology cleaning joined, when the graph came from road lines (not built by hand).
+    pub(crate) topology: Option<super::TopologyStats>,
 }
 
 impl RoadGraph {
@@ -155,6 +157,11 @@ impl RoadGraph {
 
     pub fn components(&self) -> &Components {
         &self.components
+    }
+
+    /// What topology cleaning joined at import (`None` for a graph built link by link).
+    pub fn topology(&self) -> Option<&super::TopologyStats> {
+        self.topology.as_ref()
     }
 
     /// Total length of all links, metres.
@@ -214,6 +221,11 @@ impl GraphBuilder {
 
     pub fn node_count(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// Position of node `i` (added before).
+    pub fn node_at(&self, i: u32) -> LonLat {
+        self.nodes[i as usize]
     }
 
     /// Adds a link from node `from` to node `to` along `shape` (which must start and end at
@@ -305,6 +317,7 @@ impl GraphBuilder {
             shape_cum_m: self.shape_cum_m,
             components,
             plane: self.plane,
+            topology: None,
         }
     }
 }

@@ -20,15 +20,17 @@ mod outline;
 mod reach;
 mod road_area;
 mod snap;
+mod topology;
 pub mod trace;
 
 pub use coverage::{road_distance_from_nearest, FlatteredTown, RegionRoadCoverage, RoadCoverage};
 pub use dijkstra::{dijkstra, distances_from, Flow, Seed};
 pub use graph::{Components, GraphBuilder, Link, Plane, RoadGraph};
 pub use grid::{segment_distance, LevelGrid};
-pub use import_geojson::{add_geojson, graph_from_geojson, MERGE_TOLERANCE_M};
+pub use import_geojson::{geojson_lines, graph_from_geojson};
 pub use import_osm::{
     graph_from_osm_pbf, parse_maxspeed, way_rule, OsmImportStats, WayRule, DEFAULT_SPEED_KMH,
+    OSM_JOIN_TOLERANCE_M,
 };
 pub use isochrone::{
     isochrone, to_lonlat, Contour, Isochrone, AREA_CELL_M, MAX_CONTOURS, MAX_KM, MAX_MINUTES,
@@ -40,6 +42,7 @@ pub use outline::{Outline, OUTLINE_TOLERANCE_M};
 pub use reach::{sub_polyline, Metric, Reach, ReachSource};
 pub use road_area::{AreaReason, RegionRoadArea, RegionShape, RoadArea, MIN_ROAD_DATA_PCT};
 pub use snap::{Snap, Snapper, MAX_SNAP_M, OFFROAD_SPEED_KMH, PREFER_LARGEST_SLACK_M};
+pub use topology::{build_graph, crossings, Crossings, RoadLine, TopologyStats, JOIN_TOLERANCE_M};
 
 /// Why a road network could not be loaded.
 #[derive(Debug, thiserror::Error)]

