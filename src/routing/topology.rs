@@ -506,10 +506,18 @@ impl UnionFind {
 pub struct Crossings {
     /// Points where segments of two different links properly cross, away from link ends.
     pub crossings: usize,
-    /// Of those, crossings where both links have a vertex within `tol` of the crossing (two
-    /// snapshots' vertices of one place: possibly an at-grade junction without a line end).
+    /// Of the crossings that are not shallow, those where both links have a vertex within
+    /// `tol` of the crossing (two snapshots' vertices of one place: possibly an at-grade
+    /// junction without a line end).
     pub with_vertices_near: usize,
+    /// Of those, crossings at less than [`SHALLOW_CROSSING_DEG`]: two traces of one road
+    /// (snapshots digitised the same street a metre apart) weaving across each other, not two
+    /// roads.
+    pub shallow: usize,
 }
+
+/// Crossings at a smaller angle (degrees) are two traces of one road, not two roads.
+pub const SHALLOW_CROSSING_DEG: f64 = 20.0;
 
 /// Counts the [`Crossings`] of `g`'s links (planar metres).
 pub fn crossings(g: &RoadGraph, tol: f64) -> Crossings {
@@ -545,8 +553,21 @@ pub fn crossings(g: &RoadGraph, tol: f64) -> Crossings {
                     continue;
                 }
                 out.crossings += 1;
+                let (u, v) = (
+                    [
+                        a[sa as usize + 1][0] - a[sa as usize][0],
+                        a[sa as usize + 1][1] - a[sa as usize][1],
+                    ],
+                    [
+                        b[sb as usize + 1][0] - b[sb as usize][0],
+                        b[sb as usize + 1][1] - b[sb as usize][1],
+                    ],
+                );
+                let sin = (u[0] * v[1] - u[1] * v[0]).abs() / (u[0].hypot(u[1]) * v[0].hypot(v[1]));
                 let near_vertex = |s: &[[f64; 2]]| s.iter().any(|v| dist(*v, p) <= tol);
-                if near_vertex(a) && near_vertex(b) {
+                if sin < SHALLOW_CROSSING_DEG.to_radians().sin() {
+                    out.shallow += 1;
+                } else if near_vertex(a) && near_vertex(b) {
                     out.with_vertices_near += 1;
                 }
             }
