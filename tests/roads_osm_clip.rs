@@ -121,8 +121,8 @@ fn a_clipped_extract_keeps_the_ways_touching_the_polygon_and_serves_road_answers
         }
     }
     assert!(inside > 50, "{inside} ways inside the polygon");
-    // Every kept way has a node within the margin plus two cell diagonals (cells of 25 m).
-    let slack = margin_m + 2.0 * 25.0 * std::f64::consts::SQRT_2;
+    // Every kept way has a node within the margin plus three cell diagonals (cells of 25 m).
+    let slack = margin_m + 3.0 * 25.0 * std::f64::consts::SQRT_2;
     for (id, (refs, _)) in &out_ways {
         let near = refs
             .iter()

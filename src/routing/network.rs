@@ -56,9 +56,9 @@ impl RoadNetwork {
         }
     }
 
-    /// Loads the `roads` layer: one or more GeoJSON line files (joined at shared end points,
-    /// uniform speed from the layer), or one OSM PBF (`.osm.pbf`, OSM speeds). Errors name the
-    /// file.
+    /// Loads the `roads` layer: one or more GeoJSON line files (joined where an end touches
+    /// another road, see [`super::build_graph`]; uniform speed from the layer), or one OSM PBF
+    /// (`.osm.pbf`, OSM speeds). Errors name the file.
     pub fn load(data_dir: &Path, layer: &RoadLayer) -> Result<Self, RoutingError> {
         let t = Instant::now();
         let kmh = layer.uniform_speed_kmh;

@@ -3,11 +3,11 @@
 //! prefecture plus a margin, written as a small `.osm.pbf` the road layer loads.
 //!
 //! # Method
-//! The clip area is a raster of square cells in a local plane (zone II over Kumamoto): a cell
-//! is in when its centre lies inside a polygon (even–odd scanline over the rings) or a cell
-//! touched by a ring, or within `margin` + one cell diagonal of such a cell's centre. So every
-//! point within `margin` of a polygon is kept, and nothing farther than `margin` + 2 cell
-//! diagonals. A way is kept whole when any of its nodes is in the area (the drivable classes of
+//! The clip area is a raster of square cells in a local plane (zone II over Kumamoto): a core
+//! cell has its centre inside a polygon (even–odd scanline over the rings) or a ring passing
+//! through it; a cell is in when its centre lies within `margin` + two cell diagonals of a
+//! core cell's centre. So every point within `margin` of a polygon is kept, and nothing
+//! farther than `margin` + three cell diagonals (8 km + 4.2 km for the prefecture). A way is kept whole when any of its nodes is in the area (the drivable classes of
 //! [`super::way_rule`]), so a road that leaves the area and comes back keeps its outside part.
 //!
 //! Two passes over the input: ways first (drivable ones kept with their references), then
@@ -127,8 +127,10 @@ impl ClipArea {
                 }
             }
         }
-        // Dilate by the margin plus a cell diagonal.
-        let reach = margin_m + cell_m * std::f64::consts::SQRT_2;
+        // Dilate by the margin plus two cell diagonals: a point within the margin of the
+        // boundary is within margin + 0.25 cell of a boundary sample, which is within 0.71 cell
+        // of its cell's centre; the point's own cell centre adds 0.71 cell.
+        let reach = margin_m + 2.0 * cell_m * std::f64::consts::SQRT_2;
         let r = (reach / cell_m).ceil() as isize;
         let offsets: Vec<(isize, isize)> = (-r..=r)
             .flat_map(|dx| (-r..=r).map(move |dy| (dx, dy)))
