@@ -240,6 +240,22 @@ impl GraphBuilder {
         backward: bool,
         speed_kmh: f64,
     ) {
+        self.add_link_xy(from, to, shape, None, forward, backward, speed_kmh);
+    }
+
+    /// [`GraphBuilder::add_link`] with the shape's planar metres already at hand (`xy[i]` is
+    /// `shape[i]` in this builder's plane), so they are not projected twice.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add_link_xy(
+        &mut self,
+        from: u32,
+        to: u32,
+        shape: &[LonLat],
+        xy: Option<&[[f64; 2]]>,
+        forward: bool,
+        backward: bool,
+        speed_kmh: f64,
+    ) {
         if shape.len() < 2 || !(forward || backward) {
             return;
         }
@@ -253,8 +269,13 @@ impl GraphBuilder {
         if cum <= 0.0 {
             return;
         }
-        for p in shape {
-            self.shape_xy.push(self.plane.forward(*p));
+        match xy {
+            Some(xy) => self.shape_xy.extend_from_slice(xy),
+            None => {
+                for p in shape {
+                    self.shape_xy.push(self.plane.forward(*p));
+                }
+            }
         }
         self.shape_cum_m.extend(cums);
         self.shape_start.push(self.shape_xy.len() as u32);

@@ -154,15 +154,14 @@ pub fn build_graph(plane: Plane, lines: &[RoadLine], tol: f64) -> RoadGraph {
     stats.nodes_before = n_end;
 
     // 2. Joins: each end node to its nearest other road within `tol`.
-    let grid = SegmentGrid::new(&xy, tol);
+    let hits = nearest_hits(&xy, &ends.xy, &end_node, &lines_at, tol);
     let mut uf = UnionFind::new(n_end);
     // Per line: (position along the line as segment index + t, end node) of its splits.
     let mut splits: Vec<Vec<(f64, u32)>> = vec![Vec::new(); lines.len()];
     // Where a joined end node lies (the junction point on the other line).
     let mut join_at: Vec<Option<LonLat>> = vec![None; n_end];
-    for c in 0..n_end {
-        let q = ends.xy[c];
-        let Some(hit) = nearest_hit(&grid, &xy, &end_node, &lines_at[c], q, tol) else {
+    for (c, hit) in hits.into_iter().enumerate() {
+        let Some(hit) = hit else {
             continue;
         };
         let n_ends = ends_at[c];
@@ -223,11 +222,22 @@ pub fn build_graph(plane: Plane, lines: &[RoadLine], tol: f64) -> RoadGraph {
         node_of[c as usize] = id;
     }
     let node_pos: Vec<LonLat> = (0..b.node_count() as u32).map(|i| b.node_at(i)).collect();
+    let node_xy: Vec<[f64; 2]> = node_pos.iter().map(|p| b.plane().forward(*p)).collect();
+    // The piece being cut, lon/lat and planar.
+    let mut shape: Vec<LonLat> = Vec::new();
+    let mut sxy: Vec<[f64; 2]> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         let from = node_of[end_node[i][0] as usize];
         let to = node_of[end_node[i][1] as usize];
-        let mut shape: Vec<LonLat> = Vec::with_capacity(l.shape.len() + 2);
-        push_distinct(&mut shape, node_pos[from as usize]);
+        let (fw, bw, kmh) = (l.forward, l.backward, l.speed_kmh);
+        shape.clear();
+        sxy.clear();
+        push_distinct(
+            &mut shape,
+            &mut sxy,
+            node_pos[from as usize],
+            node_xy[from as usize],
+        );
         let mut start = from;
         let mut next_split = splits[i].iter().peekable();
         for (k, p) in l.shape.iter().enumerate() {
@@ -237,27 +247,33 @@ pub fn build_graph(plane: Plane, lines: &[RoadLine], tol: f64) -> RoadGraph {
                     break;
                 }
                 let node = node_of[c as usize];
-                push_distinct(&mut shape, node_pos[node as usize]);
-                b.add_link(start, node, &shape, l.forward, l.backward, l.speed_kmh);
-                shape.clear();
-                shape.push(node_pos[node as usize]);
+                let (np, nxy) = (node_pos[node as usize], node_xy[node as usize]);
+                push_distinct(&mut shape, &mut sxy, np, nxy);
+                b.add_link_xy(start, node, &shape, Some(&sxy), fw, bw, kmh);
+                (shape.clear(), sxy.clear());
+                (shape.push(np), sxy.push(nxy));
                 start = node;
                 next_split.next();
             }
-            push_distinct(&mut shape, *p);
+            push_distinct(&mut shape, &mut sxy, *p, xy[i][k]);
             if let Some(&&(at, c)) = next_split.peek() {
                 if at == k as f64 {
                     let node = node_of[c as usize];
-                    b.add_link(start, node, &shape, l.forward, l.backward, l.speed_kmh);
-                    shape.clear();
-                    shape.push(*p);
+                    b.add_link_xy(start, node, &shape, Some(&sxy), fw, bw, kmh);
+                    (shape.clear(), sxy.clear());
+                    (shape.push(*p), sxy.push(xy[i][k]));
                     start = node;
                     next_split.next();
                 }
             }
         }
-        push_distinct(&mut shape, node_pos[to as usize]);
-        b.add_link(start, to, &shape, l.forward, l.backward, l.speed_kmh);
+        push_distinct(
+            &mut shape,
+            &mut sxy,
+            node_pos[to as usize],
+            node_xy[to as usize],
+        );
+        b.add_link_xy(start, to, &shape, Some(&sxy), fw, bw, kmh);
     }
     let mut g = b.build();
     stats.nodes_after = g.node_count();
@@ -267,9 +283,10 @@ pub fn build_graph(plane: Plane, lines: &[RoadLine], tol: f64) -> RoadGraph {
     g
 }
 
-fn push_distinct(shape: &mut Vec<LonLat>, p: LonLat) {
+fn push_distinct(shape: &mut Vec<LonLat>, xy: &mut Vec<[f64; 2]>, p: LonLat, pxy: [f64; 2]) {
     if shape.last() != Some(&p) {
         shape.push(p);
+        xy.push(pxy);
     }
 }
 
@@ -281,56 +298,120 @@ fn lerp(a: LonLat, b: LonLat, t: f64) -> LonLat {
     .unwrap_or(a)
 }
 
-/// The nearest vertex (interior, or another end node's) within `tol` of `q` on a line not in
-/// `own`, else the nearest point inside a segment within `tol`.
-fn nearest_hit(
-    grid: &SegmentGrid,
+/// For every end node `q`: the nearest vertex (interior, or another end node's) within `tol`
+/// on a line not ending at `q`, else the nearest point inside a segment within `tol`.
+/// Ties go to the lowest (line, vertex or segment) index, so the answer does not depend on
+/// the order of the search.
+///
+/// One pass over the segments against a hash grid of the end nodes (a few per cell): cheaper
+/// than indexing the ~250 k segments, and each segment looks only at the cells within `tol`
+/// of it.
+fn nearest_hits(
     xy: &[Vec<[f64; 2]>],
+    end_xy: &[[f64; 2]],
     end_node: &[[u32; 2]],
-    own: &[u32],
-    q: [f64; 2],
+    lines_at: &[Vec<u32>],
     tol: f64,
-) -> Option<Hit> {
-    let mut vertex: Option<(f64, u32, u32)> = None;
-    let mut segment: Option<(f64, u32, u32, f64)> = None;
-    for &(line, seg) in grid.at(q) {
-        if own.contains(&line) {
-            continue;
-        }
-        let s = &xy[line as usize];
-        let (a, b) = (s[seg as usize], s[seg as usize + 1]);
-        for (k, v) in [(seg, a), (seg + 1, b)] {
-            let d = dist(q, v);
-            if d <= tol && vertex.is_none_or(|x| (d, line, k) < (x.0, x.1, x.2)) {
-                vertex = Some((d, line, k));
+) -> Vec<Option<Hit>> {
+    const CELL_M: f64 = 32.0;
+    let key = |p: [f64; 2]| {
+        (
+            (p[0] / CELL_M).floor() as i64,
+            (p[1] / CELL_M).floor() as i64,
+        )
+    };
+    let mut grid: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
+    for (c, p) in end_xy.iter().enumerate() {
+        grid.entry(key(*p)).or_default().push(c as u32);
+    }
+    let mut vertex: Vec<Option<(f64, u32, u32)>> = vec![None; end_xy.len()];
+    let mut segment: Vec<Option<(f64, u32, u32, f64)>> = vec![None; end_xy.len()];
+    let mut cells: Vec<(i64, i64)> = Vec::new();
+    for (li, s) in xy.iter().enumerate() {
+        let line = li as u32;
+        for (si, w) in s.windows(2).enumerate() {
+            let (a, b) = (w[0], w[1]);
+            // Cells within `tol` of the segment: its widened box when that is small (most
+            // segments), else around samples every ≤ one cell.
+            let len = dist(a, b);
+            let n = (len / CELL_M).ceil().max(1.0) as usize;
+            let half = len / n as f64 / 2.0 + tol;
+            cells.clear();
+            let lo = key([a[0].min(b[0]) - tol, a[1].min(b[1]) - tol]);
+            let hi = key([a[0].max(b[0]) + tol, a[1].max(b[1]) + tol]);
+            let small = (hi.0 - lo.0 + 1) * (hi.1 - lo.1 + 1) <= 4;
+            if small {
+                for x in lo.0..=hi.0 {
+                    for y in lo.1..=hi.1 {
+                        cells.push((x, y));
+                    }
+                }
             }
-        }
-        let (d, t) = project(q, a, b);
-        let len = dist(a, b);
-        // A foot within a centimetre of a vertex is that vertex (found above).
-        if d <= tol
-            && t * len > 0.01
-            && (1.0 - t) * len > 0.01
-            && segment.is_none_or(|x| (d, line, seg) < (x.0, x.1, x.2))
-        {
-            segment = Some((d, line, seg, t));
+            for k in (0..=n).filter(|_| !small) {
+                let t = k as f64 / n as f64;
+                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+                let (lo, hi) = (
+                    key([p[0] - half, p[1] - half]),
+                    key([p[0] + half, p[1] + half]),
+                );
+                for x in lo.0..=hi.0 {
+                    for y in lo.1..=hi.1 {
+                        cells.push((x, y));
+                    }
+                }
+            }
+            if !small {
+                cells.sort_unstable();
+                cells.dedup();
+            }
+            let seg = si as u32;
+            for cell in &cells {
+                for &c in grid.get(cell).into_iter().flatten() {
+                    let c = c as usize;
+                    if lines_at[c].contains(&line) {
+                        continue;
+                    }
+                    let q = end_xy[c];
+                    for (k, v) in [(seg, a), (seg + 1, b)] {
+                        let d = dist(q, v);
+                        if d <= tol && vertex[c].is_none_or(|x| (d, line, k) < (x.0, x.1, x.2)) {
+                            vertex[c] = Some((d, line, k));
+                        }
+                    }
+                    let (d, t) = project(q, a, b);
+                    // A foot within a centimetre of a vertex is that vertex (found above).
+                    if d <= tol
+                        && t * len > 0.01
+                        && (1.0 - t) * len > 0.01
+                        && segment[c].is_none_or(|x| (d, line, seg) < (x.0, x.1, x.2))
+                    {
+                        segment[c] = Some((d, line, seg, t));
+                    }
+                }
+            }
         }
     }
-    if let Some((_, line, k)) = vertex {
-        let last = xy[line as usize].len() as u32 - 1;
-        return Some(if k == 0 {
-            Hit::End {
-                node: end_node[line as usize][0],
+    vertex
+        .into_iter()
+        .zip(segment)
+        .map(|(v, s)| {
+            if let Some((_, line, k)) = v {
+                let last = xy[line as usize].len() as u32 - 1;
+                return Some(if k == 0 {
+                    Hit::End {
+                        node: end_node[line as usize][0],
+                    }
+                } else if k == last {
+                    Hit::End {
+                        node: end_node[line as usize][1],
+                    }
+                } else {
+                    Hit::Vertex { line, k }
+                });
             }
-        } else if k == last {
-            Hit::End {
-                node: end_node[line as usize][1],
-            }
-        } else {
-            Hit::Vertex { line, k }
-        });
-    }
-    segment.map(|(_, line, seg, t)| Hit::Segment { line, seg, t })
+            s.map(|(_, line, seg, t)| Hit::Segment { line, seg, t })
+        })
+        .collect()
 }
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -394,8 +475,7 @@ impl EndNodes {
 }
 
 /// Segments (line, segment index) on a hash grid, each registered in every cell holding a
-/// point within `reach` metres of it, so the cell of a query point lists every segment within
-/// `reach` of it.
+/// point within `reach` metres of it: two segments that cross share the cell of the crossing.
 pub(crate) struct SegmentGrid {
     cell: f64,
     cells: HashMap<(i64, i64), Vec<(u32, u32)>>,
@@ -446,15 +526,6 @@ impl SegmentGrid {
             }
         }
         Self { cell, cells }
-    }
-
-    /// Segments that may lie within `reach` of `q` (a superset).
-    pub(crate) fn at(&self, q: [f64; 2]) -> &[(u32, u32)] {
-        let key = (
-            (q[0] / self.cell).floor() as i64,
-            (q[1] / self.cell).floor() as i64,
-        );
-        self.cells.get(&key).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn cells(&self) -> impl Iterator<Item = (&(i64, i64), &Vec<(u32, u32)>)> {
