@@ -250,8 +250,10 @@ pub fn build_graph(plane: Plane, lines: &[RoadLine], tol: f64) -> RoadGraph {
                 let (np, nxy) = (node_pos[node as usize], node_xy[node as usize]);
                 push_distinct(&mut shape, &mut sxy, np, nxy);
                 b.add_link_xy(start, node, &shape, Some(&sxy), fw, bw, kmh);
-                (shape.clear(), sxy.clear());
-                (shape.push(np), sxy.push(nxy));
+                shape.clear();
+                sxy.clear();
+                shape.push(np);
+                sxy.push(nxy);
                 start = node;
                 next_split.next();
             }
@@ -260,8 +262,10 @@ pub fn build_graph(plane: Plane, lines: &[RoadLine], tol: f64) -> RoadGraph {
                 if at == k as f64 {
                     let node = node_of[c as usize];
                     b.add_link_xy(start, node, &shape, Some(&sxy), fw, bw, kmh);
-                    (shape.clear(), sxy.clear());
-                    (shape.push(*p), sxy.push(xy[i][k]));
+                    shape.clear();
+                    sxy.clear();
+                    shape.push(*p);
+                    sxy.push(xy[i][k]);
                     start = node;
                     next_split.next();
                 }
