@@ -110,6 +110,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Cut an OpenStreetMap extract (.osm.pbf covering more than Kumamoto, e.g. Geofabrik's
+    /// Kyushu) to the drivable roads with a node within the prefecture plus a margin, and
+    /// write them as the road layer file of the data folder. Point the manifest's
+    /// `roads.files` at the output to serve OSM road distances (`speed_model` osm_maxspeed).
+    ClipOsm {
+        /// The input extract.
+        input: PathBuf,
+        /// Output file, relative to the --data folder (else to the working directory).
+        #[arg(long, default_value = "roads/kumamoto_osm_roads.osm.pbf")]
+        output: String,
+        /// Margin around the prefecture, km (default: half the 16 km service radius, so any
+        /// road trip of up to 16 km between two places in the prefecture stays on the roads
+        /// kept).
+        #[arg(long, default_value_t = carecover::routing::CLIP_MARGIN_M / 1000.0)]
+        margin_km: f64,
+    },
     /// Coverage per medical region: covered area, gaps, uncovered towns and people.
     Coverage {
         /// Comma list of kinds (any-of); default home_care_support_clinic,home_care_support_hospital.
@@ -173,6 +189,43 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let manifest = carecover::cli::manifest(cli.manifest.as_deref())?;
     match cli.command {
         Command::Check => Ok(check(&data, &manifest)),
+        Command::ClipOsm {
+            input,
+            output,
+            margin_km,
+        } => {
+            if !(margin_km.is_finite() && (0.0..=100.0).contains(&margin_km)) {
+                return Err(format!("--margin-km {margin_km}: give 0–100 km").into());
+            }
+            // The prefecture outline from the regions layer; the road layer itself is not
+            // read (it may name the file about to be written).
+            let mut m = manifest.clone();
+            m.roads = None;
+            let ds = Dataset::load(&data, &m)?;
+            let polygons: Vec<_> = ds.regions.iter().map(|r| r.geometry.clone()).collect();
+            let area = carecover::routing::ClipArea::new(&polygons, margin_km * 1000.0)?;
+            // Into the --data folder (where its manifest will name it), else where asked.
+            let out = match &data {
+                DataFiles::Folder(dir) => dir.join(&output),
+                DataFiles::Builtin => std::path::PathBuf::from(&output),
+            };
+            let stats = carecover::routing::clip_osm_pbf(&input, &area, &out)?;
+            println!(
+                "wrote {}: {} of {} drivable ways (a node within the prefecture + {margin_km} km), {} nodes",
+                out.display(),
+                stats.ways_kept,
+                stats.drivable_ways,
+                stats.nodes_kept
+            );
+            println!(
+                "serve it with a manifest (--manifest) whose roads layer is\n  \
+                 \"roads\": {{\"files\": [\"{output}\"], \"source\": \"osm\"}}\n\
+                 and whose sources hold\n  \"osm\": {{\"name\": \"OpenStreetMap\", \
+                 \"name_en\": \"OpenStreetMap\", \"date\": \"<extract date>\", \
+                 \"license\": \"ODbL 1.0\", \"credit\": \"© OpenStreetMap contributors\"}}"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Coverage {
             kind,
             radius_km,
@@ -472,6 +525,16 @@ fn check(data: &DataFiles, manifest: &carecover::data::Manifest) -> ExitCode {
     if let Some(ds) = ds {
         print_counts(&ds);
     }
+    let mut errors = errors;
+    if let Some(layer) = &manifest.roads {
+        match carecover::routing::RoadNetwork::load(data, layer) {
+            Ok(net) => print_road_topology(&net),
+            Err(e) => {
+                println!("error: roads: {e}");
+                errors += 1;
+            }
+        }
+    }
     println!(
         "\n{errors} error(s), {warnings} warning(s) in {}",
         match data {
@@ -483,6 +546,54 @@ fn check(data: &DataFiles, manifest: &carecover::data::Manifest) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The road layer's size and what topology cleaning joined (line ends on other roads), with
+/// the crossings left unjoined.
+fn print_road_topology(net: &carecover::routing::RoadNetwork) {
+    let g = &net.graph;
+    println!(
+        "\nroads: {} nodes, {} links, {:.0} km, speed model {}",
+        g.node_count(),
+        g.links().len(),
+        g.total_length_m() / 1000.0,
+        net.speed_model.name()
+    );
+    if let Some(t) = g.topology() {
+        let (before, after) = t.largest_share();
+        println!(
+            "  topology (tolerance {} m): of {} line ends, {} joined to another road's vertex, \
+             {} to a segment, {} to another end; {} lines split",
+            t.tolerance_m,
+            t.line_ends,
+            t.ends_joined_to_vertex,
+            t.ends_joined_to_segment,
+            t.ends_joined_to_end,
+            t.lines_split
+        );
+        println!(
+            "  components: {} before joining ({} nodes, largest {:.1} %), {} after ({} nodes, \
+             largest {:.1} %)",
+            t.components_before,
+            t.nodes_before,
+            100.0 * before,
+            t.components_after,
+            t.nodes_after,
+            100.0 * after
+        );
+        let c = carecover::routing::crossings(g, t.tolerance_m);
+        println!(
+            "  crossings with no line end within {tol} m: {} — {} at under {}° (two traces of \
+             one road weaving), {} between roads (of them {} with a vertex of both within {tol} \
+             m); all left unjoined: a crossing without an end may be a bridge or underpass",
+            c.crossings,
+            c.shallow,
+            carecover::routing::SHALLOW_CROSSING_DEG,
+            c.crossings - c.shallow,
+            c.with_vertices_near,
+            tol = t.tolerance_m,
+        );
     }
 }
 

