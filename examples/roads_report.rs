@@ -1,7 +1,7 @@
 //! Road figures for before/after comparisons of the road graph (issue 18): road km from the
 //! issue's three check points, coverage by road per region, and every flattered town.
 //!
-//! `cargo run --release --example roads_report [-- DATA_DIR]` (default ../shared/geodata).
+//! `cargo run --release --example roads_report [-- DATA_DIR]` (default: the built-in data).
 
 use carecover::data::{Dataset, Manifest};
 use carecover::geom::LonLat;
@@ -9,10 +9,10 @@ use carecover::routing::{isochrone, Metric, Roads};
 use geo::Area;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/geodata").into());
-    let ds = Dataset::load(std::path::Path::new(&dir), &Manifest::builtin()?)?;
+    let files = carecover::data::DataFiles::from_option(
+        std::env::args().nth(1).as_deref().map(std::path::Path::new),
+    );
+    let ds = Dataset::load(files, &Manifest::builtin()?)?;
     let t = std::time::Instant::now();
     let roads = Roads::for_dataset(&ds)?.ok_or("no road layer")?;
     let g = &roads.network.graph;
