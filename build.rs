@@ -32,11 +32,19 @@ fn embed_geodata(dir: &Path, out: &Path) {
     let mut files = Vec::new();
     walk(dir, dir, &mut files);
     files.retain(|(rel, _)| !rel.ends_with(".md"));
-    files.sort();
-    let mut src = String::from(
-        "/// The built-in dataset: every file of `geodata/` (path relative to it, bytes as stored).\n\
-         pub(crate) static BUILTIN_FILES: &[(&str, &[u8])] = &[\n",
+    let src = file_table(
+        "The built-in dataset: every file of `geodata/` (path relative to it, bytes as stored).",
+        "BUILTIN_FILES",
+        files,
     );
+    std::fs::write(out.join("builtin_data.rs"), src).expect("write builtin_data.rs");
+}
+
+/// Rust source for `static NAME: &[(&str, &[u8])]`: each file's relative path and its bytes
+/// (`include_bytes!`, so cargo recompiles when one changes), sorted by path.
+fn file_table(doc: &str, name: &str, mut files: Vec<(String, PathBuf)>) -> String {
+    files.sort();
+    let mut src = format!("/// {doc}\npub(crate) static {name}: &[(&str, &[u8])] = &[\n");
     for (rel, abs) in &files {
         writeln!(
             src,
@@ -46,7 +54,7 @@ fn embed_geodata(dir: &Path, out: &Path) {
         .unwrap();
     }
     src.push_str("];\n");
-    std::fs::write(out.join("builtin_data.rs"), src).expect("write builtin_data.rs");
+    src
 }
 
 fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
@@ -94,20 +102,11 @@ fn embed_web(web: &Path, out: &Path) {
         let module = rel.starts_with("js/") && rel.ends_with(".js");
         top_level_page || module
     });
-    files.sort();
-    let mut src = String::from(
-        "/// The widget's own files (path under `web/`, bytes).\n\
-         pub(crate) static WEB_FILES: &[(&str, &[u8])] = &[\n",
+    let mut src = file_table(
+        "The widget's own files (path under `web/`, bytes).",
+        "WEB_FILES",
+        files,
     );
-    for (rel, abs) in &files {
-        writeln!(
-            src,
-            "    ({rel:?}, include_bytes!({:?})),",
-            abs.display().to_string()
-        )
-        .unwrap();
-    }
-    src.push_str("];\n");
     match maplibre(web, out) {
         Ok((version, dist)) => {
             let js = dist.join("maplibre-gl.js");
