@@ -501,6 +501,10 @@ fn print_counts(ds: &Dataset) {
         "在医総管",
         "在後病",
         "在看",
+        "小か診",
+        "小入",
+        "小集",
+        "小夜",
     ];
     println!(
         "\nproviders per medical region ({} providers, {} towns, data version {})",
