@@ -291,6 +291,7 @@ pub async fn region(
         .collect();
     let body = json!({
         "region": rc.stats,
+        "municipalities": crate::coverage::municipality_rows(&snap.dataset, rc),
         "uncovered_towns": towns,
         "road_coverage": region_road_json(&snap, id),
     });
