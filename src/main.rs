@@ -1,6 +1,6 @@
 //! The `carecover` command line: serve the API, answer nearest queries, check the data.
 
-use carecover::data::{DataFiles, Dataset, KindSet, ProviderKind, Severity};
+use carecover::data::{DataFiles, Dataset, KindFilter, KindSet, ProviderKind, Severity};
 use carecover::geom::LonLat;
 use carecover::index::HOME_VISIT_RADIUS_M;
 use carecover::server::{
@@ -80,6 +80,9 @@ enum Command {
         /// Comma list of kinds (any-of), e.g. home_care_support_clinic,home_care_support_hospital.
         #[arg(long)]
         kind: Option<String>,
+        /// Comma list of kinds a provider must all hold (all-of), e.g. pediatric_primary_care.
+        #[arg(long)]
+        require: Option<String>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -261,14 +264,17 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             lon,
             k,
             kind,
+            require,
             json,
         } => {
             let at = LonLat::new(lon, lat)?;
-            let kinds = match kind {
-                Some(s) => {
-                    KindSet::parse_list(&s).map_err(|bad| format!("unknown kind {bad:?}"))?
-                }
-                None => KindSet::all(),
+            let list = |s: Option<String>, default: KindSet| match s {
+                Some(s) => KindSet::parse_list(&s).map_err(|bad| format!("unknown kind {bad:?}")),
+                None => Ok(default),
+            };
+            let kinds = KindFilter {
+                any: list(kind, KindSet::all())?,
+                all: list(require, KindSet::EMPTY)?,
             };
             let snap = Snapshot::load(&data, &manifest)?;
             print_nearest(&snap, at, k as usize, kinds, json)?;
@@ -612,6 +618,10 @@ fn print_counts(ds: &Dataset) {
         "在医総管",
         "在後病",
         "在看",
+        "小か診",
+        "小入",
+        "小集",
+        "小夜",
     ];
     println!(
         "\nproviders per medical region ({} providers, {} towns, data version {})",
@@ -686,7 +696,7 @@ fn print_nearest(
     snap: &Snapshot,
     at: LonLat,
     k: usize,
-    kinds: KindSet,
+    kinds: KindFilter,
     json: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     if json {

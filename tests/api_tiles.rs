@@ -213,7 +213,12 @@ async fn coverage_and_gap_layers_carry_every_preset() {
     };
     assert_eq!(
         presets("coverage"),
-        ["enhanced_palliative", "home_care", "strengthened"]
+        [
+            "enhanced_palliative",
+            "home_care",
+            "pediatric_home",
+            "strengthened"
+        ]
     );
     // home_care leaves gaps (阿蘇, 八代, 球磨 …) and enhanced_palliative leaves most of the map.
     assert!(presets("gaps").contains(&"enhanced_palliative".to_string()));

@@ -92,6 +92,7 @@ function renderLegend() {
     legendItem('area hatch', COLORS.gap, 'legend_gap'),
     legendItem('area', COLORS.road, 'legend_road'),
     ...PROVIDER_CLASSES.map(([, color, key]) => legendItem('dot', color, key)),
+    legendItem('ring', COLORS.pediatric, 'legend_pediatric'),
     legendItem('dot small', COLORS.townCovered, 'legend_town_cov'),
     legendItem('dot small', COLORS.townGap, 'legend_town_gap'),
     legendItem('ring', COLORS.result, 'legend_result'),

@@ -23,6 +23,7 @@
 mod compute;
 mod disc;
 mod geojson;
+mod municipalities;
 mod params;
 mod population;
 mod regions;
@@ -37,6 +38,7 @@ pub mod union;
 pub use compute::{CoverageResult, RegionCoverage};
 pub use disc::{ServiceArea, DISC_SEGMENTS};
 pub use geojson::{coverage_feature_collection, multipolygon_coordinates};
+pub use municipalities::{municipality_rows, MunicipalityRow};
 pub use params::{CoverageParams, ParamError, Preset, DEFAULT_RADIUS_KM, RADIUS_KM_RANGE};
 pub use population::{PopCell, Population};
 pub use regions::RegionFrame;

@@ -1,7 +1,7 @@
 //! [`CoverageParams`]: which providers count (kinds, tier) and how far they reach; and the named
 //! [`Preset`]s the map draws.
 
-use crate::data::{KindSet, Provider, ProviderKind};
+use crate::data::{KindFilter, KindRule, KindSet, Provider, ProviderKind};
 
 /// The default service radius, km: the legal home-visit radius.
 pub const DEFAULT_RADIUS_KM: f64 = crate::index::HOME_VISIT_RADIUS_M / 1000.0;
@@ -19,20 +19,27 @@ pub enum ParamError {
     NoKinds,
 }
 
-/// What counts as a service area: providers having any kind in `kinds` (and, with `tier_max`,
-/// a home-care support tier ≤ `tier_max`), each reaching `radius_m` metres (geodesic).
+/// What counts as a service area: providers the kind rule selects (`kind=` any-of and
+/// `require=` all-of, or a preset's or of such clauses; and, with `tier_max`, a home-care
+/// support tier ≤ `tier_max`), each reaching `radius_m` metres (geodesic).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CoverageParams {
-    kinds: KindSet,
+    rule: KindRule,
     radius_m: f64,
     tier_max: Option<u8>,
 }
 
 impl CoverageParams {
     /// Validates: `radius_km` in [`RADIUS_KM_RANGE`], `tier_max` in 1–3 (1 = 機能強化型単独,
-    /// 2 = 機能強化型連携, 3 = 従来型), `kinds` not empty.
-    pub fn new(kinds: KindSet, radius_km: f64, tier_max: Option<u8>) -> Result<Self, ParamError> {
-        if kinds.is_empty() {
+    /// 2 = 機能強化型連携, 3 = 従来型), every clause's any-of kinds not empty. `kinds` is a
+    /// [`KindSet`] (any-of), a [`KindFilter`] (any-of and all-of) or a [`KindRule`].
+    pub fn new(
+        kinds: impl Into<KindRule>,
+        radius_km: f64,
+        tier_max: Option<u8>,
+    ) -> Result<Self, ParamError> {
+        let rule = kinds.into();
+        if rule.clauses().iter().any(|c| c.any.is_empty()) {
             return Err(ParamError::NoKinds);
         }
         if !radius_km.is_finite() || !RADIUS_KM_RANGE.contains(&radius_km) {
@@ -42,7 +49,7 @@ impl CoverageParams {
             return Err(ParamError::Tier(t));
         }
         Ok(Self {
-            kinds,
+            rule,
             radius_m: radius_km * 1000.0,
             tier_max,
         })
@@ -50,20 +57,25 @@ impl CoverageParams {
 
     /// 在宅療養支援診療所 + 在宅療養支援病院 at 16 km, every tier: the default layer.
     pub fn default_home_care() -> Self {
-        Self {
-            kinds: Preset::HomeCare.kinds(),
-            radius_m: DEFAULT_RADIUS_KM * 1000.0,
-            tier_max: None,
-        }
+        Preset::HomeCare.params()
     }
 
     /// The default kinds: 在宅療養支援診療所 and 在宅療養支援病院.
     pub fn default_kinds() -> KindSet {
-        Preset::HomeCare.kinds()
+        KindSet::from_kinds([
+            ProviderKind::HomeCareSupportClinic,
+            ProviderKind::HomeCareSupportHospital,
+        ])
     }
 
+    /// Every kind the rule names (per-kind counts, the answer's `kinds`).
     pub fn kinds(&self) -> KindSet {
-        self.kinds
+        self.rule.named()
+    }
+
+    /// Which providers count.
+    pub fn rule(&self) -> KindRule {
+        self.rule
     }
 
     /// Radius, metres.
@@ -84,7 +96,7 @@ impl CoverageParams {
     /// support tier (clinic or hospital, the strongest of the two) ≤ `tier_max`; providers
     /// without such a tier do not count.
     pub fn selects(&self, p: &Provider) -> bool {
-        p.kinds.intersects(self.kinds) && self.tier_ok(p.tiers.home_care_support())
+        self.rule.matches(p.kinds) && self.tier_ok(p.tiers.home_care_support())
     }
 
     /// Whether a tier passes `tier_max` (`None` = no tier filed).
@@ -96,9 +108,9 @@ impl CoverageParams {
         }
     }
 
-    /// A cache key: kinds bits, radius in whole metres, tier.
-    pub(crate) fn key(&self) -> (KindSet, u32, Option<u8>) {
-        (self.kinds, self.radius_m.round() as u32, self.tier_max)
+    /// A cache key: the rule, radius in whole metres, tier.
+    pub(crate) fn key(&self) -> (KindRule, u32, Option<u8>) {
+        (self.rule, self.radius_m.round() as u32, self.tier_max)
     }
 }
 
@@ -111,16 +123,42 @@ pub enum Preset {
     EnhancedPalliative,
     /// `strengthened`: 機能強化型 home-care support (tier ≤ 2).
     Strengthened,
+    /// `pediatric_home` (小児在宅): 在宅療養支援診療所・病院 that also hold a pediatric
+    /// standard (小児かかりつけ, 小児夜間・休日, 小児特定集中治療室), or any hospital with a
+    /// pediatric ward (小児入院医療管理料) whatever its home-care filings.
+    ///
+    /// Why: no standard marks home visits to children. The first part is the nearest proxy
+    /// for a home-care team that also sees children (only a handful hold both); the second
+    /// is the hospital a child cared for at home is admitted to and whose pediatricians back
+    /// the home team — in practice pediatric home care in Kumamoto is run from these wards.
+    /// Both reach the same 16 km as the other presets.
+    PediatricHome,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 3] = [Self::HomeCare, Self::EnhancedPalliative, Self::Strengthened];
+    pub const ALL: [Preset; 4] = [
+        Self::HomeCare,
+        Self::EnhancedPalliative,
+        Self::Strengthened,
+        Self::PediatricHome,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Self::HomeCare => "home_care",
             Self::EnhancedPalliative => "enhanced_palliative",
             Self::Strengthened => "strengthened",
+            Self::PediatricHome => "pediatric_home",
+        }
+    }
+
+    /// The Japanese name a planner reads.
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            Self::HomeCare => "在宅療養支援",
+            Self::EnhancedPalliative => "在宅緩和ケア充実",
+            Self::Strengthened => "機能強化型",
+            Self::PediatricHome => "小児在宅",
         }
     }
 
@@ -128,20 +166,32 @@ impl Preset {
         Self::ALL.into_iter().find(|p| p.name() == s)
     }
 
-    fn kinds(self) -> KindSet {
+    fn rule(self) -> KindRule {
+        use ProviderKind::*;
+        let home_care = CoverageParams::default_kinds();
         match self {
-            Self::HomeCare | Self::Strengthened => KindSet::from_kinds([
-                ProviderKind::HomeCareSupportClinic,
-                ProviderKind::HomeCareSupportHospital,
-            ]),
-            Self::EnhancedPalliative => KindSet::from_kinds([ProviderKind::EnhancedHomePalliative]),
+            Self::HomeCare | Self::Strengthened => home_care.into(),
+            Self::EnhancedPalliative => KindSet::from_kinds([EnhancedHomePalliative]).into(),
+            Self::PediatricHome => {
+                let with = |k: ProviderKind| KindFilter {
+                    any: home_care,
+                    all: KindSet::from_kinds([k]),
+                };
+                KindRule::or(&[
+                    with(PediatricPrimaryCare),
+                    with(PediatricAfterHours),
+                    with(PediatricIcu),
+                    // Home-care support ∧ pediatric ward is inside this clause.
+                    KindFilter::any(KindSet::from_kinds([PediatricInpatient])),
+                ])
+            }
         }
     }
 
     /// The parameters this preset stands for.
     pub fn params(self) -> CoverageParams {
         CoverageParams {
-            kinds: self.kinds(),
+            rule: self.rule(),
             radius_m: DEFAULT_RADIUS_KM * 1000.0,
             tier_max: match self {
                 Self::Strengthened => Some(2),
@@ -183,5 +233,25 @@ mod tests {
             assert_eq!(Preset::parse(p.name()), Some(p));
         }
         assert_eq!(Preset::Strengthened.params().tier_max(), Some(2));
+    }
+
+    #[test]
+    fn the_pediatric_preset_is_home_care_with_a_pediatric_standard_or_a_pediatric_ward() {
+        use ProviderKind::*;
+        let r = Preset::PediatricHome.params().rule();
+        let has = |ks: &[ProviderKind]| r.matches(KindSet::from_kinds(ks.iter().copied()));
+        for ped in [
+            PediatricPrimaryCare,
+            PediatricAfterHours,
+            PediatricIcu,
+            PediatricInpatient,
+        ] {
+            assert!(has(&[HomeCareSupportClinic, ped]), "{ped}");
+            assert!(has(&[HomeCareSupportHospital, ped]), "{ped}");
+        }
+        assert!(has(&[PediatricInpatient]));
+        assert!(!has(&[PediatricPrimaryCare]));
+        assert!(!has(&[HomeCareSupportClinic]));
+        assert!(!has(&[PediatricIcu]));
     }
 }

@@ -29,6 +29,8 @@ pub struct PopCell {
     /// Planar zone II area of the whole square, km².
     pub area_km2: f64,
     pub pop_total: f64,
+    /// Children 0–14 (0 where the column is missing or the count suppressed).
+    pub pop_0_14: f64,
     pub pop_65_plus: f64,
     pub pop_75_plus: f64,
     /// Multiplier applied to counts when allocating them by area share.
@@ -178,6 +180,7 @@ fn read_cells(
         let lon_max = num("lon_max", false);
         let lat_max = num("lat_max", false);
         let pop_total = num("pop_total", true);
+        let p0_14 = num("pop_0_14", true);
         let p65 = num("pop_65_plus", true);
         let p75 = num("pop_75_plus", true);
         let share_in = num("kumamoto_area_share", false);
@@ -254,6 +257,7 @@ fn read_cells(
             center: centre,
             area_km2: area_m2 / 1e6,
             pop_total: pop_total.unwrap_or(0.0),
+            pop_0_14: p0_14.unwrap_or(0.0),
             pop_65_plus: p65.unwrap_or(0.0),
             pop_75_plus: p75.unwrap_or(0.0),
             alloc_factor: alloc,

@@ -54,7 +54,9 @@ pub enum ScenarioError {
     OutOfKumamoto(usize),
     #[error("remove: no provider has id {0:?}")]
     UnknownProvider(String),
-    #[error("add[{0}]: its kinds share none with the layer's kinds")]
+    #[error(
+        "add[{0}]: its kinds do not satisfy the layer's kinds (any of kind=, all of require=)"
+    )]
     KindMismatch(usize),
     #[error(
         "a scenario may add at most {MAX_ADD} sites and remove at most {MAX_REMOVE} providers"
@@ -85,9 +87,9 @@ impl Scenario {
         for (i, a) in self.add.iter().enumerate() {
             let at = LonLat::new(a.lon, a.lat).map_err(|_| ScenarioError::OutOfKumamoto(i))?;
             let region_id = locate(ds, at).ok_or(ScenarioError::OutOfKumamoto(i))?;
-            let layer = base.params.kinds();
-            let kinds = a.kinds.unwrap_or(layer);
-            if !kinds.intersects(layer) {
+            // A site without kinds holds every kind the layer names, so it counts.
+            let kinds = a.kinds.unwrap_or(base.params.kinds());
+            if !base.params.rule().matches(kinds) {
                 return Err(ScenarioError::KindMismatch(i));
             }
             added.push(Site {

@@ -37,6 +37,9 @@ pub struct PopulationStats {
     pub uncovered_65_plus: Option<f64>,
     #[serde(serialize_with = "round0_opt")]
     pub uncovered_75_plus: Option<f64>,
+    /// Children 0–14 in cells beyond the radius (pediatric planning).
+    #[serde(serialize_with = "round0_opt")]
+    pub uncovered_0_14: Option<f64>,
     /// Share (0–1) of the region's area that has population cells.
     #[serde(serialize_with = "round3")]
     pub population_data_share: f64,
@@ -70,6 +73,9 @@ pub struct RegionStats {
     pub worst_town: Option<WorstTown>,
     #[serde(flatten)]
     pub people: PopulationStats,
+    /// Children 0–14 living in the region, 2020 census by municipality (all 45, so complete
+    /// where the cells are not); null without the municipal table.
+    pub children_0_14: Option<u64>,
 }
 
 /// Per-town and per-cell coverage facts the stats are summed from.
@@ -138,7 +144,7 @@ pub fn region_stats(
     let people = if frame.cells.is_empty() {
         PopulationStats::default()
     } else {
-        let (mut all, mut u, mut u65, mut u75) = (0.0, 0.0, 0.0, 0.0);
+        let (mut all, mut u, mut u65, mut u75, mut u0) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for (i, w) in &frame.cells {
             let c = &cells.cells[*i];
             all += c.pop_total * w;
@@ -146,6 +152,7 @@ pub fn region_stats(
                 u += c.pop_total * w;
                 u65 += c.pop_65_plus * w;
                 u75 += c.pop_75_plus * w;
+                u0 += c.pop_0_14 * w;
             }
         }
         PopulationStats {
@@ -153,6 +160,7 @@ pub fn region_stats(
             uncovered_population: Some(u),
             uncovered_65_plus: Some(u65),
             uncovered_75_plus: Some(u75),
+            uncovered_0_14: Some(u0),
             population_data_share: frame.population_data_share,
         }
     };
@@ -171,6 +179,7 @@ pub fn region_stats(
         towns_uncovered: gaps.len(),
         worst_town: worst,
         people,
+        children_0_14: children_0_14(ds, frame.id),
     };
     (stats, gaps)
 }
@@ -182,6 +191,17 @@ pub fn worst_town(ds: &Dataset, town: usize, distance_m: f64) -> WorstTown {
         name: format!("{}{}", t.city, t.name),
         distance_km: distance_m.is_finite().then_some(distance_m / 1000.0),
     }
+}
+
+/// Children 0–14 of the region's municipalities (census 2020), `None` without the table.
+fn children_0_14(ds: &Dataset, region_id: u8) -> Option<u64> {
+    (!ds.municipal_population.is_empty()).then(|| {
+        ds.municipal_population
+            .iter()
+            .filter(|m| m.region_id == region_id)
+            .map(|m| u64::from(m.pop_0_14))
+            .sum()
+    })
 }
 
 /// The prefecture row: sums of the regions (people where known), the worst town overall.
@@ -221,11 +241,13 @@ pub fn total(rows: &[RegionStats]) -> RegionStats {
         towns_total: rows.iter().map(|r| r.towns_total).sum(),
         towns_uncovered: rows.iter().map(|r| r.towns_uncovered).sum(),
         worst_town: worst,
+        children_0_14: rows.iter().map(|r| r.children_0_14).sum::<Option<u64>>(),
         people: PopulationStats {
             population: opt_sum(|p| p.population),
             uncovered_population: opt_sum(|p| p.uncovered_population),
             uncovered_65_plus: opt_sum(|p| p.uncovered_65_plus),
             uncovered_75_plus: opt_sum(|p| p.uncovered_75_plus),
+            uncovered_0_14: opt_sum(|p| p.uncovered_0_14),
             population_data_share: if area > 0.0 {
                 sum(|r| r.people.population_data_share * r.area_km2) / area
             } else {

@@ -1,5 +1,6 @@
-//! Provider kinds: the 施設基準 (facility standards) a provider has filed with 九州厚生局, one per
-//! flag column of the provider file.
+//! Provider kinds: the 施設基準 (facility standards) a provider has filed with 九州厚生局: one per
+//! flag column of the provider file, and the pediatric kinds derived at load time from the
+//! long standards table (see [`super::standards`]).
 
 use std::fmt;
 
@@ -28,11 +29,22 @@ pub enum ProviderKind {
     HomeBackupHospital,
     /// 在宅患者訪問看護・指導料 by the institution itself (在看).
     HomeVisitNursingByInst,
+    /// 小児かかりつけ診療料１/２ (小か診１/２). A proxy: an outpatient fee for a child's regular
+    /// doctor, not a home-visit standard (no 施設基準 marks home visits to children).
+    PediatricPrimaryCare,
+    /// 小児入院医療管理料１–５ (小入１ … 小入５): a pediatric ward; its tier is
+    /// [`super::Tiers::pediatric_inpatient`] (1 = the most staffed).
+    PediatricInpatient,
+    /// 小児特定集中治療室管理料 (小集): a pediatric ICU.
+    PediatricIcu,
+    /// 地域連携小児夜間・休日診療料１/２ (小夜１/２): pediatric nights and holidays.
+    PediatricAfterHours,
 }
 
 impl ProviderKind {
-    /// Every kind, in the order of the provider file's columns.
-    pub const ALL: [ProviderKind; 11] = [
+    /// Every kind: the provider file's flag columns in their order, then the kinds derived
+    /// from the standards table.
+    pub const ALL: [ProviderKind; 15] = [
         Self::HomeCareSupportClinic,
         Self::HomeCareSupportHospital,
         Self::PalliativeCareWard,
@@ -44,7 +56,25 @@ impl ProviderKind {
         Self::HomeMedicalMgmt,
         Self::HomeBackupHospital,
         Self::HomeVisitNursingByInst,
+        Self::PediatricPrimaryCare,
+        Self::PediatricInpatient,
+        Self::PediatricIcu,
+        Self::PediatricAfterHours,
     ];
+
+    /// The kinds for children and young people (小児), all derived from the standards table.
+    pub const PEDIATRIC: [ProviderKind; 4] = [
+        Self::PediatricPrimaryCare,
+        Self::PediatricInpatient,
+        Self::PediatricIcu,
+        Self::PediatricAfterHours,
+    ];
+
+    /// Whether the kind is a column of the provider file (the others are derived from the
+    /// standards table and may not appear as provider columns).
+    pub fn is_provider_column(self) -> bool {
+        !Self::PEDIATRIC.contains(&self)
+    }
 
     /// The API and column name (snake_case).
     pub fn as_str(self) -> &'static str {
@@ -60,6 +90,10 @@ impl ProviderKind {
             Self::HomeMedicalMgmt => "home_medical_mgmt",
             Self::HomeBackupHospital => "home_backup_hospital",
             Self::HomeVisitNursingByInst => "home_visit_nursing_by_inst",
+            Self::PediatricPrimaryCare => "pediatric_primary_care",
+            Self::PediatricInpatient => "pediatric_inpatient",
+            Self::PediatricIcu => "pediatric_icu",
+            Self::PediatricAfterHours => "pediatric_after_hours",
         }
     }
 
@@ -77,6 +111,11 @@ impl ProviderKind {
             Self::HomeMedicalMgmt => "在宅時医学総合管理",
             Self::HomeBackupHospital => "在宅療養後方支援病院",
             Self::HomeVisitNursingByInst => "在宅患者訪問看護",
+            // Labels say what the standard is, not "home care for children": they are proxies.
+            Self::PediatricPrimaryCare => "小児かかりつけ診療（外来）",
+            Self::PediatricInpatient => "小児入院医療管理",
+            Self::PediatricIcu => "小児特定集中治療室",
+            Self::PediatricAfterHours => "小児夜間・休日診療",
         }
     }
 
@@ -137,6 +176,21 @@ impl KindSet {
         self.0 & other.0 != 0
     }
 
+    /// True when every kind of `other` is in this set (the all-of filter).
+    pub fn contains_all(&self, other: KindSet) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The kinds in either set.
+    pub fn union(self, other: KindSet) -> KindSet {
+        KindSet(self.0 | other.0)
+    }
+
+    /// The pediatric kinds ([`ProviderKind::PEDIATRIC`]).
+    pub fn pediatric() -> Self {
+        Self::from_kinds(ProviderKind::PEDIATRIC)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0 == 0
     }
@@ -157,6 +211,116 @@ impl KindSet {
             return Err(s.to_string());
         }
         Ok(set)
+    }
+}
+
+/// Which providers a query selects: those holding at least one kind of `any` and every kind
+/// of `all` (`kind=` and `require=` of the API). `all` empty = no all-of condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KindFilter {
+    pub any: KindSet,
+    pub all: KindSet,
+}
+
+impl KindFilter {
+    /// Any-of only (the historical `kind=` filter).
+    pub fn any(any: KindSet) -> Self {
+        Self {
+            any,
+            all: KindSet::EMPTY,
+        }
+    }
+
+    /// Whether a provider holding `kinds` is selected.
+    pub fn matches(&self, kinds: KindSet) -> bool {
+        kinds.intersects(self.any) && kinds.contains_all(self.all)
+    }
+
+    /// Every kind the filter names.
+    pub fn named(&self) -> KindSet {
+        self.any.union(self.all)
+    }
+}
+
+impl From<KindSet> for KindFilter {
+    fn from(any: KindSet) -> Self {
+        Self::any(any)
+    }
+}
+
+/// Most clauses a [`KindRule`] holds.
+pub const MAX_CLAUSES: usize = 4;
+
+/// An or of [`KindFilter`] clauses (disjunctive normal form): a provider is selected when one
+/// clause matches. A request's `kind=`/`require=` is one clause; a preset such as
+/// `pediatric_home` needs several ("home-care support and some pediatric standard, or a
+/// pediatric ward"). Fixed size so coverage parameters stay `Copy` and hashable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KindRule {
+    clauses: [KindFilter; MAX_CLAUSES],
+    len: u8,
+}
+
+impl KindRule {
+    /// The rule of one clause.
+    pub fn one(f: KindFilter) -> Self {
+        let none = KindFilter::any(KindSet::EMPTY);
+        let mut clauses = [none; MAX_CLAUSES];
+        clauses[0] = f;
+        Self { clauses, len: 1 }
+    }
+
+    /// The or of `clauses` (1 to [`MAX_CLAUSES`]; more is a programming error and panics in
+    /// a `const` preset, never on input).
+    pub fn or(clauses: &[KindFilter]) -> Self {
+        assert!(
+            (1..=MAX_CLAUSES).contains(&clauses.len()),
+            "a kind rule holds 1 to {MAX_CLAUSES} clauses"
+        );
+        let mut r = Self::one(clauses[0]);
+        for (i, c) in clauses.iter().enumerate().skip(1) {
+            r.clauses[i] = *c;
+        }
+        r.len = clauses.len() as u8;
+        r
+    }
+
+    pub fn clauses(&self) -> &[KindFilter] {
+        &self.clauses[..self.len as usize]
+    }
+
+    /// Whether a provider holding `kinds` is selected by some clause.
+    pub fn matches(&self, kinds: KindSet) -> bool {
+        self.clauses().iter().any(|c| c.matches(kinds))
+    }
+
+    /// Every kind the rule names (for per-kind counts and a what-if site's default kinds:
+    /// a site holding all of them matches every clause).
+    pub fn named(&self) -> KindSet {
+        self.clauses()
+            .iter()
+            .fold(KindSet::EMPTY, |s, c| s.union(c.named()))
+    }
+
+    /// The kinds every clause needs one of (`any`), as one any-of set: the whole rule when it
+    /// is a single clause without `all`.
+    pub fn is_plain_any(&self) -> Option<KindSet> {
+        match self.clauses() {
+            [c] if c.all.is_empty() => Some(c.any),
+            _ => None,
+        }
+    }
+}
+
+impl From<KindSet> for KindRule {
+    fn from(any: KindSet) -> Self {
+        Self::one(KindFilter::any(any))
+    }
+}
+
+impl From<KindFilter> for KindRule {
+    fn from(f: KindFilter) -> Self {
+        Self::one(f)
     }
 }
 
@@ -184,5 +348,25 @@ mod tests {
             Err("x".into())
         );
         assert!(KindSet::parse_list(",").is_err());
+    }
+
+    #[test]
+    fn filters_are_any_of_and_all_of_and_rules_or_their_clauses() {
+        use ProviderKind::*;
+        let clinic_ped = KindSet::from_kinds([HomeCareSupportClinic, PediatricPrimaryCare]);
+        let clinic = KindSet::from_kinds([HomeCareSupportClinic]);
+        let ward = KindSet::from_kinds([PediatricInpatient]);
+        let f = KindFilter {
+            any: KindSet::from_kinds([HomeCareSupportClinic, HomeCareSupportHospital]),
+            all: KindSet::from_kinds([PediatricPrimaryCare]),
+        };
+        assert!(f.matches(clinic_ped));
+        assert!(!f.matches(clinic));
+        assert!(!f.matches(ward));
+        let r = KindRule::or(&[f, KindFilter::any(ward)]);
+        assert!(r.matches(clinic_ped) && r.matches(ward) && !r.matches(clinic));
+        assert!(r.matches(r.named()));
+        assert_eq!(r.is_plain_any(), None);
+        assert_eq!(KindRule::from(clinic).is_plain_any(), Some(clinic));
     }
 }

@@ -27,6 +27,13 @@ pub struct Manifest {
     pub former_municipalities: Option<FileLayer>,
     #[serde(default)]
     pub population: Option<MultiFileLayer>,
+    /// The long table of accepted 施設基準 (one row per standard per institution), from which
+    /// the pediatric kinds are derived at load time.
+    #[serde(default)]
+    pub facility_standards: Option<FileLayer>,
+    /// Population by municipality (2020 census, 0–14 etc.), for the planner's children.
+    #[serde(default)]
+    pub municipality_population: Option<FileLayer>,
     /// The road network for distances by road (optional: without it answers carry no road
     /// figures).
     #[serde(default)]
@@ -156,6 +163,12 @@ impl Manifest {
         if let Some(r) = &m.roads {
             layers.push(("roads", r.source.clone()));
         }
+        if let Some(f) = &m.facility_standards {
+            layers.push(("facility_standards", f.source.clone()));
+        }
+        if let Some(f) = &m.municipality_population {
+            layers.push(("municipality_population", f.source.clone()));
+        }
         for (layer, key) in layers {
             if !m.sources.contains_key(&key) {
                 return Err(ManifestError::UnknownSource {
@@ -186,6 +199,8 @@ impl Manifest {
         if let Some(r) = &self.roads {
             v.extend(r.files.iter().map(String::as_str));
         }
+        v.extend(self.facility_standards.iter().map(|l| l.file.as_str()));
+        v.extend(self.municipality_population.iter().map(|l| l.file.as_str()));
         v
     }
 }

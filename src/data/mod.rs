@@ -5,16 +5,20 @@ mod files;
 mod issues;
 mod kinds;
 mod manifest;
+mod municipal_population;
 mod polygons;
 mod providers;
+mod standards;
 mod towns;
 
 pub use files::{DataFiles, MAX_DECODED_BYTES};
 pub use issues::{DataErrors, DataIssue, IssueLog, Severity};
-pub use kinds::{KindSet, ProviderKind};
+pub use kinds::{KindFilter, KindRule, KindSet, ProviderKind, MAX_CLAUSES};
 pub use manifest::{Manifest, ManifestError, RoadLayer, Source};
+pub use municipal_population::MunicipalPopulation;
 pub use polygons::{project_multipolygon, PolygonFeature};
 pub use providers::{FacilityType, GeocodeLevel, Provider, Tiers};
+pub use standards::{kind_of_symbol, DerivedKinds};
 pub use towns::{municipality_code, Town};
 
 use crate::geom::Projection;
@@ -60,6 +64,9 @@ pub struct Dataset {
     pub municipalities: Vec<Municipality>,
     pub providers: Vec<Provider>,
     pub towns: Vec<Town>,
+    /// 2020 census population per municipality (45 rows, 熊本市 as one) when the manifest
+    /// names the table; empty otherwise.
+    pub municipal_population: Vec<MunicipalPopulation>,
     pub manifest: Manifest,
     /// Where the files were read from (built in, or a folder); later layers (roads,
     /// population, addresses) read theirs from the same place.
@@ -187,6 +194,31 @@ impl Dataset {
                 providers.push(p);
             }
         }
+        // The standards table adds the kinds the provider file has no column for (pediatric);
+        // parsed here, not later, because every index, layer and answer reads the kinds.
+        if let Some(layer) = &manifest.facility_standards {
+            let bytes = unparsed.remove(&layer.file);
+            if let Some(t) = text(&layer.file, bytes, &mut log) {
+                let known: std::collections::HashSet<&str> =
+                    providers.iter().map(|p| p.id.as_str()).collect();
+                let derived = standards::load_standards(&t, &layer.file, &known, &mut log);
+                for p in &mut providers {
+                    if let Some(d) = derived.get(&p.id) {
+                        p.kinds = p.kinds.union(d.kinds);
+                        p.tiers.pediatric_inpatient = d.pediatric_inpatient_tier;
+                    }
+                }
+            }
+        }
+        let municipal_population = match &manifest.municipality_population {
+            Some(layer) => {
+                let bytes = unparsed.remove(&layer.file);
+                text(&layer.file, bytes, &mut log)
+                    .map(|t| municipal_population::load(&t, &layer.file, &municipalities, &mut log))
+                    .unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
         let towns = towns_text
             .map(|t| {
                 towns::load_towns(
@@ -212,6 +244,7 @@ impl Dataset {
             municipalities,
             providers,
             towns,
+            municipal_population,
             manifest: manifest.clone(),
             files,
             version,

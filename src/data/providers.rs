@@ -40,6 +40,10 @@ pub struct Tiers {
     pub home_care_support_clinic: Option<u8>,
     pub home_care_support_hospital: Option<u8>,
     pub palliative_ward: Option<u8>,
+    /// 小児入院医療管理料 tier 1–5 (1 = the most staffed), from the standards table; absent
+    /// from answers when the provider has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pediatric_inpatient: Option<u8>,
 }
 
 impl Tiers {
@@ -145,7 +149,15 @@ pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<Provide
     let col: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
     let mut header_ok = true;
     for h in headers.iter() {
-        if ProviderKind::parse(h).is_none() && !KNOWN_COLUMNS.contains(&h) {
+        if let Some(k) = ProviderKind::parse(h).filter(|k| !k.is_provider_column()) {
+            log.error(
+                file,
+                "header".into(),
+                h,
+                format!("{k} is derived from the facility standards table, not read from the provider file"),
+            );
+            header_ok = false;
+        } else if ProviderKind::parse(h).is_none() && !KNOWN_COLUMNS.contains(&h) {
             log.error(
                 file,
                 "header".into(),
@@ -234,6 +246,7 @@ pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<Provide
             home_care_support_clinic: tier("home_care_support_clinic_tier"),
             home_care_support_hospital: tier("home_care_support_hospital_tier"),
             palliative_ward: tier("palliative_ward_tier"),
+            pediatric_inpatient: None,
         };
         let mut count = |name: &str| -> Option<u32> {
             let v = get(name);

@@ -1,7 +1,7 @@
 //! [`ProviderIndex`]: providers in an R-tree over zone II metres, answering nearest-k and
 //! within-radius queries by exact geodesic distance.
 
-use crate::data::{KindSet, Provider, ProviderKind};
+use crate::data::{KindFilter, KindSet, Provider, ProviderKind};
 use crate::geom::{
     geodesic_distance_m, LonLat, Projection, Xy, GRID_GEODESIC_ERR_M, GRID_GEODESIC_MAX_M,
     SCALE_MAX, SCALE_MIN,
@@ -76,7 +76,7 @@ pub struct ProviderIndex {
 struct Walk<'a> {
     index: &'a ProviderIndex,
     q: [f64; 2],
-    filter: KindSet,
+    filter: KindFilter,
     k: usize,
     /// (planar distance, item) of every candidate not yet excluded.
     cands: Vec<(f64, u32)>,
@@ -124,7 +124,7 @@ impl Walk<'_> {
     }
 
     fn leaf(&mut self, i: u32, dp: f64) {
-        if !self.index.items[i as usize].kinds.intersects(self.filter)
+        if !self.filter.matches(self.index.items[i as usize].kinds)
             || self.cands.iter().any(|c| c.1 == i)
         {
             return;
@@ -207,10 +207,11 @@ impl ProviderIndex {
         self.items.is_empty()
     }
 
-    /// The `k` providers nearest to `at` having any kind in `filter`, sorted by geodesic
-    /// distance (metres), ties by id.
-    pub fn nearest(&self, at: LonLat, k: usize, filter: KindSet) -> Vec<Hit> {
-        if k == 0 || filter.is_empty() {
+    /// The `k` providers nearest to `at` that `filter` selects (a [`KindSet`] is any-of; a
+    /// [`KindFilter`] adds all-of), sorted by geodesic distance (metres), ties by id.
+    pub fn nearest(&self, at: LonLat, k: usize, filter: impl Into<KindFilter>) -> Vec<Hit> {
+        let filter = filter.into();
+        if k == 0 || filter.any.is_empty() {
             return Vec::new();
         }
         if !Projection::VALID_LON.contains(&at.lon()) {
@@ -251,10 +252,11 @@ impl ProviderIndex {
         best
     }
 
-    /// Every provider with any kind in `filter` within `radius_m` metres (geodesic) of `at`,
-    /// sorted by distance, ties by id.
-    pub fn within(&self, at: LonLat, radius_m: f64, filter: KindSet) -> Vec<Hit> {
-        if filter.is_empty() || radius_m.is_nan() || radius_m < 0.0 {
+    /// Every provider `filter` selects within `radius_m` metres (geodesic) of `at`, sorted by
+    /// distance, ties by id.
+    pub fn within(&self, at: LonLat, radius_m: f64, filter: impl Into<KindFilter>) -> Vec<Hit> {
+        let filter = filter.into();
+        if filter.any.is_empty() || radius_m.is_nan() || radius_m < 0.0 {
             return Vec::new();
         }
         let mut out: Vec<Hit> = Vec::new();
@@ -273,8 +275,7 @@ impl ProviderIndex {
             for tree in trees {
                 for e in tree.locate_within_distance([q.x, q.y], planar * planar) {
                     let it = &self.items[e.data as usize];
-                    if !it.kinds.intersects(filter)
-                        || (multi && out.iter().any(|h| h.index == e.data))
+                    if !filter.matches(it.kinds) || (multi && out.iter().any(|h| h.index == e.data))
                     {
                         continue;
                     }
@@ -298,11 +299,16 @@ impl ProviderIndex {
     }
 
     /// The linear-scan oracle: every matching provider with its geodesic distance.
-    pub fn scan(&self, at: LonLat, filter: KindSet) -> impl Iterator<Item = Hit> + '_ {
+    pub fn scan(
+        &self,
+        at: LonLat,
+        filter: impl Into<KindFilter>,
+    ) -> impl Iterator<Item = Hit> + '_ {
+        let filter = filter.into();
         self.items
             .iter()
             .enumerate()
-            .filter(move |(_, it)| it.kinds.intersects(filter))
+            .filter(move |(_, it)| filter.matches(it.kinds))
             .map(move |(i, it)| Hit {
                 index: i as u32,
                 distance_m: geodesic_distance_m(at, it.location),
@@ -311,7 +317,12 @@ impl ProviderIndex {
 
     /// Nearest by linear scan (the oracle, and the path for points outside the projection's
     /// valid band).
-    pub fn brute_force_nearest(&self, at: LonLat, k: usize, filter: KindSet) -> Vec<Hit> {
+    pub fn brute_force_nearest(
+        &self,
+        at: LonLat,
+        k: usize,
+        filter: impl Into<KindFilter>,
+    ) -> Vec<Hit> {
         let mut all: Vec<Hit> = self.scan(at, filter).collect();
         all.sort_by(|a, b| self.cmp_hits(a, b));
         all.truncate(k);
@@ -380,17 +391,23 @@ impl ProviderIndex {
         })
     }
 
-    /// The trees to search for `filter`: the whole tree when every provider could match
-    /// anyway, else one per kind in the filter.
-    fn trees_for(&self, filter: KindSet) -> Vec<&RTree<Entry>> {
-        if filter == KindSet::all() {
+    /// The trees to search for `filter`: with an all-of part, the smallest tree of a required
+    /// kind (every match is in it); else the whole tree when every provider could match
+    /// anyway, or one per kind of the any-of part.
+    fn trees_for(&self, filter: KindFilter) -> Vec<&RTree<Entry>> {
+        let per_kind = |set: KindSet| {
+            ProviderKind::ALL
+                .iter()
+                .enumerate()
+                .filter(move |(_, k)| set.contains(**k))
+                .map(|(i, _)| &self.by_kind[i])
+        };
+        if let Some(t) = per_kind(filter.all).min_by_key(|t| t.size()) {
+            return vec![t];
+        }
+        if filter.any == KindSet::all() {
             return vec![&self.all];
         }
-        ProviderKind::ALL
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| filter.contains(**k))
-            .map(|(i, _)| &self.by_kind[i])
-            .collect()
+        per_kind(filter.any).collect()
     }
 }

@@ -5,11 +5,12 @@
 use super::error::{off_workers, AppError};
 use super::params::Params;
 use super::AppState;
+use crate::coverage::Preset;
 use crate::coverage::{
     coverage_feature_collection, multipolygon_coordinates, suggest_sites, AddedSite,
     CoverageParams, CoverageResult, ParamError, Scenario, ScenarioError, DEFAULT_RADIUS_KM,
 };
-use crate::data::KindSet;
+use crate::data::{KindFilter, KindRule, KindSet};
 use crate::snapshot::Snapshot;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -26,7 +27,7 @@ pub const SCENARIO_BODY_LIMIT: usize = 64 * 1024;
 /// Most sites one suggestion may ask for.
 const MAX_SUGGEST: usize = 10;
 
-const LAYER_PARAMS: [&str; 3] = ["kind", "radius_km", "tier_max"];
+const LAYER_PARAMS: [&str; 5] = ["kind", "require", "radius_km", "tier_max", "preset"];
 
 fn param_error(e: ParamError) -> AppError {
     match e {
@@ -37,7 +38,7 @@ fn param_error(e: ParamError) -> AppError {
 
 /// `kind`, `radius_km`, `tier_max` as text (query) or parsed (JSON body).
 fn layer_params(
-    kinds: KindSet,
+    kinds: KindRule,
     radius_km: Option<f64>,
     tier_max: Option<i64>,
 ) -> Result<CoverageParams, AppError> {
@@ -54,8 +55,62 @@ fn layer_params(
     CoverageParams::new(kinds, radius_km.unwrap_or(DEFAULT_RADIUS_KM), tier).map_err(param_error)
 }
 
+/// A named preset (`preset=pediatric_home`): its parameters, alone — it cannot be mixed with
+/// `kind`, `require` or `tier_max`, which it fixes. `radius_km` may change its reach.
+fn preset_of(name: &str) -> Result<Preset, AppError> {
+    Preset::parse(name.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Preset::ALL.iter().map(|p| p.name()).collect();
+        AppError::bad(
+            "unknown_preset",
+            format!(
+                "unknown preset {name:?}; known presets: {}",
+                known.join(", ")
+            ),
+        )
+    })
+}
+
+fn preset_layer(
+    preset: Preset,
+    fixed: [(&str, bool); 3],
+    radius_km: Option<f64>,
+) -> Result<CoverageParams, AppError> {
+    if let Some((name, _)) = fixed.iter().find(|(_, given)| *given) {
+        return Err(AppError::bad(
+            "conflicting_parameters",
+            format!(
+                "preset {} fixes {name}; give one or the other",
+                preset.name()
+            ),
+        ));
+    }
+    let base = preset.params();
+    CoverageParams::new(
+        base.rule(),
+        radius_km.unwrap_or(base.radius_km()),
+        base.tier_max(),
+    )
+    .map_err(param_error)
+}
+
 fn query_layer(p: &Params) -> Result<CoverageParams, AppError> {
-    let kinds = p.kinds(CoverageParams::default_kinds())?;
+    let radius_of = |p: &Params| {
+        p.get("radius_km")
+            .map(|_| p.number("radius_km"))
+            .transpose()
+    };
+    if let Some(name) = p.get("preset") {
+        let fixed = [
+            ("kind", p.get("kind").is_some()),
+            ("require", p.get("require").is_some()),
+            ("tier_max", p.get("tier_max").is_some()),
+        ];
+        return preset_layer(preset_of(name)?, fixed, radius_of(p)?);
+    }
+    let kinds = KindFilter {
+        any: p.kinds(CoverageParams::default_kinds())?,
+        all: p.required_kinds()?,
+    };
     let radius = p
         .get("radius_km")
         .map(|_| p.number("radius_km"))
@@ -66,12 +121,24 @@ fn query_layer(p: &Params) -> Result<CoverageParams, AppError> {
             AppError::bad("out_of_range", format!("tier_max={v:?} must be 1, 2 or 3"))
         })?),
     };
-    layer_params(kinds, radius, tier)
+    layer_params(kinds.into(), radius, tier)
 }
 
 fn layer_json(r: &CoverageResult, snap: &Snapshot) -> Value {
+    let rule = r.params.rule();
+    let clauses: Vec<Value> = rule
+        .clauses()
+        .iter()
+        .map(|c| json!({ "any": c.any.iter().collect::<Vec<_>>(), "all": c.all.iter().collect::<Vec<_>>() }))
+        .collect();
+    let preset = Preset::ALL
+        .into_iter()
+        .find(|p| p.params() == r.params)
+        .map(Preset::name);
     json!({
         "kinds": r.params.kinds().iter().collect::<Vec<_>>(),
+        "rule": clauses,
+        "preset": preset,
         "radius_km": r.params.radius_km(),
         "tier_max": r.params.tier_max(),
         "data_version": snap.version(),
@@ -224,6 +291,7 @@ pub async fn region(
         .collect();
     let body = json!({
         "region": rc.stats,
+        "municipalities": crate::coverage::municipality_rows(&snap.dataset, rc),
         "uncovered_towns": towns,
         "road_coverage": region_road_json(&snap, id),
     });
@@ -251,6 +319,10 @@ struct ScenarioBody {
     #[serde(default)]
     remove: Vec<String>,
     kind: Option<String>,
+    /// All-of kinds, a comma list like `kind`.
+    require: Option<String>,
+    /// A named preset instead of kind/require/tier_max.
+    preset: Option<String>,
     radius_km: Option<f64>,
     tier_max: Option<i64>,
 }
@@ -304,11 +376,29 @@ pub async fn scenarios(
 fn scenario_answer(state: &AppState, body: &[u8]) -> Result<Value, AppError> {
     let req: ScenarioBody = serde_json::from_slice(body)
         .map_err(|e| AppError::bad("invalid_json", format!("the scenario is not valid: {e}")))?;
-    let kinds = match &req.kind {
-        Some(k) => kinds_of(k)?,
-        None => CoverageParams::default_kinds(),
+    let params = match &req.preset {
+        Some(name) => {
+            let fixed = [
+                ("kind", req.kind.is_some()),
+                ("require", req.require.is_some()),
+                ("tier_max", req.tier_max.is_some()),
+            ];
+            preset_layer(preset_of(name)?, fixed, req.radius_km)?
+        }
+        None => {
+            let kinds = KindFilter {
+                any: match &req.kind {
+                    Some(k) => kinds_of(k)?,
+                    None => CoverageParams::default_kinds(),
+                },
+                all: match &req.require {
+                    Some(k) => kinds_of(k)?,
+                    None => KindSet::EMPTY,
+                },
+            };
+            layer_params(kinds.into(), req.radius_km, req.tier_max)?
+        }
     };
-    let params = layer_params(kinds, req.radius_km, req.tier_max)?;
     let mut add = Vec::with_capacity(req.add.len());
     for a in &req.add {
         let kinds = a
@@ -387,7 +477,18 @@ pub async fn suggest(
 }
 
 fn suggest_answer(state: &AppState, q: Option<&str>) -> Result<Value, AppError> {
-    let p = Params::parse(q, &["region", "n", "kind", "radius_km", "tier_max"])?;
+    let p = Params::parse(
+        q,
+        &[
+            "region",
+            "n",
+            "kind",
+            "require",
+            "radius_km",
+            "tier_max",
+            "preset",
+        ],
+    )?;
     let snap = state.snapshot();
     let raw = p
         .get("region")

@@ -83,7 +83,10 @@ pub enum NearestAt {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NearestQuery {
     pub k: usize,
+    /// `kind=`: any-of (every kind when absent).
     pub kinds: crate::data::KindSet,
+    /// `require=`: all-of (empty when absent).
+    pub require: crate::data::KindSet,
     pub at: NearestAt,
     pub sort: super::roads::Sort,
 }
@@ -91,10 +94,14 @@ pub struct NearestQuery {
 /// Parses the raw `/api/nearest` query string (percent-encoded, without `?`). Public so the
 /// `nearest_query` fuzz target and its corpus replay call exactly what the handler calls.
 pub fn parse_nearest_query(raw: &str) -> Result<NearestQuery, AppError> {
-    let params = Params::parse(Some(raw), &["lat", "lon", "k", "kind", "address", "sort"])?;
+    let params = Params::parse(
+        Some(raw),
+        &["lat", "lon", "k", "kind", "require", "address", "sort"],
+    )?;
     let k = params.integer("k", 5, 1..=MAX_K, "invalid_k")?;
     let sort = super::roads::Sort::parse(params.get("sort"))?;
     let kinds = params.kinds(crate::data::KindSet::all())?;
+    let require = params.required_kinds()?;
     let at = match params.get("address") {
         Some(address) => {
             if params.get("lat").is_some() || params.get("lon").is_some() {
@@ -107,14 +114,30 @@ pub fn parse_nearest_query(raw: &str) -> Result<NearestQuery, AppError> {
         }
         None => NearestAt::Point(params.point()?),
     };
-    Ok(NearestQuery { k, kinds, at, sort })
+    Ok(NearestQuery {
+        k,
+        kinds,
+        require,
+        at,
+        sort,
+    })
 }
 
 pub async fn nearest(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let NearestQuery { k, kinds, at, sort } = parse_nearest_query(q.as_deref().unwrap_or(""))?;
+    let NearestQuery {
+        k,
+        kinds,
+        require,
+        at,
+        sort,
+    } = parse_nearest_query(q.as_deref().unwrap_or(""))?;
+    let filter = crate::data::KindFilter {
+        any: kinds,
+        all: require,
+    };
     let snap = state.snapshot();
     // By address: geocode first, answer from the best candidate and echo what was matched,
     // so the nurse sees which town the distances are measured from.
@@ -144,7 +167,7 @@ pub async fn nearest(
         }
         NearestAt::Point(p) => (p, None),
     };
-    let mut body = nearest_answer(&snap, at, k, kinds, sort);
+    let mut body = nearest_answer(&snap, at, k, filter, sort);
     if let Some((m, ambiguous, others)) = matched {
         let alternatives: Vec<serde_json::Value> = others
             .iter()
@@ -165,16 +188,18 @@ pub async fn nearest(
 }
 
 /// The body of a `/api/nearest` answer for a point (without the `address` echo): shared by
-/// the handler and `carecover nearest --json`, so scripts see one shape.
+/// the handler and `carecover nearest --json`, so scripts see one shape. `filter`: any of
+/// `kind=` and all of `require=`.
 pub fn nearest_answer(
     snap: &crate::snapshot::Snapshot,
     at: crate::geom::LonLat,
     k: usize,
-    kinds: crate::data::KindSet,
+    filter: impl Into<crate::data::KindFilter>,
     sort: super::roads::Sort,
 ) -> serde_json::Value {
     let ds = &snap.dataset;
-    let ranked = super::roads::rank(ds, &snap.index, snap.roads.as_ref(), at, k, kinds, sort);
+    let filter = filter.into();
+    let ranked = super::roads::rank(ds, &snap.index, snap.roads.as_ref(), at, k, filter, sort);
     let results: Vec<NearestResult> = ranked
         .hits
         .into_iter()
@@ -187,7 +212,8 @@ pub fn nearest_answer(
         .collect();
     serde_json::json!({
         "results": results,
-        "kinds": kinds.iter().collect::<Vec<_>>(),
+        "kinds": filter.any.iter().collect::<Vec<_>>(),
+        "require": filter.all.iter().collect::<Vec<_>>(),
         "sort": ranked.sort.as_str(),
         "road_reason": ranked.road_reason,
         "speed_model": snap.roads.as_ref().map(|r| r.network.speed_model.name()),

@@ -119,7 +119,17 @@ impl Params {
 
     /// `kind=` as a comma list (any-of); `default` when absent.
     pub fn kinds(&self, default: KindSet) -> Result<KindSet, AppError> {
-        let Some(v) = self.get("kind") else {
+        self.kind_list("kind", default)
+    }
+
+    /// `require=` as a comma list (all-of: a provider must hold every kind); empty when
+    /// absent. An unknown or empty list is `unknown_kind` naming the value.
+    pub fn required_kinds(&self) -> Result<KindSet, AppError> {
+        self.kind_list("require", KindSet::EMPTY)
+    }
+
+    fn kind_list(&self, name: &str, default: KindSet) -> Result<KindSet, AppError> {
+        let Some(v) = self.get(name) else {
             return Ok(default);
         };
         KindSet::parse_list(v).map_err(|bad| {
@@ -129,7 +139,10 @@ impl Params {
                 .collect();
             AppError::bad(
                 "unknown_kind",
-                format!("unknown kind {bad:?}; known kinds: {}", known.join(", ")),
+                format!(
+                    "{name}: unknown kind {bad:?}; known kinds: {}",
+                    known.join(", ")
+                ),
             )
         })
     }

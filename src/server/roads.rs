@@ -2,7 +2,7 @@
 //! `offroad_km`, `drive_min` and `road_reason`.
 
 use super::error::AppError;
-use crate::data::{Dataset, KindSet};
+use crate::data::{Dataset, KindFilter};
 use crate::geom::LonLat;
 use crate::index::Hit;
 use crate::routing::{RoadCost, RoadReason, Roads};
@@ -85,12 +85,12 @@ pub fn rank(
     roads: Option<&Roads>,
     at: LonLat,
     k: usize,
-    kinds: KindSet,
+    filter: KindFilter,
     sort: Sort,
 ) -> Ranked {
     let straight = |reason: RoadReason, sort: Sort| Ranked {
         hits: index
-            .nearest(at, k, kinds)
+            .nearest(at, k, filter)
             .into_iter()
             .map(|h| (h, RoadFields::from_cost(Err(reason))))
             .collect(),
@@ -103,7 +103,7 @@ pub fn rank(
     let net = &roads.network;
     match sort {
         Sort::Road => {
-            let wanted = |i: u32| ds.providers[i as usize].kinds.intersects(kinds);
+            let wanted = |i: u32| filter.matches(ds.providers[i as usize].kinds);
             match roads.providers.nearest(net, at, k, wanted) {
                 Ok(hits) => Ranked {
                     hits: hits
@@ -124,7 +124,7 @@ pub fn rank(
             }
         }
         Sort::Distance => {
-            let hits = index.nearest(at, k, kinds);
+            let hits = index.nearest(at, k, filter);
             let targets: Vec<u32> = hits.iter().map(|h| h.index).collect();
             match roads.providers.costs_to(net, at, &targets) {
                 Ok(costs) => Ranked {

@@ -74,6 +74,9 @@ impl MapLayers {
             if let Some(t) = p.tiers.home_care_support() {
                 props.push(("home_care_tier".into(), PropValue::UInt(t.into())));
             }
+            if let Some(t) = p.tiers.pediatric_inpatient {
+                props.push(("pediatric_inpatient_tier".into(), PropValue::UInt(t.into())));
+            }
             if let Some(b) = p.beds_total {
                 props.push(("beds".into(), PropValue::UInt(b.into())));
             }

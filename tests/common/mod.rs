@@ -150,6 +150,21 @@ pub async fn get_json(
     (status, v)
 }
 
+/// POST a JSON body and parse the JSON answer.
+pub async fn post_json(
+    router: &axum::Router,
+    uri: &str,
+    body: &serde_json::Value,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    let req = axum::http::Request::post(uri)
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let (status, _, bytes) = send(router, req).await;
+    let v = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, v)
+}
+
 /// Asserts a JSON error with this status and code.
 pub async fn assert_error(
     router: &axum::Router,

@@ -5,6 +5,8 @@ export const PRESETS = {
   home_care: { kind: 'home_care_support_clinic,home_care_support_hospital' },
   enhanced_palliative: { kind: 'enhanced_home_palliative' },
   strengthened: { kind: 'home_care_support_clinic,home_care_support_hospital', tier_max: 2 },
+  // An or of clauses (see the README): only the server's name for it can say it.
+  pediatric_home: { preset: 'pediatric_home' },
 };
 
 export class ApiError extends Error {
@@ -58,8 +60,8 @@ export function coverage(preset) {
 
 export function scenario(preset, sites) {
   const p = PRESETS[preset];
-  const body = { add: sites.map(({ lat, lon }) => ({ lat, lon })), kind: p.kind };
-  if (p.tier_max) body.tier_max = p.tier_max;
+  const body = { add: sites.map(({ lat, lon }) => ({ lat, lon })) };
+  for (const key of ['kind', 'tier_max', 'preset']) if (p[key]) body[key] = p[key];
   return postJson('/api/scenarios', body);
 }
 

@@ -14,7 +14,13 @@ export const COLORS = {
   whatif: '#6a1b9a',
   suggest: '#fdd835',
   road: '#1e5fb4',
+  pediatric: '#e91e63',
 };
+
+/** The pediatric kinds (provider properties in the tiles). */
+export const PEDIATRIC_KINDS = [
+  'pediatric_primary_care', 'pediatric_inpatient', 'pediatric_icu', 'pediatric_after_hours',
+];
 
 export const PROVIDER_CLASSES = [
   ['palliative_care_ward', '#8e24aa', 'legend_ward'],
@@ -139,6 +145,16 @@ function pointLayers() {
         ],
         'circle-stroke-color': '#ffffff',
         'circle-stroke-width': ['match', ['get', 'class'], 'palliative_care_ward', 2, 'other', 0, 1],
+      },
+    },
+    {
+      // Providers holding a pediatric standard (any of the four kinds): a ring on top.
+      id: 'providers-pediatric', type: 'circle', source: 'carecover', 'source-layer': 'providers',
+      filter: ['any', ...PEDIATRIC_KINDS.map((k) => ['==', ['get', k], true])],
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 6, 4, 13, 9],
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': COLORS.pediatric, 'circle-stroke-width': 2,
       },
     },
     {

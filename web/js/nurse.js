@@ -10,6 +10,11 @@ export const NURSE_KINDS = [
   'enhanced_home_palliative',
   'palliative_care_ward',
   'home_cancer_comprehensive',
+  // Children and young people (proxies from the facility standards; see pediatric_note).
+  'pediatric_primary_care',
+  'pediatric_inpatient',
+  'pediatric_icu',
+  'pediatric_after_hours',
 ];
 const DEFAULT_KINDS = new Set(['home_care_support_clinic', 'home_care_support_hospital']);
 
@@ -42,8 +47,14 @@ export class NurseView {
       text.dataset.i18n = `kind_${kind}`;
       text.textContent = t(`kind_${kind}`);
       label.append(input, text);
+      if (kind.startsWith('pediatric_')) label.classList.add('pediatric');
       box.append(label);
     }
+    const note = document.createElement('p');
+    note.className = 'hint';
+    note.dataset.i18n = 'pediatric_note';
+    note.textContent = t('pediatric_note');
+    box.append(note);
   }
 
   selectedKinds() {

@@ -12,7 +12,15 @@ const COLUMNS = [
   { key: 'covered_pct', label: 'col_covered', value: (s) => s.covered_pct, fmt: (v) => v.toFixed(1) },
   { key: 'gap_km2', label: 'col_gap', value: (s) => s.gap_km2, fmt: (v) => v.toFixed(1) },
   { key: 'towns_uncovered', label: 'col_towns', value: (s) => s.towns_uncovered, fmt: (v) => String(v) },
+  // Children: the census by municipality (every region); uncovered only where cells exist.
+  { key: 'children_0_14', label: 'col_children', value: (s) => s.children_0_14 ?? -1, fmt: count },
+  { key: 'uncovered_0_14', label: 'col_uncovered_children', value: (s) => s.uncovered_0_14 ?? -1, fmt: count },
 ];
+
+/** A head count, or — where the data has none (-1). */
+function count(v) {
+  return v < 0 ? '—' : Math.round(v).toLocaleString();
+}
 
 /** 熊本・上益城, or Kumamoto-Kamimashiki from the id-like `name_en` (kumamoto_kamimashiki). */
 function regionName(s) {
@@ -53,6 +61,7 @@ export class PlannerView {
 
   async setPreset(preset) {
     this.preset = preset;
+    this.root.querySelector('#preset-note').hidden = preset !== 'pediatric_home';
     this.scenario = null;
     this.sites = [];
     this.clearSuggest();

@@ -256,6 +256,42 @@ test('an ambiguous address offers its towns, and choosing one searches it', TEST
   assert.equal(await page.locator('#address-choices').isHidden(), true);
 });
 
+test('the nurse view filters to a pediatric kind and lists only providers holding it', TEST, async () => {
+  // Only 小児かかりつけ: uncheck every other kind.
+  for (const box of await page.$$('#kinds input[name=kind]')) {
+    const v = await box.getAttribute('value');
+    if ((v === 'pediatric_primary_care') !== (await box.isChecked())) await box.click();
+  }
+  assert.deepEqual(await page.evaluate(() => window.carecover.nurse.selectedKinds()), ['pediatric_primary_care']);
+  await page.evaluate(() => { window.carecover.nurse.last = null; });
+  // The last search moved the map away: bring 熊本市 back under the pointer.
+  await page.evaluate(([lon, lat]) => window.carecoverMap.jumpTo({ center: [lon, lat], zoom: 10 }),
+    [KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat]);
+  await mapIdle(page);
+  const at = await pagePoint(page, KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat);
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => window.carecover.nurse.last?.answer.kinds?.[0] === 'pediatric_primary_care');
+  const shown = await page.$$eval('#nearest-list li', (lis) => lis.map((li) => li.dataset.id));
+  assert.equal(shown.length, 5);
+  for (const id of shown) {
+    const { provider } = await api(server.base, `/api/providers/${id}`);
+    assert.ok(provider.kinds.includes('pediatric_primary_care'), `${id}: ${provider.kinds}`);
+  }
+  const texts = await page.$$eval('#nearest-list .result-kinds', (ds) => ds.map((d) => d.textContent));
+  for (const t of texts) assert.match(t, /小児かかりつけ診療/);
+  await mapIdle(page);
+  const rings = await page.evaluate(() => window.carecoverMap.queryRenderedFeatures({ layers: ['providers-pediatric'] }).length);
+  assert.ok(rings >= 1, 'pediatric providers ringed on the map');
+  await page.screenshot({ path: path.join(SHOTS, 'nurse-pediatric-1280.png') });
+  // Back to the default kinds for the tests that follow.
+  for (const box of await page.$$('#kinds input[name=kind]')) {
+    const v = await box.getAttribute('value');
+    const want = v === 'home_care_support_clinic' || v === 'home_care_support_hospital';
+    if (want !== (await box.isChecked())) await box.click();
+  }
+  assert.deepEqual(problems, []);
+});
+
 test('a what-if clinic changes the planner table', TEST, async () => {
   await page.click('#tab-planner');
   await page.waitForSelector('#region-table tbody tr');
@@ -296,6 +332,32 @@ test('the preset switch changes the coverage layers and the table; English on re
   await page.click('#lang-toggle');
   assert.equal(await page.locator('h1').innerText(), 'Kumamoto home palliative-care map');
   await page.click('#lang-toggle');
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
+test('the preset switch to 小児在宅 shows its coverage, gaps and children per region', TEST, async () => {
+  const before = await page.locator('#region-table tbody').innerText();
+  await page.check('input[name=preset][value=pediatric_home]');
+  await page.waitForFunction((prev) => {
+    const body = document.querySelector('#region-table tbody').innerText;
+    return body !== prev && !body.includes('→');
+  }, before);
+  assert.equal(await page.locator('#preset-note').isHidden(), false);
+  const filter = await page.evaluate(() => JSON.stringify(window.carecoverMap.getFilter('gaps-fill')));
+  assert.match(filter, /pediatric_home/);
+  const { regions } = await api(server.base, '/api/regions?preset=pediatric_home');
+  for (const r of regions) {
+    const cells = await page.$$eval(`#region-table tbody tr[data-region="${r.id}"] td`, (tds) => tds.map((td) => td.innerText));
+    assert.equal(cells[0], r.covered_pct.toFixed(1), `region ${r.id} covered`);
+    assert.equal(cells[2], String(r.towns_uncovered), `region ${r.id} towns`);
+    assert.equal(cells[3], r.children_0_14.toLocaleString(), `region ${r.id} children`);
+    assert.equal(cells[4], r.uncovered_0_14 == null ? '—' : Math.round(r.uncovered_0_14).toLocaleString());
+  }
+  await mapIdle(page);
+  assert.ok(await renderedCount(page, 'gaps-fill', 'gaps') > 0, 'pediatric_home gaps drawn');
+  await page.screenshot({ path: path.join(SHOTS, 'planner-pediatric-1280.png') });
+  await page.check('input[name=preset][value=home_care]');
   assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
   assert.deepEqual(problems, []);
 });

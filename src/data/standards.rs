@@ -1,0 +1,213 @@
+//! The long table of accepted 施設基準 (one row per standard per institution, joined to the
+//! providers by 医療機関番号) and the kinds derived from it: the pediatric kinds.
+//!
+//! The provider file carries summary flags only; the pediatric standards are read here:
+//!
+//! | symbol | standard | kind |
+//! |---|---|---|
+//! | 小か診１, 小か診２ | 小児かかりつけ診療料１/２ | [`ProviderKind::PediatricPrimaryCare`] |
+//! | 小入１ … 小入５ | 小児入院医療管理料１–５ | [`ProviderKind::PediatricInpatient`] (tier = the digit) |
+//! | 小集 | 小児特定集中治療室管理料 | [`ProviderKind::PediatricIcu`] |
+//! | 小夜１, 小夜２ | 地域連携小児夜間・休日診療料１/２ | [`ProviderKind::PediatricAfterHours`] |
+//!
+//! They are proxies: no standard marks home visits to children. 小児かかりつけ診療料 is an
+//! outpatient fee (a child's regular doctor); a pediatric ward is a hospital a child at home
+//! can be admitted to, not a home-visiting service.
+
+use super::issues::IssueLog;
+use super::kinds::{KindSet, ProviderKind};
+use std::collections::{HashMap, HashSet};
+
+/// Columns of the standards table; any other column is an error (a changed format is
+/// noticed, not ignored).
+const COLUMNS: &[&str] = &[
+    "inst_code",
+    "name",
+    "standard_symbol",
+    "standard_name",
+    "acceptance_no",
+    "start_date",
+];
+const REQUIRED: &[&str] = &["inst_code", "standard_symbol"];
+
+/// What one institution's standards add to its provider: kinds and the pediatric ward tier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DerivedKinds {
+    pub kinds: KindSet,
+    /// Strongest (smallest) 小児入院医療管理料 tier, 1–5.
+    pub pediatric_inpatient_tier: Option<u8>,
+}
+
+/// The kind (and pediatric ward tier) a standard symbol stands for, if it is one carecover
+/// derives. Symbols are matched exactly as the list writes them (full-width digits).
+pub fn kind_of_symbol(symbol: &str) -> Option<(ProviderKind, Option<u8>)> {
+    use ProviderKind::*;
+    Some(match symbol {
+        "小か診１" | "小か診２" => (PediatricPrimaryCare, None),
+        "小入１" => (PediatricInpatient, Some(1)),
+        "小入２" => (PediatricInpatient, Some(2)),
+        "小入３" => (PediatricInpatient, Some(3)),
+        "小入４" => (PediatricInpatient, Some(4)),
+        "小入５" => (PediatricInpatient, Some(5)),
+        "小集" => (PediatricIcu, None),
+        "小夜１" | "小夜２" => (PediatricAfterHours, None),
+        _ => None?,
+    })
+}
+
+/// Parses the standards table and returns the derived kinds per 医療機関番号 in `known` (the
+/// providers loaded). A malformed row (unreadable, a bad or missing inst_code, an empty
+/// symbol) is an error naming its row and column; a row whose inst_code is no provider is a
+/// warning with its row (the provider may have been dropped for its own errors, or the two
+/// files are of different months), and only rows carrying a derived standard are reported.
+pub fn load_standards(
+    text: &str,
+    file: &str,
+    known: &HashSet<&str>,
+    log: &mut IssueLog,
+) -> HashMap<String, DerivedKinds> {
+    let mut out: HashMap<String, DerivedKinds> = HashMap::new();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            log.error(
+                file,
+                "header".into(),
+                "",
+                format!("unreadable CSV header: {e}"),
+            );
+            return out;
+        }
+    };
+    let col: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
+    let mut header_ok = true;
+    for h in headers.iter().filter(|h| !COLUMNS.contains(h)) {
+        log.error(
+            file,
+            "header".into(),
+            h,
+            "unknown column: not a column of the facility standards table".into(),
+        );
+        header_ok = false;
+    }
+    for r in REQUIRED.iter().filter(|r| !col.contains_key(*r)) {
+        log.error(
+            file,
+            "header".into(),
+            r,
+            "required column is missing".into(),
+        );
+        header_ok = false;
+    }
+    if !header_ok {
+        return out;
+    }
+    let (ci, cs) = (col["inst_code"], col["standard_symbol"]);
+    for (i, rec) in rdr.records().enumerate() {
+        let loc = format!("row {}", i + 1);
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                log.error(file, loc, "", format!("unreadable CSV record: {e}"));
+                continue;
+            }
+        };
+        let id = rec.get(ci).unwrap_or("").trim();
+        let symbol = rec.get(cs).unwrap_or("").trim();
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            log.error(
+                file,
+                loc,
+                "inst_code",
+                format!("{id:?} is not a 医療機関番号 (digits only)"),
+            );
+            continue;
+        }
+        if symbol.is_empty() {
+            log.error(file, loc, "standard_symbol", "empty standard symbol".into());
+            continue;
+        }
+        let Some((kind, tier)) = kind_of_symbol(symbol) else {
+            continue;
+        };
+        if !known.contains(id) {
+            log.warn(
+                file,
+                loc,
+                "inst_code",
+                format!(
+                    "{id} ({symbol}) is not a provider of the provider file; the standard is not applied"
+                ),
+            );
+            continue;
+        }
+        let d = out.entry(id.to_string()).or_default();
+        d.kinds.insert(kind);
+        if let Some(t) = tier {
+            d.pediatric_inpatient_tier = Some(d.pediatric_inpatient_tier.map_or(t, |o| o.min(t)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (HashMap<String, DerivedKinds>, IssueLog) {
+        let known: HashSet<&str> = ["0110001", "0110002"].into_iter().collect();
+        let mut log = IssueLog::default();
+        let m = load_standards(text, "std.csv", &known, &mut log);
+        (m, log)
+    }
+
+    const HEAD: &str = "inst_code,name,standard_symbol,standard_name,acceptance_no,start_date\n";
+
+    #[test]
+    fn pediatric_symbols_become_kinds_with_the_strongest_ward_tier() {
+        let (m, log) = run(&format!(
+            "{HEAD}0110001,A,小入４,x,1,r\n0110001,A,小入２,x,2,r\n0110001,A,小集,x,3,r\n0110002,B,小か診２,x,4,r\n0110002,B,支援診３,x,5,r\n"
+        ));
+        assert!(log.issues.is_empty(), "{:?}", log.issues);
+        let a = m["0110001"];
+        assert!(a.kinds.contains(ProviderKind::PediatricInpatient));
+        assert!(a.kinds.contains(ProviderKind::PediatricIcu));
+        assert_eq!(a.pediatric_inpatient_tier, Some(2));
+        assert_eq!(
+            m["0110002"].kinds,
+            KindSet::from_kinds([ProviderKind::PediatricPrimaryCare])
+        );
+    }
+
+    #[test]
+    fn an_unknown_institution_is_a_warning_and_a_malformed_row_an_error() {
+        let (m, log) = run(&format!(
+            "{HEAD}0999999,Z,小夜１,x,1,r\n01x,Y,小夜１,x,1,r\n0110001,A,,x,1,r\n0110001,A,小夜１\n"
+        ));
+        assert!(m.is_empty());
+        let s: Vec<String> = log.issues.iter().map(ToString::to_string).collect();
+        assert_eq!(s.len(), 4, "{s:?}");
+        assert!(s[0].starts_with("warning: std.csv: row 1: field inst_code: 0999999"));
+        assert!(s[1].starts_with("error: std.csv: row 2: field inst_code"));
+        assert!(s[2].starts_with("error: std.csv: row 3: field standard_symbol"));
+        assert!(s[3].starts_with("error: std.csv: row 4"), "{}", s[3]);
+    }
+
+    #[test]
+    fn an_unknown_or_missing_column_is_an_error() {
+        let (_, log) = run("inst_code,symbol\n0110001,小集\n");
+        let s: Vec<String> = log.issues.iter().map(ToString::to_string).collect();
+        assert!(
+            s.iter().any(|i| i.contains("field symbol: unknown column")),
+            "{s:?}"
+        );
+        assert!(
+            s.iter()
+                .any(|i| i.contains("field standard_symbol: required")),
+            "{s:?}"
+        );
+    }
+}
