@@ -54,6 +54,11 @@ export function regions(preset) {
   return getJson('/api/regions', PRESETS[preset]);
 }
 
+/** One region with its municipalities (`/api/regions/{id}`), for the preset. */
+export function region(preset, id) {
+  return getJson(`/api/regions/${encodeURIComponent(id)}`, PRESETS[preset]);
+}
+
 export function coverage(preset) {
   return getJson('/api/coverage', PRESETS[preset]);
 }

@@ -40,6 +40,8 @@ export class PlannerView {
     this.selected = null;
     this.bboxes = null; // region id -> [w, s, e, n], from /api/coverage
     this.seq = 0;
+    this.muni = null; // /api/regions/{selected} answer (its municipalities)
+    this.muniSeq = 0;
     this.active = false;
     this.markers = []; // numbered labels of the suggested sites
     this.whatif = root.querySelector('#whatif-toggle');
@@ -51,7 +53,10 @@ export class PlannerView {
     this.whatif.addEventListener('change', () => this.updateHint());
     this.road = root.querySelector('#road-toggle');
     this.road.addEventListener('change', () => this.showRoad());
-    onLangChange(() => this.render());
+    onLangChange(() => {
+      this.render();
+      this.renderMunicipalities();
+    });
   }
 
   /** True when a map click should place a hypothetical clinic. */
@@ -67,7 +72,58 @@ export class PlannerView {
     this.clearSuggest();
     this.applyMapFilters();
     this.drawSites();
+    this.loadMunicipalities();
     await this.load();
+  }
+
+  // ---- the selected region's municipalities ----
+
+  /** Fetches the selected region's municipalities for the preset (children 0–14 from the
+   * 2020 census for all 45, towns beyond reach) and shows them under the region table. */
+  async loadMunicipalities() {
+    const box = this.root.querySelector('#muni');
+    if (!this.selected) {
+      box.hidden = true;
+      return;
+    }
+    const seq = ++this.muniSeq;
+    try {
+      const region = await api.region(this.preset, this.selected);
+      if (seq !== this.muniSeq) return;
+      this.muni = region;
+      this.renderMunicipalities();
+    } catch (e) {
+      if (seq === this.muniSeq) this.status(`${t('error')}: ${e.message}`);
+    }
+  }
+
+  renderMunicipalities() {
+    const box = this.root.querySelector('#muni');
+    // /api/regions/{id}: { region: stats, municipalities: [...] }
+    const region = this.muni;
+    if (!region || region.region?.id !== this.selected) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    this.root.querySelector('#muni-title').textContent = t('muni_title').replace('{region}', regionName(region.region));
+    const body = this.root.querySelector('#muni-table tbody');
+    body.replaceChildren();
+    for (const m of region.municipalities ?? []) {
+      const tr = document.createElement('tr');
+      tr.dataset.jis = m.jis_code;
+      const name = document.createElement('th');
+      name.scope = 'row';
+      name.textContent = m.name;
+      const kids = document.createElement('td');
+      kids.className = 'num';
+      kids.textContent = count(m.children_0_14 ?? -1);
+      const towns = document.createElement('td');
+      towns.className = 'num';
+      towns.textContent = `${m.towns_uncovered} / ${m.towns_total}`;
+      tr.append(name, kids, towns);
+      body.append(tr);
+    }
   }
 
   async load() {
@@ -218,6 +274,7 @@ export class PlannerView {
     this.selected = id;
     this.clearSuggest();
     this.render();
+    this.loadMunicipalities();
     if (!this.map) return;
     this.map.setFilter('regions-selected', ['==', ['get', 'id'], id]);
     if (!zoom) return;

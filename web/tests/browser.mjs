@@ -354,6 +354,17 @@ test('the preset switch to 小児在宅 shows its coverage, gaps and children pe
     assert.equal(cells[3], r.children_0_14.toLocaleString(), `region ${r.id} children`);
     assert.equal(cells[4], r.uncovered_0_14 == null ? '—' : Math.round(r.uncovered_0_14).toLocaleString());
   }
+  // A region row opens its municipalities: children 0–14 and towns beyond reach, as the API.
+  await page.click('#region-table tbody tr[data-region="9"] th');
+  await page.waitForSelector('#muni:not([hidden]) #muni-table tbody tr');
+  const kuma = await api(server.base, '/api/regions/9?preset=pediatric_home');
+  const shown = await page.$$eval('#muni-table tbody tr', (trs) => trs.map((tr) =>
+    [...tr.children].map((c) => c.innerText)));
+  assert.equal(shown.length, kuma.municipalities.length);
+  assert.ok(shown.length >= 10, '球磨 has 10 municipalities');
+  kuma.municipalities.forEach((m, i) => {
+    assert.deepEqual(shown[i], [m.name, m.children_0_14.toLocaleString(), `${m.towns_uncovered} / ${m.towns_total}`]);
+  });
   await mapIdle(page);
   assert.ok(await renderedCount(page, 'gaps-fill', 'gaps') > 0, 'pediatric_home gaps drawn');
   await page.screenshot({ path: path.join(SHOTS, 'planner-pediatric-1280.png') });
