@@ -45,9 +45,9 @@ export async function postJson(path, body) {
   return parse(resp);
 }
 
-export function nearest({ lat, lon, address, kinds, k = 5 }) {
+export function nearest({ lat, lon, address, kinds, k = 5, sort = 'distance' }) {
   const where = address ? { address } : { lat: lat.toFixed(6), lon: lon.toFixed(6) };
-  return getJson('/api/nearest', { ...where, k, kind: kinds.join(',') });
+  return getJson('/api/nearest', { ...where, k, kind: kinds.join(','), sort });
 }
 
 export function regions(preset) {

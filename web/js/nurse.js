@@ -31,6 +31,10 @@ export class NurseView {
       const address = root.querySelector('#address').value.trim();
       if (address) this.query({ address });
     });
+    // Re-ranks the last search when the order changes.
+    root.querySelector('#sort-road').addEventListener('change', () => {
+      if (this.where) this.query(this.where);
+    });
     onLangChange(() => this.renderResults());
   }
 
@@ -75,7 +79,9 @@ export class NurseView {
     const seq = ++this.seq;
     this.status(t('loading'));
     try {
-      const answer = await api.nearest({ ...where, kinds, k: 5 });
+      const sort = this.root.querySelector('#sort-road').checked ? 'road' : 'distance';
+      this.where = where;
+      const answer = await api.nearest({ ...where, kinds, k: 5, sort });
       if (seq !== this.seq) return;
       const point = queryPoint(where, answer);
       this.last = { answer, point };
@@ -102,6 +108,17 @@ export class NurseView {
     this.status(`${t('matched')}: ${point.lat.toFixed(4)}, ${point.lon.toFixed(4)}${matched}`);
     this.renderChoices(answer.address);
     for (const r of answer.results) list.append(resultItem(r, () => this.focus(r)));
+    this.renderDriveNote(answer);
+  }
+
+  /** How road km and drive minutes are estimated, from the answer's speed model. */
+  renderDriveNote(answer) {
+    const note = this.root.querySelector('#drive-note');
+    const model = answer.speed_model ?? '';
+    const uniform = /^uniform_(\d+(?:\.\d+)?)kmh$/.exec(model);
+    note.hidden = !answer.results.length || !model;
+    const text = uniform ? t('drive_note_uniform').replace('{kmh}', uniform[1]) : t('drive_note_osm');
+    note.textContent = text.replace('{offroad}', String(answer.offroad_speed_kmh ?? ''));
   }
 
   /**
@@ -186,6 +203,14 @@ function resultItem(r, onFocus) {
   const dist = el('div', 'result-distance');
   dist.append(`${r.distance_km.toFixed(2)} km　${t('within16')}: `);
   dist.append(el('strong', r.within_16km ? 'yes' : 'no', r.within_16km ? t('yes') : t('no')));
+  // By road: the whole trip (road plus the legs to and from the road) and the drive time,
+  // or why the road layer has no answer here.
+  const road = el('div', 'result-road');
+  if (r.road_km != null) {
+    road.append(t('road_trip').replace('{km}', r.road_km.toFixed(1)).replace('{min}', Math.round(r.drive_min)));
+  } else {
+    road.append(`${t('road_none')}: ${t(`road_reason_${r.road_reason}`)}`);
+  }
   const phone = el('div', 'result-phone', `${t('phone')}: `);
   if (r.phone) {
     const a = el('a', '', r.phone);
@@ -195,6 +220,6 @@ function resultItem(r, onFocus) {
     phone.append('—');
   }
   const addr = el('div', 'result-address', r.address);
-  li.append(name, kinds, dist, phone, addr);
+  li.append(name, kinds, dist, road, phone, addr);
   return li;
 }

@@ -215,8 +215,26 @@ test('a click in 熊本市 lists the 5 nearest providers the API gives for that 
     `clicked ${JSON.stringify(point)}`);
   assert.deepEqual(kinds, ['home_care_support_clinic', 'home_care_support_hospital']);
   const q = `lat=${point.lat.toFixed(6)}&lon=${point.lon.toFixed(6)}&k=5&kind=${kinds.join(',')}`;
-  const want = (await api(server.base, `/api/nearest?${q}`)).results.map((r) => r.id);
-  assert.deepEqual(shown, want);
+  const answer = await api(server.base, `/api/nearest?${q}`);
+  assert.deepEqual(shown, answer.results.map((r) => r.id));
+  // Every result shows its road km and drive minutes as the API gives them.
+  const roads = await page.$$eval('#nearest-list li .result-road', (ds) => ds.map((d) => d.innerText));
+  answer.results.forEach((r, i) => {
+    assert.ok(r.road_km != null, `${r.id} has road figures`);
+    assert.equal(roads[i], `道路で ${r.road_km.toFixed(1)} km・車で約 ${Math.round(r.drive_min)} 分`);
+  });
+  assert.match(await page.locator('#drive-note').innerText(), /時速40 km/);
+  // Ranking by road re-asks the API with sort=road and lists its order.
+  await page.check('#sort-road');
+  const byRoad = await api(server.base, `/api/nearest?${q}&sort=road`);
+  const wantRoad = byRoad.results.map((r) => r.id);
+  await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('#nearest-list li')]
+    .map((li) => li.dataset.id)) === JSON.stringify(want), wantRoad);
+  const kmShown = await page.$$eval('#nearest-list li .result-road', (ds) => ds.map((d) => d.innerText));
+  byRoad.results.forEach((r, i) => assert.ok(kmShown[i].includes(`${r.road_km.toFixed(1)} km`), kmShown[i]));
+  await page.uncheck('#sort-road');
+  await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('#nearest-list li')]
+    .map((li) => li.dataset.id)) === JSON.stringify(want), answer.results.map((r) => r.id));
   const tel = await page.locator('#nearest-list li a[href^="tel:"]').count();
   assert.ok(tel >= 4, `phone links: ${tel}`);
   await mapIdle(page);
