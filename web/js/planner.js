@@ -17,6 +17,31 @@ const COLUMNS = [
   { key: 'uncovered_0_14', label: 'col_uncovered_children', value: (s) => s.uncovered_0_14 ?? -1, fmt: count },
 ];
 
+/** The columns of the CSV download: the API's keys, exactly as `/api/regions` answers them. */
+export const CSV_KEYS = [
+  'id', 'name', 'area_km2', 'covered_km2', 'gap_km2', 'covered_pct', 'providers_total',
+  'towns_total', 'towns_uncovered', 'population', 'population_data_share', 'uncovered_population',
+  'uncovered_65_plus', 'uncovered_75_plus', 'children_0_14', 'uncovered_0_14',
+];
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+function csvField(v) {
+  const s = v == null ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/**
+ * The region table of a `/api/regions` answer as CSV: UTF-8 with a byte-order mark (so Excel
+ * opens the Japanese names correctly), CRLF line ends, one row per region and the prefecture
+ * total (id 0), then the preset, radius and data version on every row.
+ */
+export function regionsCsv(stats, preset) {
+  const head = [...CSV_KEYS, 'preset', 'radius_km', 'data_version'];
+  const rows = [...stats.regions, stats.total].map((r) =>
+    [...CSV_KEYS.map((k) => r[k]), preset, stats.radius_km, stats.data_version]);
+  return '\ufeff' + [head, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
 /** A head count, or — where the data has none (-1). */
 function count(v) {
   return v < 0 ? '—' : Math.round(v).toLocaleString();
@@ -50,6 +75,7 @@ export class PlannerView {
     }
     root.querySelector('#whatif-reset').addEventListener('click', () => this.resetScenario());
     root.querySelector('#suggest-button').addEventListener('click', () => this.suggest());
+    root.querySelector('#download-csv').addEventListener('click', () => this.downloadCsv());
     this.whatif.addEventListener('change', () => this.updateHint());
     this.road = root.querySelector('#road-toggle');
     this.road.addEventListener('change', () => this.showRoad());
@@ -74,6 +100,19 @@ export class PlannerView {
     this.drawSites();
     this.loadMunicipalities();
     await this.load();
+  }
+
+  /** Saves the region table for the preset (the API's figures) as a CSV file, in the browser. */
+  downloadCsv() {
+    if (!this.stats) return;
+    const blob = new Blob([regionsCsv(this.stats, this.preset)], { type: 'text/csv;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `carecover-regions-${this.preset}-${this.stats.data_version}.csv`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 0);
   }
 
   // ---- the selected region's municipalities ----
@@ -133,6 +172,7 @@ export class PlannerView {
       const stats = await api.regions(this.preset);
       if (seq !== this.seq) return;
       this.stats = stats;
+      this.root.querySelector('#download-csv').disabled = false;
       this.status('');
       this.render();
     } catch (e) {

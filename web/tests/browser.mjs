@@ -391,6 +391,31 @@ test('the preset switch to 小児在宅 shows its coverage, gaps and children pe
   assert.deepEqual(problems, []);
 });
 
+test('the region table downloads as a UTF-8 CSV with a BOM holding the API\'s figures', TEST, async () => {
+  await page.check('input[name=preset][value=home_care]');
+  await page.waitForFunction(() => window.carecover.planner.preset === 'home_care' && window.carecover.planner.stats?.kinds);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+  const { readFileSync } = await import('node:fs');
+  const bytes = readFileSync(await download.path());
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte-order mark');
+  const lines = bytes.toString('utf8').slice(1).split('\r\n').filter(Boolean);
+  const head = lines[0].split(',');
+  const stats = await api(server.base, '/api/regions');
+  const want = [...stats.regions, stats.total];
+  assert.equal(lines.length, want.length + 1);
+  want.forEach((r, i) => {
+    const cells = lines[i + 1].split(',');
+    head.forEach((key, j) => {
+      const expected = key === 'preset' ? 'home_care' : key === 'radius_km' ? String(stats.radius_km)
+        : key === 'data_version' ? stats.data_version : String(r[key] ?? '');
+      assert.equal(cells[j], expected, `row ${i + 1} ${key}`);
+    });
+  });
+  assert.ok(head.includes('covered_pct') && head.includes('uncovered_65_plus'));
+  assert.match(download.suggestedFilename(), /^carecover-regions-home_care-[0-9a-f]+\.csv$/);
+  assert.deepEqual(problems, []);
+});
+
 test('the road-coverage overlay draws the road_coverage tile layer while planning', TEST, async () => {
   assert.equal(await renderedCount(page, 'road-coverage-fill', 'road_coverage'), 0, 'off by default');
   await page.check('#road-toggle');
