@@ -16,6 +16,7 @@
 //! Blank (secrecy-suppressed, 秘匿) age counts are read as 0: e-Stat merges such cells (合算元)
 //! into a neighbour (合算先) whose counts include them, so the people are counted there.
 
+use crate::data::{column_index, has_columns, CsvRows};
 use crate::data::{DataErrors, Dataset, IssueLog};
 use crate::geom::{LonLat, Projection};
 use std::collections::{HashMap, HashSet};
@@ -117,44 +118,15 @@ fn read_cells(
     pop: &mut Population,
     log: &mut IssueLog,
 ) {
-    let mut rdr = csv::Reader::from_reader(bytes);
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            return log.error(
-                file,
-                "header".into(),
-                "",
-                format!("unreadable CSV header: {e}"),
-            )
-        }
+    let Some((mut rows, headers)) = CsvRows::open(bytes, file, log) else {
+        return;
     };
-    let col: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !col.contains_key(c))
-        .collect();
-    if !missing.is_empty() {
-        for m in missing {
-            log.error(
-                file,
-                "header".into(),
-                m,
-                "required column is missing".into(),
-            );
-        }
+    let col = column_index(&headers);
+    if !has_columns(&col, &COLUMNS, file, log) {
         return;
     }
-    for (i, rec) in rdr.records().enumerate() {
-        let loc = format!("row {}", i + 1);
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                log.error(file, loc, "", format!("unreadable CSV record: {e}"));
-                continue;
-            }
-        };
+    while let Some((row, rec)) = rows.next_row(file, log) {
+        let loc = format!("row {row}");
         let before = log.issues.len();
         let get = |name: &str| col.get(name).and_then(|i| rec.get(*i)).unwrap_or("").trim();
         let mut num = |name: &str, blank_ok: bool| -> Option<f64> {

@@ -1,6 +1,8 @@
 //! The Kumamoto dataset: medical regions, municipalities, providers and towns, loaded from the
 //! data folder named by the manifest and validated as a whole.
 
+mod csv_rows;
+pub(crate) use csv_rows::{column_index, has_columns, CsvRows};
 mod files;
 mod issues;
 mod kinds;

@@ -4,6 +4,7 @@
 
 use super::issues::IssueLog;
 use super::Municipality;
+use super::{column_index, has_columns, CsvRows};
 use std::collections::HashMap;
 
 /// One municipality's 2020 census figures.
@@ -34,32 +35,11 @@ pub fn load(
     municipalities: &[Municipality],
     log: &mut IssueLog,
 ) -> Vec<MunicipalPopulation> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            log.error(
-                file,
-                "header".into(),
-                "",
-                format!("unreadable CSV header: {e}"),
-            );
-            return Vec::new();
-        }
+    let Some((mut rows, headers)) = CsvRows::open(text.as_bytes(), file, log) else {
+        return Vec::new();
     };
-    let col: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
-    let missing: Vec<&&str> = REQUIRED.iter().filter(|r| !col.contains_key(*r)).collect();
-    for r in &missing {
-        log.error(
-            file,
-            "header".into(),
-            r,
-            "required column is missing".into(),
-        );
-    }
-    if !missing.is_empty() {
+    let col = column_index(&headers);
+    if !has_columns(&col, REQUIRED, file, log) {
         return Vec::new();
     }
     let by_code: HashMap<&str, &Municipality> = municipalities
@@ -67,15 +47,8 @@ pub fn load(
         .map(|m| (m.jis_code.as_str(), m))
         .collect();
     let mut out: Vec<MunicipalPopulation> = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let loc = format!("row {}", i + 1);
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                log.error(file, loc, "", format!("unreadable CSV record: {e}"));
-                continue;
-            }
-        };
+    while let Some((row, rec)) = rows.next_row(file, log) {
+        let loc = format!("row {row}");
         let get = |c: &str| rec.get(col[c]).unwrap_or("").trim();
         if matches!(get("unit_kind"), "prefecture" | "ward") {
             continue;

@@ -2,8 +2,9 @@
 
 use super::issues::IssueLog;
 use super::kinds::{KindSet, ProviderKind};
+use super::{column_index, has_columns, CsvRows};
 use crate::geom::LonLat;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// How a provider's point was found: the town (町丁目/大字) representative point, or its postal
 /// code's point. Either can be 100 m – 3 km from the building.
@@ -131,22 +132,10 @@ pub struct ProviderRow {
 /// Parses the provider CSV. Every problem is logged with its row and column; rows with errors
 /// are left out.
 pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<ProviderRow> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            log.error(
-                file,
-                "header".into(),
-                "",
-                format!("unreadable CSV header: {e}"),
-            );
-            return Vec::new();
-        }
+    let Some((mut rows, headers)) = CsvRows::open(text.as_bytes(), file, log) else {
+        return Vec::new();
     };
-    let col: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
+    let col = column_index(&headers);
     let mut header_ok = true;
     for h in headers.iter() {
         if let Some(k) = ProviderKind::parse(h).filter(|k| !k.is_provider_column()) {
@@ -167,18 +156,8 @@ pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<Provide
             header_ok = false;
         }
     }
-    for r in REQUIRED {
-        if !col.contains_key(r) {
-            log.error(
-                file,
-                "header".into(),
-                r,
-                "required column is missing".into(),
-            );
-            header_ok = false;
-        }
-    }
-    if !header_ok {
+    let required_ok = has_columns(&col, REQUIRED, file, log);
+    if !(header_ok && required_ok) {
         return Vec::new();
     }
     let kind_cols: Vec<(ProviderKind, usize)> = ProviderKind::ALL
@@ -187,16 +166,8 @@ pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<Provide
         .collect();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 1;
+    while let Some((row, rec)) = rows.next_row(file, log) {
         let loc = format!("row {row}");
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                log.error(file, loc, "", format!("unreadable CSV record: {e}"));
-                continue;
-            }
-        };
         let get = |name: &str| col.get(name).and_then(|i| rec.get(*i)).unwrap_or("").trim();
         let errors_before = log.issues.len();
         let mut err = |field: &str, msg: String| log.error(file, loc.clone(), field, msg);

@@ -16,6 +16,7 @@
 
 use super::issues::IssueLog;
 use super::kinds::{KindSet, ProviderKind};
+use super::{column_index, has_columns, CsvRows};
 use std::collections::{HashMap, HashSet};
 
 /// Columns of the standards table; any other column is an error (a changed format is
@@ -67,22 +68,10 @@ pub fn load_standards(
     log: &mut IssueLog,
 ) -> HashMap<String, DerivedKinds> {
     let mut out: HashMap<String, DerivedKinds> = HashMap::new();
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            log.error(
-                file,
-                "header".into(),
-                "",
-                format!("unreadable CSV header: {e}"),
-            );
-            return out;
-        }
+    let Some((mut rows, headers)) = CsvRows::open(text.as_bytes(), file, log) else {
+        return out;
     };
-    let col: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
+    let col = column_index(&headers);
     let mut header_ok = true;
     for h in headers.iter().filter(|h| !COLUMNS.contains(h)) {
         log.error(
@@ -93,28 +82,14 @@ pub fn load_standards(
         );
         header_ok = false;
     }
-    for r in REQUIRED.iter().filter(|r| !col.contains_key(*r)) {
-        log.error(
-            file,
-            "header".into(),
-            r,
-            "required column is missing".into(),
-        );
-        header_ok = false;
-    }
-    if !header_ok {
+    // Both checks report before the table is refused.
+    let required_ok = has_columns(&col, REQUIRED, file, log);
+    if !(header_ok && required_ok) {
         return out;
     }
     let (ci, cs) = (col["inst_code"], col["standard_symbol"]);
-    for (i, rec) in rdr.records().enumerate() {
-        let loc = format!("row {}", i + 1);
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                log.error(file, loc, "", format!("unreadable CSV record: {e}"));
-                continue;
-            }
-        };
+    while let Some((row, rec)) = rows.next_row(file, log) {
+        let loc = format!("row {row}");
         let id = rec.get(ci).unwrap_or("").trim();
         let symbol = rec.get(cs).unwrap_or("").trim();
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {

@@ -2,6 +2,7 @@
 
 use super::issues::IssueLog;
 use super::providers::parse_lonlat;
+use super::CsvRows;
 use crate::geom::LonLat;
 
 /// One 町丁目 or 大字 with its representative point.
@@ -43,18 +44,8 @@ pub fn load_towns(
     region_of: &dyn Fn(&str) -> Option<u8>,
     log: &mut IssueLog,
 ) -> Vec<Town> {
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            log.error(
-                file,
-                "header".into(),
-                "",
-                format!("unreadable CSV header: {e}"),
-            );
-            return Vec::new();
-        }
+    let Some((mut rows, headers)) = CsvRows::open(text.as_bytes(), file, log) else {
+        return Vec::new();
     };
     let idx = |name: &str| headers.iter().position(|h| h == name);
     let (Some(jis), Some(city), Some(town), Some(lat), Some(lon)) = (
@@ -73,15 +64,8 @@ pub fn load_towns(
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let loc = format!("row {}", i + 1);
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                log.error(file, loc, "", format!("unreadable CSV record: {e}"));
-                continue;
-            }
-        };
+    while let Some((row, rec)) = rows.next_row(file, log) {
+        let loc = format!("row {row}");
         let get = |i: usize| rec.get(i).unwrap_or("").trim();
         let name = get(town).to_string();
         let city_name = get(city).to_string();
