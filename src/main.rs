@@ -528,12 +528,17 @@ fn check(data: &DataFiles, manifest: &carecover::data::Manifest) -> ExitCode {
         .filter(|i| i.severity == Severity::Error)
         .count();
     let warnings = log.issues.len() - errors;
-    if let Some(ds) = ds {
-        print_counts(&ds);
+    if let Some(ds) = &ds {
+        print_counts(ds);
     }
     let mut errors = errors;
     if let Some(layer) = &manifest.roads {
-        match carecover::routing::RoadNetwork::load(data, layer) {
+        // The dataset has read (and hashed) the road files already: build from those bytes.
+        let network = match &ds {
+            Some(ds) => carecover::routing::RoadNetwork::load_with(&|f| ds.file_bytes(f), layer),
+            None => carecover::routing::RoadNetwork::load(data, layer),
+        };
+        match network {
             Ok(net) => print_road_topology(&net),
             Err(e) => {
                 println!("error: roads: {e}");
