@@ -7,19 +7,15 @@ mod reach_oracle;
 
 use carecover::geom::{LonLat, Projection, Xy};
 use carecover::routing::{
-    isochrone, GraphBuilder, Metric, Plane, RoadNetwork, Roads, SpeedModel, AREA_CELL_M,
+    isochrone, GraphBuilder, Metric, Plane, RoadNetwork, SpeedModel, AREA_CELL_M,
     OUTLINE_TOLERANCE_M, ROAD_BUFFER_M,
 };
 use geo::{Area, BooleanOps, BoundingRect, Intersects};
 use geo_types::{MultiPolygon, Point};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::sync::OnceLock;
 
-fn roads() -> &'static Roads {
-    static R: OnceLock<Roads> = OnceLock::new();
-    R.get_or_init(|| Roads::for_dataset(&common::dataset()).unwrap().unwrap())
-}
+use common::roads;
 
 /// How far outside the buffer a painted cell's area can reach: half a cell diagonal plus the
 /// outline tolerance, plus a metre for rounding.

@@ -7,20 +7,16 @@ mod reach_oracle;
 
 use carecover::geom::{LonLat, Projection, Xy};
 use carecover::routing::{
-    AreaReason, GraphBuilder, Plane, ProviderRoads, RegionShape, RoadArea, RoadNetwork, Roads,
-    SpeedModel, ROAD_BUFFER_M,
+    AreaReason, GraphBuilder, Plane, ProviderRoads, RegionShape, RoadArea, RoadNetwork, SpeedModel,
+    ROAD_BUFFER_M,
 };
 use geo::{Area, Contains};
 use geo_types::{coord, MultiPolygon, Point, Rect};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::PI;
-use std::sync::OnceLock;
 
-fn roads() -> &'static Roads {
-    static R: OnceLock<Roads> = OnceLock::new();
-    R.get_or_init(|| Roads::for_dataset(&common::dataset()).unwrap().unwrap())
-}
+use common::roads;
 
 const X0: f64 = -20_000.0;
 const Y0: f64 = -30_000.0;

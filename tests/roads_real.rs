@@ -5,19 +5,11 @@ mod common;
 
 use carecover::data::{KindSet, ProviderKind};
 use carecover::geom::{geodesic_distance_m, LonLat};
-use carecover::routing::{RoadCost, RoadReason, Roads, MAX_SNAP_M};
+use carecover::routing::{RoadCost, RoadReason, MAX_SNAP_M};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::sync::OnceLock;
 
-fn roads() -> &'static Roads {
-    static R: OnceLock<Roads> = OnceLock::new();
-    R.get_or_init(|| {
-        Roads::for_dataset(&common::dataset())
-            .unwrap()
-            .expect("the manifest has a roads layer")
-    })
-}
+use common::roads;
 
 fn points(seed: u64, n: usize) -> Vec<LonLat> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

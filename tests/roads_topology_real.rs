@@ -9,25 +9,17 @@
 mod common;
 
 use carecover::geom::{geodesic_distance_m, LonLat, Projection, Xy};
-use carecover::routing::{Roads, JOIN_TOLERANCE_M, MAX_SNAP_M, PREFER_LARGEST_SLACK_M};
+use carecover::routing::{JOIN_TOLERANCE_M, MAX_SNAP_M, PREFER_LARGEST_SLACK_M};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{PointDistance, RTree};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::OnceLock;
 
 const TOL: f64 = JOIN_TOLERANCE_M;
 
-fn roads() -> &'static Roads {
-    static R: OnceLock<Roads> = OnceLock::new();
-    R.get_or_init(|| {
-        Roads::for_dataset(&common::dataset())
-            .unwrap()
-            .expect("the manifest has a roads layer")
-    })
-}
+use common::roads;
 
 fn find(p: &mut [usize], mut x: usize) -> usize {
     while p[x] != x {

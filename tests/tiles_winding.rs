@@ -135,9 +135,7 @@ fn random_polygons_have_mvt_winding_and_stay_in_the_clip_box() {
 /// closed, inside the clip box and wound as MVT 2.1 requires, and holes survive.
 #[test]
 fn the_real_road_coverage_layer_has_mvt_winding_at_every_zoom() {
-    let roads = carecover::routing::Roads::for_dataset(&common::dataset())
-        .unwrap()
-        .unwrap();
+    let roads = common::roads();
     let layer = carecover::tiles::road_coverage_layer(&roads.area).unwrap();
     let (mut rings, mut holes) = (0usize, 0usize);
     for z in [7u8, 10, 13] {

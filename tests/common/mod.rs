@@ -74,6 +74,17 @@ pub fn dataset() -> Arc<Dataset> {
     .clone()
 }
 
+/// The real dataset's road layer (network, provider snaps, coverage by road), built once per
+/// test binary.
+pub fn roads() -> &'static carecover::routing::Roads {
+    static R: OnceLock<carecover::routing::Roads> = OnceLock::new();
+    R.get_or_init(|| {
+        carecover::routing::Roads::for_dataset(&dataset())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .expect("the manifest has a roads layer")
+    })
+}
+
 /// A router over the real data, in-process (no socket). The snapshot (with its road network)
 /// is built once per test binary and shared: requests never change it.
 pub fn router() -> axum::Router {
