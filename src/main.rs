@@ -4,7 +4,7 @@ use carecover::data::{DataFiles, Dataset, KindFilter, KindSet, ProviderKind, Sev
 use carecover::geom::LonLat;
 use carecover::index::HOME_VISIT_RADIUS_M;
 use carecover::server::{
-    app_with, AdminToken, AppState, CorsOrigins, DataSource, Limits, ServerConfig,
+    app_with, AdminToken, AppState, CorsOrigins, DataSource, FrameAncestors, Limits, ServerConfig,
 };
 use carecover::snapshot::Snapshot;
 use carecover::tiles::ExportFormat;
@@ -53,6 +53,15 @@ enum Command {
         /// or a comma list like https://map.example.jp. Admin routes never allow CORS.
         #[arg(long, value_name = "ORIGINS")]
         cors_origin: Vec<String>,
+        /// Other sites whose pages may show the map in an <iframe> (hospital intranets): a
+        /// comma list of origins like https://intra.example.jp. Default: this server only.
+        #[arg(
+            long,
+            value_name = "ORIGINS",
+            env = "CARECOVER_FRAME_ANCESTORS",
+            value_delimiter = ','
+        )]
+        frame_ancestors: Vec<String>,
         /// On SIGTERM/ctrl-c, how long in-flight requests may take to finish, seconds; then
         /// the process exits anyway (code 0).
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=600))]
@@ -365,6 +374,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             max_concurrency,
             request_timeout,
             cors_origin,
+            frame_ancestors,
             drain_timeout,
             watch,
             web,
@@ -385,6 +395,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     request_timeout: Duration::from_secs(request_timeout),
                 },
                 cors: CorsOrigins::parse(&cors_origin)?,
+                frame_ancestors: FrameAncestors::parse(&frame_ancestors)?,
             };
             let snap = Snapshot::load(&data, &manifest)?;
             tracing::info!(

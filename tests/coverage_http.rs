@@ -226,3 +226,106 @@ async fn suggest_names_its_objective_and_sites() {
     let (_, v) = get("/api/suggest?region=3&n=1").await;
     assert_eq!(v["objective"], "uncovered_65_plus");
 }
+
+#[tokio::test]
+async fn municipalities_lists_45_with_census_figures_and_kumamoto_city_wards() {
+    let (s, v) = get("/api/municipalities").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let m = v["municipalities"].as_array().unwrap();
+    assert_eq!(m.len(), 45);
+    assert_eq!(v["preset"], "home_care");
+    assert!(v["data_version"].is_string());
+    for row in m {
+        for k in [
+            "jis_code",
+            "name",
+            "region",
+            "area_km2",
+            "covered_pct",
+            "gap_km2",
+            "providers",
+            "towns_uncovered",
+            "population",
+            "population_65_plus",
+            "children_0_14",
+        ] {
+            assert!(!row[k].is_null(), "{k} of {row}");
+        }
+    }
+    let people: u64 = m.iter().map(|r| r["population"].as_u64().unwrap()).sum();
+    assert_eq!(people, 1_738_301);
+    let city = m.iter().find(|r| r["jis_code"] == "43100").unwrap();
+    let wards = city["wards"].as_array().unwrap();
+    assert_eq!(wards.len(), 5);
+    assert_eq!(wards[0]["name"], "熊本市中央区");
+    // A municipality outside the census cells has census figures but no cell figures.
+    let kuma = m.iter().find(|r| r["name"] == "球磨村").unwrap();
+    assert!(kuma["population_65_plus"].as_u64().unwrap() > 0);
+    assert!(kuma["cells"]["uncovered_population"].is_null());
+    // The same parameters as /api/regions, and their errors.
+    let (s, v) = get("/api/municipalities?preset=pediatric_home").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["preset"], "pediatric_home");
+    let (s, v) = get("/api/municipalities?kind=nope").await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "unknown_kind"));
+    let (s, v) = get("/api/municipalities?radius_km=500").await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "out_of_range"));
+}
+
+#[tokio::test]
+async fn one_municipality_lists_its_uncovered_towns_and_equals_its_row() {
+    let (_, all) = get("/api/municipalities?radius_km=8").await;
+    let (s, v) = get("/api/municipalities/43513?radius_km=8").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let row = all["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["jis_code"] == "43513")
+        .unwrap();
+    assert_eq!(&v["municipality"], row);
+    let towns = v["uncovered_towns"].as_array().unwrap();
+    assert_eq!(towns.len() as u64, row["towns_uncovered"].as_u64().unwrap());
+    assert!(towns
+        .iter()
+        .all(|t| t["jis_code"] == "43513" && t["lat"].is_number()));
+    // The region answer carries the same municipal rows.
+    let (_, region) = get("/api/regions/9?radius_km=8").await;
+    let in_region = region["municipalities"].as_array().unwrap();
+    assert!(in_region.contains(row));
+}
+
+#[tokio::test]
+async fn a_bad_municipality_code_is_named() {
+    let (s, v) = get("/api/municipalities/kuma").await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::BAD_REQUEST, "invalid_municipality")
+    );
+    assert!(v["error"]["message"].as_str().unwrap().contains("kuma"));
+    let (s, v) = get("/api/municipalities/43999").await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found"));
+    assert!(v["error"]["message"].as_str().unwrap().contains("43999"));
+    let (s, v) = get("/api/municipalities/43101").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(v["error"]["message"].as_str().unwrap().contains("ward"));
+    let (s, v) = get("/api/municipalities/43100?tier_max=9").await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "out_of_range"));
+}
+
+#[tokio::test]
+async fn uncovered_towns_is_geojson_matching_the_region_counts() {
+    let (_, regions) = get("/api/regions?preset=enhanced_palliative").await;
+    let (s, v) = get("/api/uncovered_towns?preset=enhanced_palliative").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["type"], "FeatureCollection");
+    let f = v["features"].as_array().unwrap();
+    assert_eq!(
+        f.len() as u64,
+        regions["total"]["towns_uncovered"].as_u64().unwrap()
+    );
+    assert_eq!(f[0]["geometry"]["type"], "Point");
+    assert!(f[0]["properties"]["distance_km"].as_f64().unwrap() > 16.0);
+    let (s, v) = get("/api/uncovered_towns?preset=nope").await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "unknown_preset"));
+}

@@ -22,6 +22,9 @@ async fn the_page_is_served_at_the_root_with_its_security_headers() {
     }
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "no-referrer");
+    // By default only this server's own pages may frame the widget.
+    assert!(csp.ends_with("frame-ancestors 'self'"), "{csp}");
+    assert_eq!(h["x-frame-options"], "SAMEORIGIN");
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains(r#"<script type="module" src="/app.js">"#));
     assert!(
@@ -100,4 +103,25 @@ async fn maplibre_is_built_in_at_the_locked_version() {
     let (s, h, _) = get(&r, "/vendor/maplibre-gl.css").await;
     assert_eq!(s, 200);
     assert_eq!(h["content-type"], "text/css; charset=utf-8");
+}
+
+#[tokio::test]
+async fn configured_origins_may_frame_the_widget() {
+    use carecover::server::{app_with, FrameAncestors, ServerConfig};
+    let snap = carecover::snapshot::Snapshot::build(common::dataset()).expect("snapshot");
+    let config = ServerConfig {
+        frame_ancestors: FrameAncestors::parse(&["https://intra.example.jp".into()]).unwrap(),
+        ..ServerConfig::default()
+    };
+    let r = app_with(carecover::server::AppState::new(snap), &config);
+    for path in ["/", "/app.js", "/style.css"] {
+        let (_, h, _) = get(&r, path).await;
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.ends_with("frame-ancestors 'self' https://intra.example.jp"),
+            "{path}: {csp}"
+        );
+        // X-Frame-Options cannot name another origin: left out so it does not forbid it.
+        assert!(!h.contains_key("x-frame-options"), "{path}");
+    }
 }

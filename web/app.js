@@ -117,13 +117,42 @@ function setupTabs(state, map, nurse, planner) {
       for (const other of tabs) {
         const on = other === tab;
         other.setAttribute('aria-selected', String(on));
+        other.tabIndex = on ? 0 : -1;
         document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
       }
       showViewLayers(map, state.view);
       nurse.showMarkers(state.view === 'nurse');
       planner.setActive(state.view === 'planner');
     });
+    // WAI-ARIA tabs: arrow keys move between the tabs, and select them.
+    tab.addEventListener('keydown', (e) => {
+      const list = [...tabs];
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+      if (!step) return;
+      e.preventDefault();
+      const next = list[(list.indexOf(tab) + step + list.length) % list.length];
+      next.focus();
+      next.click();
+    });
   }
+}
+
+/**
+ * The page's own URL parameters, for links and embedding (`<iframe src="/?view=planner&
+ * preset=pediatric_home&lang=en">`): `view` (nurse | planner), `preset` (a planner preset),
+ * `lang` (ja | en, read by i18n.js). Unknown values are ignored: the page opens as usual.
+ */
+function applyUrlParams(planner) {
+  const params = new URLSearchParams(location.search);
+  const preset = params.get('preset');
+  const radio = [...document.querySelectorAll('input[name=preset]')].find((r) => r.value === preset);
+  if (radio) {
+    radio.checked = true;
+    planner.setPreset(preset);
+  } else {
+    planner.load();
+  }
+  if (params.get('view') === 'planner') document.getElementById('tab-planner').click();
 }
 
 function main() {
@@ -145,11 +174,14 @@ function main() {
   const planner = new PlannerView(document.getElementById('planner-view'), map);
   window.carecover = { nurse, planner, state };
   setupTabs(state, map, nurse, planner);
-  planner.load();
+  applyUrlParams(planner);
   if (!map) return;
 
   providerPopup(map);
-  map.on('load', () => showViewLayers(map, state.view));
+  map.on('load', () => {
+    showViewLayers(map, state.view);
+    planner.applyMapFilters(); // a preset chosen (from the URL) before the style loaded
+  });
   map.on('click', (e) => {
     map.getContainer().querySelector('.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');
     if (state.view === 'nurse') nurse.onMapClick(e.lngLat);

@@ -4,12 +4,13 @@
 use super::disc::rects_touch;
 use super::stats::{self, PointFacts, RegionStats, TownGap};
 use super::union::{balanced_union, z_order};
+use super::MunicipalityStats;
 use super::{CoverageParams, Frames, ServiceArea, SiteSet};
 use crate::data::Dataset;
 use crate::geom::{Projection, Xy};
 use geo::{BooleanOps, BoundingRect};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon, Rect};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Coverage of one region.
 #[derive(Debug, Clone)]
@@ -44,6 +45,8 @@ pub struct CoverageResult {
     pub town_dist: Vec<f64>,
     /// Whether each population cell's centre is within the radius of a site.
     pub cell_covered: Vec<bool>,
+    /// Per-municipality figures, computed on first use ([`CoverageResult::municipalities`]).
+    pub(crate) municipalities: OnceLock<Vec<MunicipalityStats>>,
 }
 
 impl CoverageResult {
@@ -88,6 +91,7 @@ impl CoverageResult {
             total: stats::total(&[]),
             town_dist,
             cell_covered,
+            municipalities: OnceLock::new(),
         };
         for fi in 0..frames.regions.len() {
             let rc = out.region_coverage(ds, frames, fi);
@@ -138,6 +142,14 @@ impl CoverageResult {
             .iter()
             .find(|r| r.region_id == id)
             .map(|r| &**r)
+    }
+
+    /// Every municipality's figures (computed once per layer, ~tens of ms), in the
+    /// municipality layer's order.
+    pub fn municipalities(&self, ds: &Dataset, frames: &Frames) -> &[MunicipalityStats] {
+        self.municipalities.get_or_init(|| {
+            super::municipality_stats(ds, &frames.municipalities, &frames.population, self)
+        })
     }
 
     /// Every region's stats, in region order.

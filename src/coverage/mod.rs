@@ -38,7 +38,10 @@ pub mod union;
 pub use compute::{CoverageResult, RegionCoverage};
 pub use disc::{ServiceArea, DISC_SEGMENTS};
 pub use geojson::{coverage_feature_collection, multipolygon_coordinates};
-pub use municipalities::{municipality_rows, MunicipalityRow};
+pub use municipalities::{
+    municipality_stats, CensusFigures, MunicipalityFrame, MunicipalityStats, UncoveredTown,
+    WardStats,
+};
 pub use params::{CoverageParams, ParamError, Preset, DEFAULT_RADIUS_KM, RADIUS_KM_RANGE};
 pub use population::{PopCell, Population};
 pub use regions::RegionFrame;

@@ -1,59 +1,361 @@
-//! Per-municipality rows of one region's coverage: towns beyond the radius and children
-//! (0–14, 2020 census by municipality), for pediatric planning where the 500 m cells are
-//! missing (the south of the prefecture).
+//! Coverage per municipality (市町村, the 45 units that run home-care policy; 熊本市 also by its
+//! five wards): the same figures as a region's, cut by the municipality polygons.
+//!
+//! # Method
+//! - **Covered** area = municipality polygon ∩ the layer's union of service areas (the union's
+//!   parts near the municipality, as for regions); **gap** = area − covered. Areas are planar
+//!   zone II km², like the regions'; the municipalities of a region add up to the region.
+//! - **Towns** are counted by their municipality code (wards fold into 熊本市); a town is
+//!   uncovered when it is farther than the radius from every chosen provider.
+//! - **Providers** are counted where their point lies: the municipality polygon containing it,
+//!   else (a point just off the simplified coast) the nearest municipality of its region.
+//! - **People**: `population`, `population_65_plus`, `children_0_14` are the 2020 census by
+//!   municipality (all 45); the uncovered people come from the 500 m cells by area share, as for
+//!   regions, and are null where the municipality has no cells (`population_data_share` says
+//!   how much of its area the cells describe).
+//! - **Wards** have no polygons in the data: they carry census figures, towns and providers
+//!   (by the 区 in the provider's address), no areas.
 
-use super::RegionCoverage;
-use crate::data::Dataset;
+use super::compute::parts_near;
+use super::stats::{pct, provider_counts, round2, PopulationStats, TownGap};
+use super::{CoverageResult, Population, Site};
+use crate::data::{project_multipolygon, Dataset, MunicipalPopulation};
+use crate::geom::Xy;
+use geo::{Area, BooleanOps, BoundingRect, Contains, Distance, Euclidean};
+use geo_types::{Coord, MultiPolygon, Point, Rect};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// One municipality of a region under one coverage layer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MunicipalityRow {
-    pub jis_code: String,
-    pub name: String,
-    /// Children 0–14 (census 2020); null without the municipal table.
-    pub children_0_14: Option<u32>,
-    pub towns_total: usize,
-    /// Towns (町丁目/大字 points) farther than the radius from every chosen provider.
-    pub towns_uncovered: usize,
-    /// `towns_uncovered / towns_total` (0 when the municipality has no town point).
-    pub towns_uncovered_share: f64,
+/// One municipality prepared for coverage, once per dataset.
+#[derive(Debug, Clone)]
+pub struct MunicipalityFrame {
+    /// Position in [`Dataset::municipalities`].
+    pub index: usize,
+    pub region_id: u8,
+    /// Zone II metres.
+    pub projected: MultiPolygon<f64>,
+    pub bbox: Rect<f64>,
+    /// Planar zone II area, km².
+    pub area_km2: f64,
+    /// Positions in [`Dataset::towns`].
+    pub towns: Vec<usize>,
+    /// (position in [`Population::cells`], share of the cell's area × its alloc factor).
+    pub cells: Vec<(usize, f64)>,
+    /// Share (0–1) of the municipality's area inside the population files' extent.
+    pub population_data_share: f64,
 }
 
-/// The municipalities of `rc`'s region, in the municipality layer's order.
-pub fn municipality_rows(ds: &Dataset, rc: &RegionCoverage) -> Vec<MunicipalityRow> {
-    let mut towns: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for t in ds.towns.iter().filter(|t| t.region_id == rc.region_id) {
-        towns.entry(t.municipality_code()).or_default().0 += 1;
+impl MunicipalityFrame {
+    /// Frames for every municipality of `ds`, in its order.
+    pub fn build_all(ds: &Dataset, pop: &Population) -> Vec<MunicipalityFrame> {
+        let extent = super::regions::data_extent(pop, &ds.projection);
+        ds.municipalities
+            .iter()
+            .enumerate()
+            .map(|(index, m)| {
+                let projected = project_multipolygon(&m.geometry, &ds.projection);
+                let bbox = projected
+                    .bounding_rect()
+                    .unwrap_or(Rect::new(Coord::zero(), Coord::zero()));
+                let area_km2 = projected.unsigned_area() / 1e6;
+                let towns = ds
+                    .towns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.municipality_code() == m.jis_code)
+                    .map(|(i, _)| i)
+                    .collect();
+                let cells = pop
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| {
+                        let (_, share) = c.muni_shares.iter().find(|(mi, _)| *mi == index)?;
+                        (*share > 0.0).then_some((i, share * c.alloc_factor))
+                    })
+                    .collect();
+                let data_km2 = if extent.0.is_empty() {
+                    0.0
+                } else {
+                    projected.intersection(&extent).unsigned_area() / 1e6
+                };
+                MunicipalityFrame {
+                    index,
+                    region_id: m.region_id,
+                    population_data_share: if area_km2 > 0.0 {
+                        (data_km2 / area_km2).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    },
+                    projected,
+                    bbox,
+                    area_km2,
+                    towns,
+                    cells,
+                }
+            })
+            .collect()
     }
-    for g in &rc.uncovered_towns {
-        towns
-            .entry(ds.towns[g.town].municipality_code())
-            .or_default()
-            .1 += 1;
-    }
-    ds.municipalities
+}
+
+/// Position in `frames` of the municipality holding the zone II point `xy` of region
+/// `region_id`: the polygon containing it, else the nearest one of that region.
+fn locate(frames: &[MunicipalityFrame], xy: Xy, region_id: u8) -> Option<usize> {
+    let p = Point::new(xy.x, xy.y);
+    let inside = frames
         .iter()
-        .filter(|m| m.region_id == rc.region_id)
-        .map(|m| {
-            let (total, uncovered) = towns.get(&m.jis_code).copied().unwrap_or((0, 0));
-            MunicipalityRow {
+        .position(|f| f.bbox.contains(&p) && f.projected.contains(&p));
+    inside.or_else(|| {
+        frames
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.region_id == region_id)
+            .map(|(i, f)| (i, Euclidean.distance(&p, &f.projected)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+    })
+}
+
+/// A town beyond the radius, for the single-municipality answer and the GeoJSON download.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncoveredTown {
+    /// City + town, e.g. 球磨郡水上村大字江代.
+    pub name: String,
+    pub city: String,
+    pub town: String,
+    /// 5-digit code as in addresses (熊本市's wards 43101–43105).
+    pub jis_code: String,
+    pub region_id: u8,
+    pub lat: f64,
+    pub lon: f64,
+    /// Geodesic km to the nearest chosen provider, m precision; null without any.
+    pub distance_km: Option<f64>,
+}
+
+impl UncoveredTown {
+    pub fn new(ds: &Dataset, gap: &TownGap) -> Self {
+        let t = &ds.towns[gap.town];
+        UncoveredTown {
+            name: format!("{}{}", t.city, t.name),
+            city: t.city.clone(),
+            town: t.name.clone(),
+            jis_code: t.jis_code.clone(),
+            region_id: t.region_id,
+            lat: t.location.lat(),
+            lon: t.location.lon(),
+            distance_km: gap
+                .distance_m
+                .is_finite()
+                .then(|| gap.distance_m.round() / 1000.0),
+        }
+    }
+}
+
+/// The census figures of a municipality or ward (2020, by municipality).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CensusFigures {
+    /// Residents (2020 census); null without the municipal table.
+    pub population: Option<u32>,
+    /// Residents aged 65 and over; null without the table or its 65+ column.
+    pub population_65_plus: Option<u32>,
+    /// Children aged 0–14.
+    pub children_0_14: Option<u32>,
+}
+
+impl CensusFigures {
+    fn of(row: Option<&MunicipalPopulation>) -> Self {
+        CensusFigures {
+            population: row.map(|p| p.pop_total),
+            population_65_plus: row.and_then(|p| p.pop_65_plus),
+            children_0_14: row.map(|p| p.pop_0_14),
+        }
+    }
+}
+
+/// Coverage figures of one municipality under one layer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MunicipalityStats {
+    pub jis_code: String,
+    pub name: String,
+    pub region_id: u8,
+    /// The medical region's name.
+    pub region: String,
+    #[serde(serialize_with = "round2")]
+    pub area_km2: f64,
+    #[serde(serialize_with = "round2")]
+    pub covered_km2: f64,
+    #[serde(serialize_with = "round2")]
+    pub gap_km2: f64,
+    #[serde(serialize_with = "round2")]
+    pub covered_pct: f64,
+    /// Chosen providers located in the municipality, by kind (kinds of the filter only).
+    pub providers: BTreeMap<&'static str, usize>,
+    pub providers_total: usize,
+    pub towns_total: usize,
+    pub towns_uncovered: usize,
+    /// `towns_uncovered / towns_total`, 0–1 (0 without towns).
+    pub towns_uncovered_share: f64,
+    #[serde(flatten)]
+    pub census: CensusFigures,
+    /// People in the 500 m cells and those beyond the radius (counts null where the
+    /// municipality has no cells; `population_data_share` says how much of it they describe).
+    pub cells: PopulationStats,
+    /// The wards (区) of a designated city; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub wards: Vec<WardStats>,
+    /// Towns beyond the radius, farthest first (kept for the single answer and downloads).
+    #[serde(skip)]
+    pub uncovered: Vec<TownGap>,
+}
+
+/// A ward of a designated city: census figures, towns and providers (no polygon in the data).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WardStats {
+    pub jis_code: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub census: CensusFigures,
+    pub providers: BTreeMap<&'static str, usize>,
+    pub providers_total: usize,
+    pub towns_total: usize,
+    pub towns_uncovered: usize,
+}
+
+/// Every municipality's figures under layer `r`, in the municipality layer's order.
+pub fn municipality_stats(
+    ds: &Dataset,
+    frames: &[MunicipalityFrame],
+    pop: &Population,
+    r: &CoverageResult,
+) -> Vec<MunicipalityStats> {
+    let radius = r.params.radius_m();
+    let kinds = r.params.kinds();
+    let mut sites_of: Vec<Vec<&Site>> = vec![Vec::new(); frames.len()];
+    for s in &r.sites.sites {
+        let xy = ds.projection.forward(s.location);
+        if let Some(i) = locate(frames, xy, s.region_id) {
+            sites_of[i].push(s);
+        }
+    }
+    frames
+        .iter()
+        .zip(sites_of)
+        .map(|(f, sites)| {
+            let m = &ds.municipalities[f.index];
+            let covered_km2 = f
+                .projected
+                .intersection(&parts_near(&r.union, &f.bbox))
+                .unsigned_area()
+                / 1e6;
+            let mut uncovered: Vec<TownGap> = f
+                .towns
+                .iter()
+                .filter(|t| r.town_dist[**t] > radius)
+                .map(|t| TownGap {
+                    town: *t,
+                    distance_m: r.town_dist[*t],
+                })
+                .collect();
+            uncovered.sort_by(|a, b| {
+                b.distance_m
+                    .total_cmp(&a.distance_m)
+                    .then(a.town.cmp(&b.town))
+            });
+            let (providers, providers_total) = provider_counts(sites.iter().copied(), kinds);
+            let census = CensusFigures::of(
+                ds.municipal_population
+                    .iter()
+                    .find(|p| p.jis_code == m.jis_code),
+            );
+            let wards = ds
+                .ward_population
+                .iter()
+                .filter(|w| crate::data::municipality_code(&w.jis_code) == m.jis_code)
+                .map(|w| ward_stats(ds, f, w, &sites, &uncovered, kinds))
+                .collect();
+            let towns_total = f.towns.len();
+            MunicipalityStats {
                 jis_code: m.jis_code.clone(),
                 name: m.name.clone(),
-                children_0_14: ds
-                    .municipal_population
-                    .iter()
-                    .find(|p| p.jis_code == m.jis_code)
-                    .map(|p| p.pop_0_14),
-                towns_total: total,
-                towns_uncovered: uncovered,
-                towns_uncovered_share: if total > 0 {
-                    ((uncovered as f64 / total as f64) * 1000.0).round() / 1000.0
+                region_id: m.region_id,
+                region: ds
+                    .region(m.region_id)
+                    .map(|g| g.name.clone())
+                    .unwrap_or_default(),
+                area_km2: f.area_km2,
+                covered_km2,
+                gap_km2: (f.area_km2 - covered_km2).max(0.0),
+                covered_pct: pct(covered_km2, f.area_km2),
+                providers,
+                providers_total,
+                towns_total,
+                towns_uncovered: uncovered.len(),
+                towns_uncovered_share: if towns_total > 0 {
+                    ((uncovered.len() as f64 / towns_total as f64) * 1000.0).round() / 1000.0
                 } else {
                     0.0
                 },
+                census,
+                cells: cell_people(f, pop, &r.cell_covered),
+                wards,
+                uncovered,
             }
         })
         .collect()
+}
+
+fn ward_stats(
+    ds: &Dataset,
+    f: &MunicipalityFrame,
+    w: &MunicipalPopulation,
+    sites: &[&Site],
+    uncovered: &[TownGap],
+    kinds: crate::data::KindSet,
+) -> WardStats {
+    let in_ward = |t: usize| ds.towns[t].jis_code == w.jis_code;
+    let (providers, providers_total) = provider_counts(
+        sites.iter().copied().filter(|s| {
+            s.provider
+                .is_some_and(|p| ds.providers[p].city.starts_with(&w.name))
+        }),
+        kinds,
+    );
+    WardStats {
+        jis_code: w.jis_code.clone(),
+        name: w.name.clone(),
+        census: CensusFigures::of(Some(w)),
+        providers,
+        providers_total,
+        towns_total: f.towns.iter().filter(|t| in_ward(**t)).count(),
+        towns_uncovered: uncovered.iter().filter(|g| in_ward(g.town)).count(),
+    }
+}
+
+/// People in the municipality's cells and those beyond the radius (see the module doc).
+fn cell_people(f: &MunicipalityFrame, pop: &Population, covered: &[bool]) -> PopulationStats {
+    if f.cells.is_empty() {
+        return PopulationStats {
+            population_data_share: f.population_data_share,
+            ..Default::default()
+        };
+    }
+    let (mut all, mut u, mut u65, mut u75, mut u0) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (i, w) in &f.cells {
+        let c = &pop.cells[*i];
+        all += c.pop_total * w;
+        if !covered[*i] {
+            u += c.pop_total * w;
+            u65 += c.pop_65_plus * w;
+            u75 += c.pop_75_plus * w;
+            u0 += c.pop_0_14 * w;
+        }
+    }
+    PopulationStats {
+        population: Some(all),
+        uncovered_population: Some(u),
+        uncovered_65_plus: Some(u65),
+        uncovered_75_plus: Some(u75),
+        uncovered_0_14: Some(u0),
+        population_data_share: f.population_data_share,
+    }
 }

@@ -38,6 +38,8 @@ pub struct PopCell {
     pub alloc_factor: f64,
     /// (region id, share of the square's area in that region).
     pub region_shares: Vec<(u8, f64)>,
+    /// (position in [`Dataset::municipalities`], share of the square's area in it).
+    pub muni_shares: Vec<(usize, f64)>,
 }
 
 /// Every cell of every population file.
@@ -72,10 +74,11 @@ impl Population {
         let Some(layer) = &ds.manifest.population else {
             return Ok(pop);
         };
-        let region_of: HashMap<&str, u8> = ds
+        let region_of: HashMap<&str, (usize, u8)> = ds
             .municipalities
             .iter()
-            .map(|m| (m.jis_code.as_str(), m.region_id))
+            .enumerate()
+            .map(|(i, m)| (m.jis_code.as_str(), (i, m.region_id)))
             .collect();
         let mut seen = HashSet::new();
         for file in &layer.files {
@@ -112,7 +115,7 @@ impl Population {
 fn read_cells(
     bytes: &[u8],
     file: &str,
-    region_of: &HashMap<&str, u8>,
+    region_of: &HashMap<&str, (usize, u8)>,
     proj: &Projection,
     seen: &mut HashSet<String>,
     pop: &mut Population,
@@ -206,8 +209,15 @@ fn read_cells(
         if log.issues.len() > before {
             continue;
         }
-        let (Some(centre), Ok(shares), Some(alloc), Some(lo0), Some(la0), Some(lo1), Some(la1)) =
-            (centre, shares, alloc, lon_min, lat_min, lon_max, lat_max)
+        let (
+            Some(centre),
+            Ok((shares, muni_shares)),
+            Some(alloc),
+            Some(lo0),
+            Some(la0),
+            Some(lo1),
+            Some(la1),
+        ) = (centre, shares, alloc, lon_min, lat_min, lon_max, lat_max)
         else {
             continue;
         };
@@ -234,13 +244,19 @@ fn read_cells(
             pop_75_plus: p75.unwrap_or(0.0),
             alloc_factor: alloc,
             region_shares: shares,
+            muni_shares,
         });
     }
 }
 
-/// `43100:0.6|43211:0.4` → shares per region (municipalities of one region summed).
-fn parse_shares(s: &str, region_of: &HashMap<&str, u8>) -> Result<Vec<(u8, f64)>, String> {
+/// Shares per region and per municipality.
+type Shares = (Vec<(u8, f64)>, Vec<(usize, f64)>);
+
+/// `43100:0.6|43211:0.4` → shares per region (municipalities of one region summed) and per
+/// municipality (its position in the layer). `region_of` maps a code to (position, region).
+fn parse_shares(s: &str, region_of: &HashMap<&str, (usize, u8)>) -> Result<Shares, String> {
     let mut out: Vec<(u8, f64)> = Vec::new();
+    let mut munis: Vec<(usize, f64)> = Vec::new();
     for part in s.split('|').map(str::trim).filter(|p| !p.is_empty()) {
         let (jis, share) = part
             .split_once(':')
@@ -251,15 +267,19 @@ fn parse_shares(s: &str, region_of: &HashMap<&str, u8>) -> Result<Vec<(u8, f64)>
             .ok()
             .filter(|x: &f64| x.is_finite() && (0.0..=1.0 + 1e-6).contains(x))
             .ok_or_else(|| format!("share {share:?} of {jis} is not a number in 0..1"))?;
-        let region = *region_of
+        let (muni, region) = *region_of
             .get(jis.trim())
             .ok_or_else(|| format!("municipality {jis:?} is not in the municipality layer"))?;
         match out.iter_mut().find(|(r, _)| *r == region) {
             Some(e) => e.1 += share,
             None => out.push((region, share)),
         }
+        match munis.iter_mut().find(|(m, _)| *m == muni) {
+            Some(e) => e.1 += share,
+            None => munis.push((muni, share)),
+        }
     }
-    Ok(out)
+    Ok((out, munis))
 }
 
 #[cfg(test)]
@@ -268,17 +288,19 @@ mod tests {
 
     #[test]
     fn shares_are_summed_per_region_and_bad_ones_named() {
-        let m: HashMap<&str, u8> = [("43100", 1u8), ("43348", 1), ("43211", 2)].into();
-        let s = parse_shares("43100:0.5|43348:0.25|43211:0.25", &m).unwrap();
-        assert_eq!(s, vec![(1, 0.75), (2, 0.25)]);
+        let m: HashMap<&str, (usize, u8)> =
+            [("43100", (0, 1u8)), ("43348", (1, 1)), ("43211", (2, 2))].into();
+        let (regions, munis) = parse_shares("43100:0.5|43348:0.25|43211:0.25", &m).unwrap();
+        assert_eq!(regions, vec![(1, 0.75), (2, 0.25)]);
+        assert_eq!(munis, vec![(0, 0.5), (1, 0.25), (2, 0.25)]);
         assert!(parse_shares("43999:0.5", &m).unwrap_err().contains("43999"));
         assert!(parse_shares("43100:x", &m).unwrap_err().contains("43100"));
-        assert!(parse_shares("", &m).unwrap().is_empty());
+        assert!(parse_shares("", &m).unwrap().0.is_empty());
     }
 
     #[test]
     fn loader_errors_name_file_row_and_field() {
-        let m: HashMap<&str, u8> = [("43100", 1u8)].into();
+        let m: HashMap<&str, (usize, u8)> = [("43100", (0, 1u8))].into();
         let text = "mesh_code,lon_min,lat_min,lon_max,lat_max,pop_total,pop_65_plus,pop_75_plus,kumamoto_area_share,alloc_factor,muni_shares\n\
             1,130.5,32.5,130.50625,32.50416,10,,,1,1,43100:1\n\
             2,130.5,32.5,130.50625,32.50416,abc,1,1,1,1,43100:1\n";

@@ -183,6 +183,7 @@ impl Scenario {
             total: base.total.clone(),
             town_dist,
             cell_covered,
+            municipalities: Default::default(),
         };
         for (fi, old) in base.regions.iter().enumerate() {
             let rc = if affected.contains(&fi) {

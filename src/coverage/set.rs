@@ -1,7 +1,7 @@
 //! [`CoverageSet`]: the coverage a snapshot serves — the named presets, computed when the
 //! snapshot is built, and a small LRU cache for other parameter sets computed on request.
 
-use super::{CoverageParams, CoverageResult, Population, Preset, RegionFrame};
+use super::{CoverageParams, CoverageResult, MunicipalityFrame, Population, Preset, RegionFrame};
 use crate::data::{DataIssue, Dataset};
 use std::sync::{Arc, Mutex};
 
@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone)]
 pub struct Frames {
     pub regions: Vec<RegionFrame>,
+    /// Same order as [`Dataset::municipalities`].
+    pub municipalities: Vec<MunicipalityFrame>,
     pub population: Population,
 }
 
@@ -16,6 +18,7 @@ impl Frames {
     pub fn new(ds: &Dataset, population: Population) -> Self {
         Self {
             regions: RegionFrame::build_all(ds, &population),
+            municipalities: MunicipalityFrame::build_all(ds, &population),
             population,
         }
     }

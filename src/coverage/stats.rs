@@ -86,16 +86,15 @@ pub struct PointFacts<'a> {
     pub cell_covered: &'a [bool],
 }
 
-/// Counts chosen sites per kind in `region_id`.
-fn provider_counts(
-    sites: &SiteSet,
+/// Counts the given sites per kind (kinds of the filter only) and in all.
+pub(super) fn provider_counts<'a>(
+    sites: impl Iterator<Item = &'a super::Site>,
     kinds: KindSet,
-    region_id: u8,
 ) -> (BTreeMap<&'static str, usize>, usize) {
     let mut by_kind: BTreeMap<&'static str, usize> =
         kinds.iter().map(|k| (k.as_str(), 0)).collect();
     let mut total = 0;
-    for s in sites.sites.iter().filter(|s| s.region_id == region_id) {
+    for s in sites {
         total += 1;
         for k in s.kinds.iter().filter(|k| kinds.contains(*k)) {
             *by_kind.entry(k.as_str()).or_default() += 1;
@@ -164,7 +163,10 @@ pub fn region_stats(
             population_data_share: frame.population_data_share,
         }
     };
-    let (providers, providers_total) = provider_counts(sites, params.kinds(), frame.id);
+    let (providers, providers_total) = provider_counts(
+        sites.sites.iter().filter(|s| s.region_id == frame.id),
+        params.kinds(),
+    );
     let stats = RegionStats {
         id: frame.id,
         name: frame.name.clone(),
@@ -257,7 +259,7 @@ pub fn total(rows: &[RegionStats]) -> RegionStats {
     }
 }
 
-fn pct(part: f64, whole: f64) -> f64 {
+pub(super) fn pct(part: f64, whole: f64) -> f64 {
     if whole > 0.0 {
         (100.0 * part / whole).clamp(0.0, 100.0)
     } else {
@@ -270,11 +272,11 @@ fn round_to(x: f64, digits: i32) -> f64 {
     (x * f).round() / f
 }
 
-fn round2<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+pub(super) fn round2<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round_to(*x, 2))
 }
 
-fn round3<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+pub(super) fn round3<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round_to(*x, 3))
 }
 

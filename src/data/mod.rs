@@ -69,6 +69,9 @@ pub struct Dataset {
     /// 2020 census population per municipality (45 rows, 熊本市 as one) when the manifest
     /// names the table; empty otherwise.
     pub municipal_population: Vec<MunicipalPopulation>,
+    /// The same figures for the wards (区) of designated cities (熊本市's five), from the same
+    /// table; empty without it.
+    pub ward_population: Vec<MunicipalPopulation>,
     pub manifest: Manifest,
     /// Where the files were read from (built in, or a folder); later layers (roads,
     /// population, addresses) read theirs from the same place.
@@ -219,8 +222,12 @@ impl Dataset {
                     .map(|t| municipal_population::load(&t, &layer.file, &municipalities, &mut log))
                     .unwrap_or_default()
             }
-            None => Vec::new(),
+            None => Default::default(),
         };
+        let municipal_population::MunicipalTable {
+            municipalities: municipal_population,
+            wards: ward_population,
+        } = municipal_population;
         let towns = towns_text
             .map(|t| {
                 towns::load_towns(
@@ -247,6 +254,7 @@ impl Dataset {
             providers,
             towns,
             municipal_population,
+            ward_population,
             manifest: manifest.clone(),
             files,
             version,

@@ -1,6 +1,8 @@
 //! Population per municipality from the 2020 census (the municipal table of
 //! `population/kumamoto_municipality_population_2020census_ipss2023.csv`): total and 0–14 for
-//! all 45 municipalities (熊本市 as one), where the 500 m census cells cover only the north.
+//! all 45 municipalities (熊本市 as one), where the 500 m census cells cover only the north,
+//! 65+ where the table has the column, and the wards of a designated city (熊本市's five) as
+//! rows of their own.
 
 use super::issues::IssueLog;
 use super::Municipality;
@@ -16,6 +18,16 @@ pub struct MunicipalPopulation {
     pub pop_total: u32,
     /// Children aged 0–14 (2020 census, ages 不詳補完).
     pub pop_0_14: u32,
+    /// People aged 65 and over (2020 census, ages 不詳補完); `None` without the column.
+    pub pop_65_plus: Option<u32>,
+}
+
+/// The table's rows: the municipalities of the layer, and the wards (区) of its designated
+/// cities, whose `region_id` is their city's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MunicipalTable {
+    pub municipalities: Vec<MunicipalPopulation>,
+    pub wards: Vec<MunicipalPopulation>,
 }
 
 const REQUIRED: &[&str] = &[
@@ -26,35 +38,44 @@ const REQUIRED: &[&str] = &[
     "pop_0_14_2020",
 ];
 
-/// Reads the rows of the municipalities of the municipality layer (the prefecture and ward rows
-/// are skipped by `unit_kind`); a bad number is an error naming row and column, a municipality
+/// Reads the rows of the municipalities of the municipality layer, and of the wards of its
+/// designated cities (a `ward` row whose code folds into a municipality's, 4310x → 43100); the
+/// prefecture row is skipped. A bad number is an error naming row and column, a municipality
 /// without a row a warning.
 pub fn load(
     text: &str,
     file: &str,
     municipalities: &[Municipality],
     log: &mut IssueLog,
-) -> Vec<MunicipalPopulation> {
+) -> MunicipalTable {
+    let mut out = MunicipalTable::default();
     let Some((mut rows, headers)) = CsvRows::open(text.as_bytes(), file, log) else {
-        return Vec::new();
+        return out;
     };
     let col = column_index(&headers);
     if !has_columns(&col, REQUIRED, file, log) {
-        return Vec::new();
+        return out;
     }
+    let has_65 = col.contains_key("pop_65_plus_2020");
     let by_code: HashMap<&str, &Municipality> = municipalities
         .iter()
         .map(|m| (m.jis_code.as_str(), m))
         .collect();
-    let mut out: Vec<MunicipalPopulation> = Vec::new();
     while let Some((row, rec)) = rows.next_row(file, log) {
         let loc = format!("row {row}");
         let get = |c: &str| rec.get(col[c]).unwrap_or("").trim();
-        if matches!(get("unit_kind"), "prefecture" | "ward") {
-            continue;
-        }
+        let ward = match get("unit_kind") {
+            "prefecture" => continue,
+            "ward" => true,
+            _ => false,
+        };
         let code = get("jis_code");
-        let Some(m) = by_code.get(code) else {
+        let layer_code = if ward {
+            super::towns::municipality_code(code)
+        } else {
+            code.to_string()
+        };
+        let Some(m) = by_code.get(layer_code.as_str()) else {
             log.warn(
                 file,
                 loc,
@@ -80,7 +101,20 @@ pub fn load(
         else {
             continue;
         };
-        if out.iter().any(|p| p.jis_code == code) {
+        let pop_65_plus = if has_65 {
+            match num("pop_65_plus_2020") {
+                Some(n) => Some(n),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        let rows = if ward {
+            &mut out.wards
+        } else {
+            &mut out.municipalities
+        };
+        if rows.iter().any(|p| p.jis_code == code) {
             log.error(
                 file,
                 loc,
@@ -89,16 +123,21 @@ pub fn load(
             );
             continue;
         }
-        out.push(MunicipalPopulation {
+        rows.push(MunicipalPopulation {
             jis_code: code.to_string(),
-            name: m.name.clone(),
+            name: if ward {
+                get("name").to_string()
+            } else {
+                m.name.clone()
+            },
             region_id: m.region_id,
             pop_total,
             pop_0_14,
+            pop_65_plus,
         });
     }
     for m in municipalities {
-        if !out.iter().any(|p| p.jis_code == m.jis_code) {
+        if !out.municipalities.iter().any(|p| p.jis_code == m.jis_code) {
             log.warn(
                 file,
                 "file".into(),

@@ -8,7 +8,8 @@ use super::AppState;
 use crate::coverage::Preset;
 use crate::coverage::{
     coverage_feature_collection, multipolygon_coordinates, suggest_sites, AddedSite,
-    CoverageParams, CoverageResult, ParamError, Scenario, ScenarioError, DEFAULT_RADIUS_KM,
+    CoverageParams, CoverageResult, MunicipalityStats, ParamError, Scenario, ScenarioError,
+    UncoveredTown, DEFAULT_RADIUS_KM,
 };
 use crate::data::{KindFilter, KindRule, KindSet};
 use crate::snapshot::Snapshot;
@@ -276,26 +277,126 @@ pub async fn region(
     let rc = r
         .region(id)
         .ok_or_else(|| AppError::Internal(format!("region {id} missing from a coverage result")))?;
-    let towns: Vec<Value> = rc
+    let towns: Vec<UncoveredTown> = rc
         .uncovered_towns
         .iter()
-        .map(|g| {
-            let t = &snap.dataset.towns[g.town];
-            json!({
-                "name": format!("{}{}", t.city, t.name),
-                "city": t.city,
-                "town": t.name,
-                "distance_km": g.distance_m.is_finite().then(|| (g.distance_m).round() / 1000.0),
-            })
-        })
+        .map(|g| UncoveredTown::new(&snap.dataset, g))
         .collect();
+    let munis = municipalities_of(&snap, &r, move |_, all| {
+        let rows: Vec<&MunicipalityStats> = all.iter().filter(|m| m.region_id == id).collect();
+        json!(rows)
+    })
+    .await?;
     let body = json!({
         "region": rc.stats,
-        "municipalities": crate::coverage::municipality_rows(&snap.dataset, rc),
+        "municipalities": munis,
         "uncovered_towns": towns,
         "road_coverage": region_road_json(&snap, id),
     });
     Ok(Json(merge(body, layer_json(&r, &snap))))
+}
+
+/// Runs `f` on the layer's per-municipality figures, computing them on the blocking pool the
+/// first time a layer is asked for them.
+async fn municipalities_of<T: Send + 'static>(
+    snap: &Arc<Snapshot>,
+    r: &Arc<CoverageResult>,
+    f: impl FnOnce(&Snapshot, &[MunicipalityStats]) -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let (snap, r) = (snap.clone(), r.clone());
+    off_workers(move || {
+        let all = r.municipalities(&snap.dataset, &snap.coverage.frames);
+        Ok(f(&snap, all))
+    })
+    .await
+}
+
+/// `GET /api/municipalities`: every municipality (市町村) under the layer, 熊本市 with its wards.
+pub async fn municipalities(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let snap = state.snapshot();
+    let r = layer_for(&snap, q.as_deref()).await?;
+    let rows = municipalities_of(&snap, &r, |_, all| json!(all)).await?;
+    Ok(Json(merge(
+        json!({ "municipalities": rows }),
+        layer_json(&r, &snap),
+    )))
+}
+
+/// `GET /api/municipalities/{jis}`: one municipality with its uncovered towns.
+pub async fn municipality(
+    State(state): State<AppState>,
+    Path(jis): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let snap = state.snapshot();
+    let jis = jis.trim().to_string();
+    if jis.len() != 5 || !jis.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::bad(
+            "invalid_municipality",
+            format!("municipality {jis:?} is not a 5-digit municipality code (e.g. 43202)"),
+        ));
+    }
+    if !snap
+        .dataset
+        .municipalities
+        .iter()
+        .any(|m| m.jis_code == jis)
+    {
+        let parent = crate::data::municipality_code(&jis);
+        let hint = if parent != jis {
+            format!("; {jis} is a ward, listed under its city {parent}'s `wards`")
+        } else {
+            String::new()
+        };
+        return Err(AppError::NotFound(format!(
+            "no municipality {jis} in the data{hint}"
+        )));
+    }
+    let r = layer_for(&snap, q.as_deref()).await?;
+    let body = municipalities_of(&snap, &r, move |snap, all| {
+        let m = all.iter().find(|m| m.jis_code == jis);
+        let towns: Vec<UncoveredTown> = m
+            .map(|m| {
+                m.uncovered
+                    .iter()
+                    .map(|g| UncoveredTown::new(&snap.dataset, g))
+                    .collect()
+            })
+            .unwrap_or_default();
+        json!({ "municipality": m, "uncovered_towns": towns })
+    })
+    .await?;
+    Ok(Json(merge(body, layer_json(&r, &snap))))
+}
+
+/// `GET /api/uncovered_towns`: GeoJSON points of every town beyond the radius of the layer
+/// (for a planner's download), farthest first within each region.
+pub async fn uncovered_towns(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let snap = state.snapshot();
+    let r = layer_for(&snap, q.as_deref()).await?;
+    let features: Vec<Value> = r
+        .regions
+        .iter()
+        .flat_map(|rc| rc.uncovered_towns.iter())
+        .map(|g| {
+            let t = UncoveredTown::new(&snap.dataset, g);
+            json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [t.lon, t.lat] },
+                "properties": t,
+            })
+        })
+        .collect();
+    Ok(Json(merge(
+        json!({ "type": "FeatureCollection", "features": features }),
+        layer_json(&r, &snap),
+    )))
 }
 
 /// `GET /api/coverage`: GeoJSON, per region a `coverage` and a `gap` feature.

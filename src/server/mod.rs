@@ -15,7 +15,7 @@ mod tiles;
 mod web;
 
 pub use admin::{constant_time_eq, AdminToken};
-pub use cors::CorsOrigins;
+pub use cors::{CorsOrigins, FrameAncestors};
 pub use error::AppError;
 pub use limits::{limited, Limits};
 pub use nearest::{nearest_answer, parse_nearest_query, NearestAt, NearestQuery};
@@ -103,6 +103,8 @@ impl AppState {
 pub struct ServerConfig {
     pub limits: Limits,
     pub cors: CorsOrigins,
+    /// Other sites' pages that may show the widget in a frame.
+    pub frame_ancestors: FrameAncestors,
 }
 
 /// The whole API as a router with the default [`ServerConfig`], without a socket (tests call
@@ -126,6 +128,9 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
         .route("/api/isochrone", get(isochrone::isochrone_route))
         .route("/api/regions", get(coverage::regions))
         .route("/api/regions/{id}", get(coverage::region))
+        .route("/api/municipalities", get(coverage::municipalities))
+        .route("/api/municipalities/{jis}", get(coverage::municipality))
+        .route("/api/uncovered_towns", get(coverage::uncovered_towns))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/suggest", get(coverage::suggest))
         .route(
@@ -145,7 +150,7 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
     // route) would reach it without the CORS layer and fail with 405.
     let public = api
         .merge(tiles)
-        .merge(web::routes())
+        .merge(web::routes(&config.frame_ancestors))
         .method_not_allowed_fallback(method_not_allowed);
     let mut public = limited(public, &config.limits);
     // CORS outside the limits: preflights are answered without taking a slot, and a shed

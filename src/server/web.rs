@@ -8,6 +8,7 @@
 //! missing its routes answer 404 with the reason and the page says what is missing, while the
 //! API keeps working.
 
+use super::cors::FrameAncestors;
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -143,40 +144,86 @@ fn builtin_file(asset: &Asset) -> Result<&'static [u8], &'static str> {
 }
 
 /// The widget's routes, one per row of [`ASSETS`], gzip-compressed when the client asks
-/// (MapLibre is ~1 MB of JavaScript).
-pub fn routes() -> Router {
+/// (MapLibre is ~1 MB of JavaScript). `frames` says which other sites may frame the page.
+pub fn routes(frames: &FrameAncestors) -> Router {
+    let headers = SecurityHeaders::new(frames);
     let mut r = Router::new();
     for asset in ASSETS {
-        r = r.route(asset.url, get(move || serve_asset(asset)));
+        let headers = headers.clone();
+        r = r.route(asset.url, get(move || serve_asset(asset, headers)));
     }
     r.layer(CompressionLayer::new())
 }
 
-async fn serve_asset(asset: &'static Asset) -> Response {
+/// The security headers of every widget response, built once from the configuration.
+#[derive(Clone)]
+struct SecurityHeaders {
+    csp: HeaderValue,
+    /// `X-Frame-Options: SAMEORIGIN` for browsers without CSP frame-ancestors, only when no
+    /// other origin may frame the page (the header cannot list origins).
+    same_origin_only: bool,
+}
+
+impl SecurityHeaders {
+    fn new(frames: &FrameAncestors) -> Self {
+        let csp = format!("{CSP}; {}", frames.directive());
+        SecurityHeaders {
+            // Origins are validated header values: the joined policy is one too.
+            csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(CSP)),
+            same_origin_only: frames.same_origin_only(),
+        }
+    }
+
+    fn apply(&self, h: &mut axum::http::HeaderMap) {
+        h.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
+        if self.same_origin_only {
+            h.insert(
+                HeaderName::from_static("x-frame-options"),
+                HeaderValue::from_static("SAMEORIGIN"),
+            );
+        }
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        h.insert(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("geolocation=(), camera=(), microphone=()"),
+        );
+    }
+}
+
+async fn serve_asset(asset: &'static Asset, headers: SecurityHeaders) -> Response {
     let Some(dir) = web_dir() else {
         return match builtin_file(asset) {
-            Ok(bytes) => file_response(asset, Body::from(bytes)),
-            Err(why) => missing(asset, why),
+            Ok(bytes) => file_response(asset, Body::from(bytes), &headers),
+            Err(why) => missing(asset, why, &headers),
         };
     };
     let path = dir.join(asset.file);
     match tokio::fs::read(&path).await {
-        Ok(bytes) => file_response(asset, Body::from(bytes)),
+        Ok(bytes) => file_response(asset, Body::from(bytes), &headers),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing(
             asset,
             &format!("{} not found (run `npm ci` there)", path.display()),
+            &headers,
         ),
         Err(e) => {
             tracing::error!(file = %path.display(), error = %e, "widget file unreadable");
             plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "widget file unreadable\n".to_string(),
+                &headers,
             )
         }
     }
 }
 
-fn file_response(asset: &Asset, body: Body) -> Response {
+fn file_response(asset: &Asset, body: Body, headers: &SecurityHeaders) -> Response {
     let mut resp = Response::new(body);
     let h = resp.headers_mut();
     h.insert(
@@ -184,50 +231,25 @@ fn file_response(asset: &Asset, body: Body) -> Response {
         HeaderValue::from_static(asset.content_type),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(asset.cache));
-    security_headers(h);
+    headers.apply(h);
     resp
-}
-
-/// Headers every widget response carries.
-fn security_headers(h: &mut axum::http::HeaderMap) {
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(
-        HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("geolocation=(), camera=(), microphone=()"),
-    );
 }
 
 /// A missing file: the page's own files are a broken deploy (logged); MapLibre's mean the
 /// build could not get it from npm (or `npm ci` has not run in a `--web` folder), which the
 /// page reports to the user itself.
-fn missing(asset: &Asset, why: &str) -> Response {
-    if asset.cache == VENDOR_CACHE {
+fn missing(asset: &Asset, why: &str, headers: &SecurityHeaders) -> Response {
+    let text = if asset.cache == VENDOR_CACHE {
         tracing::warn!(file = asset.file, why, "MapLibre missing");
-        plain(
-            StatusCode::NOT_FOUND,
-            format!("MapLibre GL JS is not available on this server: {why}\n"),
-        )
+        format!("MapLibre GL JS is not available on this server: {why}\n")
     } else {
         tracing::error!(file = asset.file, why, "widget file missing");
-        plain(
-            StatusCode::NOT_FOUND,
-            format!("the map widget file {} is missing: {why}\n", asset.file),
-        )
-    }
+        format!("the map widget file {} is missing: {why}\n", asset.file)
+    };
+    plain(StatusCode::NOT_FOUND, text, headers)
 }
 
-fn plain(status: StatusCode, text: String) -> Response {
+fn plain(status: StatusCode, text: String, headers: &SecurityHeaders) -> Response {
     let mut resp = (status, text).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -235,7 +257,7 @@ fn plain(status: StatusCode, text: String) -> Response {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    security_headers(h);
+    headers.apply(h);
     resp
 }
 

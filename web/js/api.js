@@ -59,6 +59,16 @@ export function region(preset, id) {
   return getJson(`/api/regions/${encodeURIComponent(id)}`, PRESETS[preset]);
 }
 
+/** Every municipality (`/api/municipalities`), 熊本市 with its wards, for the preset. */
+export function municipalities(preset) {
+  return getJson('/api/municipalities', PRESETS[preset]);
+}
+
+/** GeoJSON points of the towns beyond the preset's reach (`/api/uncovered_towns`). */
+export function uncoveredTowns(preset) {
+  return getJson('/api/uncovered_towns', PRESETS[preset]);
+}
+
 export function coverage(preset) {
   return getJson('/api/coverage', PRESETS[preset]);
 }

@@ -26,8 +26,16 @@ const STRINGS = {
     preset_pediatric_home_note: '小児在宅: 在宅療養支援診療所・病院のうち小児の届出（かかりつけ・夜間休日・PICU）があるもの、または小児入院医療管理料の病院。',
     col_children: '0–14歳',
     col_muni: '市町村',
-    download_csv: '表をCSVで保存（Excel対応）',
-    muni_title: '{region}の市町村（0–14歳は2020年国勢調査）',
+    download_csv: '圏域の表をCSVで保存（Excel対応）',
+    download_muni_csv: '市町村の表をCSVで保存',
+    download_gaps: '空白地域をGeoJSONで保存',
+    download_towns: '未カバーの町丁目をGeoJSONで保存',
+    downloads: 'ダウンロード',
+    muni_title: '{region}の市町村（人口・65歳以上・0–14歳は2020年国勢調査）',
+    col_population: '人口',
+    col_65_plus: '65歳以上',
+    wards_show: '区別に表示',
+    wards_hide: '区を閉じる',
     col_uncovered_children: '未カバー 0–14歳',
     legend_pediatric: '小児の届出あり',
     no_kind: '種類を1つ以上選んでください。',
@@ -112,8 +120,16 @@ const STRINGS = {
     preset_pediatric_home_note: 'Children at home: home-care support clinics/hospitals holding a pediatric standard (primary care, nights and holidays, PICU), or any hospital with a pediatric ward.',
     col_children: 'Age 0–14',
     col_muni: 'Municipality',
-    download_csv: 'Save the table as CSV (opens in Excel)',
-    muni_title: 'Municipalities of {region} (age 0–14: 2020 census)',
+    download_csv: 'Save the region table as CSV (opens in Excel)',
+    download_muni_csv: 'Save the municipal table as CSV',
+    download_gaps: 'Save the gaps as GeoJSON',
+    download_towns: 'Save the uncovered towns as GeoJSON',
+    downloads: 'Downloads',
+    muni_title: 'Municipalities of {region} (people, 65+ and 0–14: 2020 census)',
+    col_population: 'People',
+    col_65_plus: '65+',
+    wards_show: 'by ward',
+    wards_hide: 'hide wards',
     col_uncovered_children: 'Uncovered 0–14',
     legend_pediatric: 'Holds a pediatric standard',
     no_kind: 'Choose at least one kind.',
@@ -182,7 +198,25 @@ const listeners = [];
 function initialLang() {
   const asked = new URLSearchParams(location.search).get('lang');
   if (asked === 'en' || asked === 'ja') return asked;
-  return localStorage.getItem('carecover.lang') === 'en' ? 'en' : 'ja';
+  return storedLang() === 'en' ? 'en' : 'ja';
+}
+
+// Storage is denied to a page framed by another site (an intranet <iframe>) under the
+// browser's third-party rules: the language then lasts for the visit only.
+function storedLang() {
+  try {
+    return localStorage.getItem('carecover.lang');
+  } catch {
+    return null;
+  }
+}
+
+function storeLang(value) {
+  try {
+    localStorage.setItem('carecover.lang', value);
+  } catch {
+    // not allowed here (see storedLang)
+  }
 }
 
 export function currentLang() {
@@ -214,7 +248,7 @@ export function onLangChange(fn) {
 
 export function toggleLang() {
   lang = lang === 'ja' ? 'en' : 'ja';
-  localStorage.setItem('carecover.lang', lang);
+  storeLang(lang);
   translate();
   for (const fn of listeners) fn(lang);
 }

@@ -24,6 +24,14 @@ export const CSV_KEYS = [
   'uncovered_65_plus', 'uncovered_75_plus', 'children_0_14', 'uncovered_0_14',
 ];
 
+/** The municipal CSV's columns: `/api/municipalities`' keys (`cells.x` = the nested `cells`). */
+export const MUNI_CSV_KEYS = [
+  'jis_code', 'name', 'unit', 'region_id', 'region', 'area_km2', 'covered_km2', 'gap_km2',
+  'covered_pct', 'providers_total', 'towns_total', 'towns_uncovered', 'population',
+  'population_65_plus', 'children_0_14', 'cells.population_data_share',
+  'cells.uncovered_population', 'cells.uncovered_65_plus', 'cells.uncovered_0_14',
+];
+
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
 function csvField(v) {
   const s = v == null ? '' : String(v);
@@ -39,7 +47,44 @@ export function regionsCsv(stats, preset) {
   const head = [...CSV_KEYS, 'preset', 'radius_km', 'data_version'];
   const rows = [...stats.regions, stats.total].map((r) =>
     [...CSV_KEYS.map((k) => r[k]), preset, stats.radius_km, stats.data_version]);
+  return csvText(head, rows);
+}
+
+/** Rows and header as CSV text: UTF-8 BOM (Excel), CRLF line ends. */
+function csvText(head, rows) {
   return '\ufeff' + [head, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * The municipal table of a `/api/municipalities` answer as CSV: one row per municipality
+ * (unit `municipality`) and, after 熊本市, one per ward (unit `ward`: census figures, towns and
+ * providers only — wards have no polygon in the data), then preset, radius and data version.
+ */
+export function municipalitiesCsv(answer, preset) {
+  const head = [...MUNI_CSV_KEYS, 'preset', 'radius_km', 'data_version'];
+  const value = (row, key) => key.split('.').reduce((v, k) => v?.[k], row);
+  const line = (row) =>
+    [...MUNI_CSV_KEYS.map((k) => value(row, k)), preset, answer.radius_km, answer.data_version];
+  const rows = [];
+  for (const m of answer.municipalities) {
+    rows.push(line({ ...m, unit: 'municipality' }));
+    for (const w of m.wards ?? []) {
+      rows.push(line({ ...w, unit: 'ward', region_id: m.region_id, region: m.region }));
+    }
+  }
+  return csvText(head, rows);
+}
+
+/** Saves text as a file, in the browser (nothing is sent anywhere). */
+function saveFile(text, name, type) {
+  const blob = new Blob([text], { type });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 0);
 }
 
 /** A head count, or — where the data has none (-1). */
@@ -76,6 +121,10 @@ export class PlannerView {
     root.querySelector('#whatif-reset').addEventListener('click', () => this.resetScenario());
     root.querySelector('#suggest-button').addEventListener('click', () => this.suggest());
     root.querySelector('#download-csv').addEventListener('click', () => this.downloadCsv());
+    root.querySelector('#download-muni-csv').addEventListener('click', () => this.download('muni'));
+    root.querySelector('#download-gaps').addEventListener('click', () => this.download('gaps'));
+    root.querySelector('#download-towns').addEventListener('click', () => this.download('towns'));
+    this.wardsOpen = false;
     this.whatif.addEventListener('change', () => this.updateHint());
     this.road = root.querySelector('#road-toggle');
     this.road.addEventListener('change', () => this.showRoad());
@@ -105,14 +154,37 @@ export class PlannerView {
   /** Saves the region table for the preset (the API's figures) as a CSV file, in the browser. */
   downloadCsv() {
     if (!this.stats) return;
-    const blob = new Blob([regionsCsv(this.stats, this.preset)], { type: 'text/csv;charset=utf-8' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `carecover-regions-${this.preset}-${this.stats.data_version}.csv`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 0);
+    saveFile(regionsCsv(this.stats, this.preset),
+      `carecover-regions-${this.preset}-${this.stats.data_version}.csv`, 'text/csv;charset=utf-8');
+  }
+
+  /**
+   * Saves, for the preset, the municipal table as CSV (`muni`), the gap polygons (`gaps`, the
+   * `gap` features of /api/coverage) or the uncovered towns (`towns`) as GeoJSON: the API's
+   * answers, fetched now and written as they are.
+   */
+  async download(what) {
+    const preset = this.preset;
+    this.status(t('loading'));
+    try {
+      if (what === 'muni') {
+        const a = await api.municipalities(preset);
+        saveFile(municipalitiesCsv(a, preset),
+          `carecover-municipalities-${preset}-${a.data_version}.csv`, 'text/csv;charset=utf-8');
+      } else if (what === 'gaps') {
+        const fc = await api.coverage(preset);
+        const gaps = { ...fc, features: fc.features.filter((f) => f.properties.layer === 'gap') };
+        saveFile(JSON.stringify(gaps), `carecover-gaps-${preset}-${fc.data_version}.geojson`,
+          'application/geo+json');
+      } else {
+        const fc = await api.uncoveredTowns(preset);
+        saveFile(JSON.stringify(fc), `carecover-uncovered-towns-${preset}-${fc.data_version}.geojson`,
+          'application/geo+json');
+      }
+      this.status('');
+    } catch (e) {
+      this.status(`${t('error')}: ${e.message}`);
+    }
   }
 
   // ---- the selected region's municipalities ----
@@ -149,20 +221,46 @@ export class PlannerView {
     const body = this.root.querySelector('#muni-table tbody');
     body.replaceChildren();
     for (const m of region.municipalities ?? []) {
-      const tr = document.createElement('tr');
-      tr.dataset.jis = m.jis_code;
-      const name = document.createElement('th');
-      name.scope = 'row';
-      name.textContent = m.name;
-      const kids = document.createElement('td');
-      kids.className = 'num';
-      kids.textContent = count(m.children_0_14 ?? -1);
-      const towns = document.createElement('td');
-      towns.className = 'num';
-      towns.textContent = `${m.towns_uncovered} / ${m.towns_total}`;
-      tr.append(name, kids, towns);
-      body.append(tr);
+      body.append(this.muniRow(m, false));
+      if (!m.wards?.length) continue;
+      const toggle = document.createElement('button');
+      toggle.type = 'button';
+      toggle.className = 'wards-toggle';
+      toggle.setAttribute('aria-expanded', String(this.wardsOpen));
+      toggle.textContent = t(this.wardsOpen ? 'wards_hide' : 'wards_show');
+      toggle.addEventListener('click', () => {
+        this.wardsOpen = !this.wardsOpen;
+        this.renderMunicipalities();
+        this.root.querySelector('.wards-toggle')?.focus();
+      });
+      body.lastChild.querySelector('th').append(' ', toggle);
+      if (this.wardsOpen) for (const w of m.wards) body.append(this.muniRow(w, true));
     }
+  }
+
+  /** One row of the municipal table: a municipality, or (ward) one of 熊本市's wards. */
+  muniRow(m, ward) {
+    const tr = document.createElement('tr');
+    tr.dataset.jis = m.jis_code;
+    if (ward) tr.className = 'ward';
+    const name = document.createElement('th');
+    name.scope = 'row';
+    name.textContent = m.name;
+    const num = (text) => {
+      const td = document.createElement('td');
+      td.className = 'num';
+      td.textContent = text;
+      return td;
+    };
+    tr.append(
+      name,
+      num(count(m.population ?? -1)),
+      num(count(m.population_65_plus ?? -1)),
+      num(ward ? '—' : m.covered_pct.toFixed(1)),
+      num(`${m.towns_uncovered} / ${m.towns_total}`),
+      num(count(m.children_0_14 ?? -1)),
+    );
+    return tr;
   }
 
   async load() {
@@ -372,7 +470,7 @@ export class PlannerView {
   }
 
   drawSites() {
-    if (!this.map) return;
+    if (!this.map?.getSource('whatif')) return;
     const pts = this.sites.map((s, i) => pointFeature(s.lon, s.lat, { n: i + 1 }));
     const areas = this.sites.map((s) => circleFeature(s.lon, s.lat, RADIUS_KM));
     this.map.getSource('whatif').setData(featureCollection(pts));

@@ -66,12 +66,12 @@ async function waitReady(base, server) {
   throw new Error(`carecover not ready after ${READY_TIMEOUT_MS} ms:\n${server.log}`);
 }
 
-async function startServer() {
+async function startServer(extraArgs = []) {
   const bin = binary();
   assert.ok(existsSync(bin), `no carecover binary at ${bin} (cargo build --release, or set CARECOVER_BIN)`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`], {
+  const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, ...extraArgs], {
     cwd: ROOT,
     // As a user runs it: the widget, MapLibre and the data built into the binary.
     env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARECOVER_'))),
@@ -381,7 +381,10 @@ test('the preset switch to 小児在宅 shows its coverage, gaps and children pe
   assert.equal(shown.length, kuma.municipalities.length);
   assert.ok(shown.length >= 10, '球磨 has 10 municipalities');
   kuma.municipalities.forEach((m, i) => {
-    assert.deepEqual(shown[i], [m.name, m.children_0_14.toLocaleString(), `${m.towns_uncovered} / ${m.towns_total}`]);
+    assert.deepEqual(shown[i], [
+      m.name, m.population.toLocaleString(), m.population_65_plus.toLocaleString(), m.covered_pct.toFixed(1),
+      `${m.towns_uncovered} / ${m.towns_total}`, m.children_0_14.toLocaleString(),
+    ]);
   });
   await mapIdle(page);
   assert.ok(await renderedCount(page, 'gaps-fill', 'gaps') > 0, 'pediatric_home gaps drawn');
@@ -414,6 +417,144 @@ test('the region table downloads as a UTF-8 CSV with a BOM holding the API\'s fi
   assert.ok(head.includes('covered_pct') && head.includes('uncovered_65_plus'));
   assert.match(download.suggestedFilename(), /^carecover-regions-home_care-[0-9a-f]+\.csv$/);
   assert.deepEqual(problems, []);
+});
+
+// ---- planner: municipalities, wards, downloads (issue 13) ----
+
+/** Saves what a click downloads and returns its suggested name and bytes. */
+async function downloadOf(p, selector) {
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click(selector)]);
+  const { readFileSync } = await import('node:fs');
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+}
+
+/** RFC 4180 lines → cells (the CSVs here quote only fields holding a comma or quote). */
+function csvRows(text) {
+  return text.split('\r\n').filter(Boolean).map((line) => {
+    const cells = [];
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (quoted && c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = !quoted;
+      else if (c === ',' && !quoted) { cells.push(cur); cur = ''; } else cur += c;
+    }
+    cells.push(cur);
+    return cells;
+  });
+}
+
+test('球磨 opens its municipalities with 65+, 熊本市 opens its wards, and the downloads equal the API', TEST, async () => {
+  await page.goto(`${server.base}/`);
+  await page.waitForFunction(() => window.carecover?.planner?.stats);
+  await page.click('#tab-planner');
+  await page.check('input[name=preset][value=home_care]');
+  await page.waitForFunction(() => window.carecover.planner.preset === 'home_care' && window.carecover.planner.stats?.kinds);
+  await page.click('#region-table tbody tr[data-region="9"] th');
+  await page.waitForFunction(() => window.carecover.planner.muni?.region?.id === 9
+    && window.carecover.planner.muni?.kinds?.length === 2);
+  const kuma = await api(server.base, '/api/regions/9');
+  const rows = await page.$$eval('#muni-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.innerText)));
+  assert.deepEqual(rows.map((r) => [r[0], r[2]]),
+    kuma.municipalities.map((m) => [m.name, m.population_65_plus.toLocaleString()]), '65+ per municipality');
+  assert.ok(await page.locator('#muni-title').innerText().then((t) => t.includes('球磨')));
+  await page.locator('#muni').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'planner-kuma-municipalities-1280.png') });
+
+  // 熊本市 (region 1) and its five wards, opened by keyboard.
+  await page.click('#region-table tbody tr[data-region="1"] th');
+  await page.waitForSelector('#muni-table .wards-toggle');
+  const toggle = page.locator('#muni-table .wards-toggle');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#muni-table tr.ward');
+  assert.equal(await page.locator('#muni-table .wards-toggle').getAttribute('aria-expanded'), 'true');
+  const wards = await page.$$eval('#muni-table tr.ward', (trs) => trs.map((tr) => [tr.dataset.jis, tr.children[1].innerText]));
+  const { municipalities } = await api(server.base, '/api/municipalities');
+  const city = municipalities.find((m) => m.jis_code === '43100');
+  assert.deepEqual(wards, city.wards.map((w) => [w.jis_code, w.population.toLocaleString()]));
+
+  // The municipal table as CSV: a BOM, then every municipality and ward with the API's values.
+  const muni = await downloadOf(page, '#download-muni-csv');
+  assert.match(muni.name, /^carecover-municipalities-home_care-[0-9a-f]+\.csv$/);
+  assert.deepEqual([...muni.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte-order mark');
+  const [head, ...lines] = csvRows(muni.bytes.toString('utf8').slice(1));
+  assert.equal(lines.length, 45 + 5);
+  const col = (k) => head.indexOf(k);
+  for (const m of municipalities) {
+    const line = lines.find((l) => l[col('jis_code')] === m.jis_code && l[col('unit')] === 'municipality');
+    assert.ok(line, m.jis_code);
+    for (const k of ['name', 'covered_pct', 'gap_km2', 'population', 'population_65_plus', 'towns_uncovered']) {
+      assert.equal(line[col(k)], String(m[k]), `${m.name} ${k}`);
+    }
+    assert.equal(line[col('cells.uncovered_population')], String(m.cells.uncovered_population ?? ''));
+  }
+  assert.equal(lines.filter((l) => l[col('unit')] === 'ward').length, 5);
+
+  // Gaps and uncovered towns as GeoJSON: the API's features.
+  const gaps = JSON.parse((await downloadOf(page, '#download-gaps')).bytes.toString('utf8'));
+  const cov = await api(server.base, '/api/coverage');
+  assert.deepEqual(gaps.features, cov.features.filter((f) => f.properties.layer === 'gap'));
+  const towns = await downloadOf(page, '#download-towns');
+  assert.match(towns.name, /\.geojson$/);
+  const fc = JSON.parse(towns.bytes.toString('utf8'));
+  assert.deepEqual(fc.features, (await api(server.base, '/api/uncovered_towns')).features);
+  assert.equal(fc.features.length, (await api(server.base, '/api/regions')).total.towns_uncovered);
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
+test('URL parameters open a view, a preset and a language (for embedding)', TEST, async () => {
+  const p = await browser.newPage({ viewport: { width: 900, height: 700 } });
+  try {
+    await p.goto(`${server.base}/?view=planner&preset=pediatric_home&lang=en`);
+    await p.waitForFunction(() => window.carecover?.planner?.stats?.preset === 'pediatric_home');
+    assert.equal(await p.locator('#tab-planner').getAttribute('aria-selected'), 'true');
+    assert.equal(await p.locator('#planner-view').isHidden(), false);
+    assert.ok(await p.locator('input[name=preset][value=pediatric_home]').isChecked());
+    assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+    // Arrow keys move between the tabs (WAI-ARIA tabs).
+    await p.locator('#tab-planner').focus();
+    await p.keyboard.press('ArrowLeft');
+    assert.equal(await p.locator('#tab-nurse').getAttribute('aria-selected'), 'true');
+    assert.equal(await p.evaluate(() => document.activeElement.id), 'tab-nurse');
+  } finally {
+    await p.close();
+  }
+});
+
+test('an intranet page on another origin may frame the widget only when configured', TEST, async () => {
+  // The test's own server on 127.0.0.1 is framed by a page from "localhost" (another origin):
+  // refused by default (frame-ancestors 'self'), allowed when the origin is configured.
+  const { createServer } = await import('node:http');
+  const host = createServer((req, res) => {
+    const src = new URL(req.url, 'http://x').searchParams.get('src');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>intranet</title><iframe id="f" title="carecover" src="${src}" width="800" height="600"></iframe>`);
+  });
+  await new Promise((r) => host.listen(0, '127.0.0.1', r));
+  const intranet = `http://localhost:${host.address().port}`;
+  const allowed = await startServer(['--frame-ancestors', intranet]);
+  const p = await browser.newPage({ viewport: { width: 900, height: 700 } });
+  try {
+    const framed = async (base) => {
+      await p.goto(`${intranet}/?src=${encodeURIComponent(`${base}/?view=planner`)}`);
+      await p.waitForTimeout(1500);
+      const frame = p.frames().find((f) => f.url().startsWith(base));
+      if (!frame) return false;
+      return frame.evaluate(() => Boolean(document.querySelector('#tab-planner'))).catch(() => false);
+    };
+    assert.equal(await framed(server.base), false, 'not configured: the browser refuses the frame');
+    assert.equal(await framed(allowed.base), true, 'configured: the widget shows in the frame');
+    const f = p.frames().find((x) => x.url().startsWith(allowed.base));
+    await f.waitForFunction(() => window.carecover?.planner?.stats);
+    await p.screenshot({ path: path.join(SHOTS, 'embedded-iframe.png') });
+  } finally {
+    await p.close();
+    allowed.child.kill('SIGTERM');
+    host.close();
+  }
 });
 
 test('the road-coverage overlay draws the road_coverage tile layer while planning', TEST, async () => {
