@@ -233,9 +233,10 @@ export function rankMarker(map, lon, lat, n, title) {
   label.className = 'rank-label';
   label.textContent = String(n);
   label.title = title;
-  return new window.maplibregl.Marker({ element: label, anchor: 'bottom-left', offset: [7, -7] })
-    .setLngLat([lon, lat])
-    .addTo(map);
+  const marker = new window.maplibregl.Marker({ element: label, anchor: 'bottom-left', offset: [7, -7] });
+  // MapLibre names every marker "Map marker"; a screen reader should hear the rank it shows.
+  label.setAttribute('aria-label', `${n} ${title}`);
+  return marker.setLngLat([lon, lat]).addTo(map);
 }
 
 export function featureCollection(features) {

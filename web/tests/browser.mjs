@@ -557,6 +557,46 @@ test('an intranet page on another origin may frame the widget only when configur
   }
 });
 
+// ---- accessibility (issue 13) ----
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function axeViolations(p) {
+  const { readFileSync } = await import('node:fs');
+  const src = readFileSync(path.join(ROOT, 'web', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  // Evaluated through DevTools, not as a <script>: the page's CSP allows this server's scripts only.
+  await p.evaluate(src);
+  const result = await p.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+test('axe-core finds no serious or critical violation in either view, wide or 360 px', TEST, async () => {
+  for (const width of [1280, 360]) {
+    const p = await browser.newPage({ viewport: { width, height: 800 } });
+    try {
+      await p.goto(`${server.base}/`);
+      await p.waitForFunction(() => window.carecover?.planner?.stats && window.carecoverMap);
+      await mapIdle(p);
+      // The nurse view with results, then the planner with a region's municipalities open.
+      await p.fill('#address', '八代市泉町柿迫');
+      await p.press('#address', 'Enter');
+      await p.waitForSelector('#nearest-list li');
+      const nurse = await axeViolations(p);
+      assert.deepEqual(nurse, [], `nurse view at ${width} px`);
+      await p.click('#tab-planner');
+      await p.click('#region-table tbody tr[data-region="9"] th');
+      await p.waitForSelector('#muni:not([hidden]) #muni-table tbody tr');
+      const planner = await axeViolations(p);
+      assert.deepEqual(planner, [], `planner view at ${width} px`);
+    } finally {
+      await p.close();
+    }
+  }
+});
+
 test('the road-coverage overlay draws the road_coverage tile layer while planning', TEST, async () => {
   assert.equal(await renderedCount(page, 'road-coverage-fill', 'road_coverage'), 0, 'off by default');
   await page.check('#road-toggle');
