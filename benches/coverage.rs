@@ -1,7 +1,9 @@
 //! Coverage benchmarks on the real data: a full rebuild of every preset (10 regions, stats,
 //! lon/lat copies) and one what-if scenario. Run with `cargo bench --bench coverage`.
 
-use carecover::coverage::{AddedSite, CoverageSet, Population, Preset, Scenario};
+use carecover::coverage::{
+    municipality_stats, AddedSite, CoverageResult, CoverageSet, Population, Preset, Scenario,
+};
 use carecover::data::{Dataset, Manifest};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -28,6 +30,30 @@ fn bench(c: &mut Criterion) {
     });
     let set = CoverageSet::with_population(&ds, pop);
     let base = set.preset(Preset::HomeCare);
+    // The 45 municipalities of one layer (computed once per layer, on first request), next
+    // to the whole layer for the 10 regions it is cut from.
+    g.bench_function("municipalities_of_one_layer", |b| {
+        b.iter(|| {
+            black_box(
+                municipality_stats(
+                    &ds,
+                    &set.frames.municipalities,
+                    &set.frames.population,
+                    base,
+                )
+                .len(),
+            )
+        })
+    });
+    g.bench_function("one_layer_for_the_regions", |b| {
+        b.iter(|| {
+            black_box(
+                CoverageResult::compute(&ds, &set.frames, base.params)
+                    .total
+                    .gap_km2,
+            )
+        })
+    });
     let add_one = Scenario {
         add: vec![AddedSite {
             lat: 32.25,
