@@ -17,7 +17,7 @@
 //!   (by the 区 in the provider's address), no areas.
 
 use super::compute::parts_near;
-use super::stats::{pct, provider_counts, round2, PopulationStats, TownGap};
+use super::stats::{pct, provider_counts, round2, towns_beyond, PopulationStats, TownGap};
 use super::{CoverageResult, Population, Site};
 use crate::data::{project_multipolygon, Dataset, MunicipalPopulation};
 use crate::geom::Xy;
@@ -247,20 +247,7 @@ pub fn municipality_stats(
                 .intersection(&parts_near(&r.union, &f.bbox))
                 .unsigned_area()
                 / 1e6;
-            let mut uncovered: Vec<TownGap> = f
-                .towns
-                .iter()
-                .filter(|t| r.town_dist[**t] > radius)
-                .map(|t| TownGap {
-                    town: *t,
-                    distance_m: r.town_dist[*t],
-                })
-                .collect();
-            uncovered.sort_by(|a, b| {
-                b.distance_m
-                    .total_cmp(&a.distance_m)
-                    .then(a.town.cmp(&b.town))
-            });
+            let uncovered = towns_beyond(&f.towns, &r.town_dist, radius);
             let (providers, providers_total) = provider_counts(sites.iter().copied(), kinds);
             let census = CensusFigures::of(
                 ds.municipal_population
@@ -339,23 +326,5 @@ fn cell_people(f: &MunicipalityFrame, pop: &Population, covered: &[bool]) -> Pop
             ..Default::default()
         };
     }
-    let (mut all, mut u, mut u65, mut u75, mut u0) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (i, w) in &f.cells {
-        let c = &pop.cells[*i];
-        all += c.pop_total * w;
-        if !covered[*i] {
-            u += c.pop_total * w;
-            u65 += c.pop_65_plus * w;
-            u75 += c.pop_75_plus * w;
-            u0 += c.pop_0_14 * w;
-        }
-    }
-    PopulationStats {
-        population: Some(all),
-        uncovered_population: Some(u),
-        uncovered_65_plus: Some(u65),
-        uncovered_75_plus: Some(u75),
-        uncovered_0_14: Some(u0),
-        population_data_share: f.population_data_share,
-    }
+    super::stats::cell_people(&f.cells, pop, covered, f.population_data_share)
 }

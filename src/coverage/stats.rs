@@ -117,20 +117,7 @@ pub fn region_stats(
     let frame = &frames.regions[fi];
     let cells = &frames.population;
     let r = params.radius_m();
-    let mut gaps: Vec<TownGap> = frame
-        .towns
-        .iter()
-        .filter(|t| facts.town_dist[**t] > r)
-        .map(|t| TownGap {
-            town: *t,
-            distance_m: facts.town_dist[*t],
-        })
-        .collect();
-    gaps.sort_by(|a, b| {
-        b.distance_m
-            .total_cmp(&a.distance_m)
-            .then(a.town.cmp(&b.town))
-    });
+    let gaps = towns_beyond(&frame.towns, facts.town_dist, r);
     let worst = frame
         .towns
         .iter()
@@ -143,25 +130,12 @@ pub fn region_stats(
     let people = if frame.cells.is_empty() {
         PopulationStats::default()
     } else {
-        let (mut all, mut u, mut u65, mut u75, mut u0) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for (i, w) in &frame.cells {
-            let c = &cells.cells[*i];
-            all += c.pop_total * w;
-            if !facts.cell_covered[*i] {
-                u += c.pop_total * w;
-                u65 += c.pop_65_plus * w;
-                u75 += c.pop_75_plus * w;
-                u0 += c.pop_0_14 * w;
-            }
-        }
-        PopulationStats {
-            population: Some(all),
-            uncovered_population: Some(u),
-            uncovered_65_plus: Some(u65),
-            uncovered_75_plus: Some(u75),
-            uncovered_0_14: Some(u0),
-            population_data_share: frame.population_data_share,
-        }
+        cell_people(
+            &frame.cells,
+            cells,
+            facts.cell_covered,
+            frame.population_data_share,
+        )
     };
     let (providers, providers_total) = provider_counts(
         sites.sites.iter().filter(|s| s.region_id == frame.id),
@@ -184,6 +158,53 @@ pub fn region_stats(
         children_0_14: children_0_14(ds, frame.id),
     };
     (stats, gaps)
+}
+
+/// The towns (positions in the dataset) farther than `r` metres from every chosen site,
+/// farthest first.
+pub(super) fn towns_beyond(towns: &[usize], town_dist: &[f64], r: f64) -> Vec<TownGap> {
+    let mut gaps: Vec<TownGap> = towns
+        .iter()
+        .filter(|t| town_dist[**t] > r)
+        .map(|t| TownGap {
+            town: *t,
+            distance_m: town_dist[*t],
+        })
+        .collect();
+    gaps.sort_by(|a, b| {
+        b.distance_m
+            .total_cmp(&a.distance_m)
+            .then(a.town.cmp(&b.town))
+    });
+    gaps
+}
+
+/// People in weighted cells (position, weight) and those whose cell centre is beyond reach.
+pub(super) fn cell_people(
+    cells: &[(usize, f64)],
+    pop: &super::Population,
+    covered: &[bool],
+    population_data_share: f64,
+) -> PopulationStats {
+    let (mut all, mut u, mut u65, mut u75, mut u0) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (i, w) in cells {
+        let c = &pop.cells[*i];
+        all += c.pop_total * w;
+        if !covered[*i] {
+            u += c.pop_total * w;
+            u65 += c.pop_65_plus * w;
+            u75 += c.pop_75_plus * w;
+            u0 += c.pop_0_14 * w;
+        }
+    }
+    PopulationStats {
+        population: Some(all),
+        uncovered_population: Some(u),
+        uncovered_65_plus: Some(u65),
+        uncovered_75_plus: Some(u75),
+        uncovered_0_14: Some(u0),
+        population_data_share,
+    }
 }
 
 /// A town's display name and distance.
