@@ -94,10 +94,49 @@ pub struct NearestAnswer<'a> {
     /// The 16 km rule for this home and these kinds: counts over every provider, and
     /// whether the exception applies.
     pub rule_16km: Rule16,
+    /// The sources this answer rests on (providers, addresses, roads, boundaries) with their
+    /// dates and credit lines, for a printed referral sheet.
+    pub sources: Vec<AnswerSource<'a>>,
     pub data_version: &'a str,
     /// For `address=`: the town the distances are measured from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<AddressEcho>,
+}
+
+/// One data source of an answer: what it gives, its name, date and credit line.
+#[derive(Serialize)]
+pub struct AnswerSource<'a> {
+    /// `providers`, `addresses`, `postal_codes`, `roads` or `boundaries`.
+    pub role: &'static str,
+    pub name: &'a str,
+    pub name_en: &'a str,
+    pub date: &'a str,
+    pub credit: &'a str,
+}
+
+/// The sources of the layers a nearest answer uses, in that order.
+fn answer_sources(ds: &Dataset) -> Vec<AnswerSource<'_>> {
+    let m = &ds.manifest;
+    let layers = [
+        ("providers", Some(&m.providers.source)),
+        ("addresses", Some(&m.towns.source)),
+        ("postal_codes", m.postal_codes.as_ref().map(|l| &l.source)),
+        ("roads", m.roads.as_ref().map(|l| &l.source)),
+        ("boundaries", Some(&m.municipalities.source)),
+    ];
+    layers
+        .into_iter()
+        .filter_map(|(role, key)| {
+            let s = m.sources.get(key?)?;
+            Some(AnswerSource {
+                role,
+                name: &s.name,
+                name_en: &s.name_en,
+                date: &s.date,
+                credit: &s.credit,
+            })
+        })
+        .collect()
 }
 
 /// The geocoded address echoed in an answer: municipality and town, never more than the
@@ -284,6 +323,7 @@ pub fn nearest_answer<'a>(
         speed_model: snap.roads.as_ref().map(|r| r.network.speed_model.name()),
         offroad_speed_kmh: crate::routing::OFFROAD_SPEED_KMH,
         rule_16km: judge.rule(at, filter),
+        sources: answer_sources(ds),
         data_version: snap.version(),
         address: None,
     }
