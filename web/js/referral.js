@@ -69,7 +69,7 @@ export function patientArea(answer, point) {
  * a render event, while the WebGL drawing buffer still holds the frame (the map is created
  * without preserveDrawingBuffer).
  */
-export async function captureMap(map, results) {
+export async function captureMap(map, results, point) {
   if (!map) return null;
   if (map.isMoving() || !map.loaded() || !map.areTilesLoaded()) {
     await new Promise((resolve) => {
@@ -86,21 +86,46 @@ export async function captureMap(map, results) {
         c.height = src.height;
         const g = c.getContext('2d');
         g.drawImage(src, 0, 0);
+        // Sized for the printed picture (about a third of the screen's size), not the screen.
         const scale = src.width / src.clientWidth;
-        g.font = `bold ${Math.round(12 * scale)}px sans-serif`;
+        const r = Math.max(9 * scale, src.height / 26);
+        g.font = `bold ${Math.round(r * 1.2)}px sans-serif`;
         g.textAlign = 'center';
         g.textBaseline = 'middle';
-        results.forEach((r, i) => {
-          const p = map.project([r.lon, r.lat]);
-          const x = (p.x + 14) * scale;
-          const y = (p.y - 12) * scale;
+        results.forEach((res, i) => {
+          const p = map.project([res.lon, res.lat]);
+          const x = p.x * scale + r * 1.3;
+          const y = p.y * scale - r * 1.1;
           g.fillStyle = '#1f2a33';
           g.beginPath();
-          g.arc(x, y, 9 * scale, 0, Math.PI * 2);
+          g.arc(x, y, r, 0, Math.PI * 2);
           g.fill();
           g.fillStyle = '#fff';
-          g.fillText(String(i + 1), x, y + scale * 0.5);
+          g.fillText(String(i + 1), x, y + r * 0.08);
         });
+        if (point) {
+          // The patient's area: a ring and its name on a white label.
+          const p = map.project([point.lon, point.lat]);
+          const x = p.x * scale;
+          const y = p.y * scale;
+          g.lineWidth = r * 0.35;
+          g.strokeStyle = '#111';
+          g.beginPath();
+          g.arc(x, y, r * 1.2, 0, Math.PI * 2);
+          g.stroke();
+          const label = t('sheet_map_patient');
+          g.font = `bold ${Math.round(r * 1.1)}px sans-serif`;
+          const w = g.measureText(label).width + r;
+          const lx = Math.min(Math.max(x, w / 2), c.width - w / 2);
+          const ly = y + r * 2.6 > c.height - r ? y - r * 2.6 : y + r * 2.6;
+          g.fillStyle = 'rgba(255,255,255,0.92)';
+          g.fillRect(lx - w / 2, ly - r * 0.8, w, r * 1.6);
+          g.strokeStyle = '#111';
+          g.lineWidth = Math.max(1, r * 0.1);
+          g.strokeRect(lx - w / 2, ly - r * 0.8, w, r * 1.6);
+          g.fillStyle = '#111';
+          g.fillText(label, lx, ly + r * 0.05);
+        }
         resolve(c.toDataURL('image/png'));
       } catch {
         resolve(null);
@@ -152,7 +177,7 @@ function sheetTable(answer) {
  */
 export async function openSheet({ answer, point, kinds, map, driveNote }) {
   closeSheet();
-  const image = await captureMap(map, answer.results);
+  const image = await captureMap(map, answer.results, point);
   const sheet = el('div', 'sheet');
   sheet.id = 'print-sheet';
   sheet.lang = currentLang();
