@@ -174,7 +174,9 @@ fn the_rule_equals_a_brute_force_over_every_provider_on_seeded_random_data() {
 #[test]
 fn town_radii_bound_every_place_of_their_cell_on_the_real_data() {
     let ds = common::dataset();
+    let t0 = std::time::Instant::now();
     let unc = Uncertainty::for_dataset(&ds);
+    println!("uncertainty model built in {:?}", t0.elapsed());
     let proj = Projection::kumamoto();
     let xy: Vec<_> = ds.towns.iter().map(|t| proj.forward(t.location)).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(16);

@@ -25,6 +25,10 @@
 //! simplified (5 %, tens to hundreds of metres at the coast); a 小字 point inside its 大字
 //! shrinks the 大字's cell a little.
 //!
+//! Built once per snapshot (about 60 ms for the 2,492 town points and 1,324 providers):
+//! one half-plane clip per neighbour that can cut a cell (an R-tree walk outward), then the
+//! cell against the municipality's edges near it.
+//!
 //! # Whose uncertainty
 //!
 //! - A **provider**: its point is a town point (geocode level `town`, or a postal code's town
@@ -354,7 +358,7 @@ fn crossing(a: Xy, b: Xy, c: Xy, d: Xy) -> Option<Xy> {
     }
     let t = ((c.x - a.x) * s.y - (c.y - a.y) * s.x) / den;
     let u = ((c.x - a.x) * r.y - (c.y - a.y) * r.x) / den;
-    ((0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&u)).then(|| Xy {
+    ((0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&u)).then_some(Xy {
         x: a.x + t * r.x,
         y: a.y + t * r.y,
     })

@@ -232,6 +232,8 @@ export async function openSheet({ answer, point, kinds, map, driveNote }) {
   page.append(title, meta, rule, figure, sheetTable(answer), notes, data, privacy);
   sheet.append(bar, page);
   document.addEventListener('keydown', onEscape);
+  // A modal view: the page behind is out of the keyboard's and screen readers' reach.
+  for (const behind of document.querySelectorAll('body > :not(#print-sheet)')) behind.inert = true;
   document.body.append(sheet);
   document.body.classList.add('sheet-open');
   print.focus();
@@ -248,6 +250,7 @@ export function closeSheet() {
   const sheet = document.getElementById('print-sheet');
   if (!sheet) return;
   sheet.remove();
+  for (const behind of document.querySelectorAll('body > *')) behind.inert = false;
   document.removeEventListener('keydown', onEscape);
   document.body.classList.remove('sheet-open');
   document.getElementById('print-sheet-button')?.focus();

@@ -588,6 +588,9 @@ test('nurse: the referral sheet prints on A4 with the API\'s providers and witho
   await page.keyboard.press('Enter');
   await page.waitForSelector('#print-sheet .sheet-table tbody tr');
   await page.waitForFunction(() => window.printed === 1);
+  // A modal print view: the focus is on its Print button, the page behind is inert.
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'sheet-print');
+  assert.equal(await page.evaluate(() => document.querySelector('.layout').inert), true);
   const sheet = page.locator('#print-sheet');
   const text = await sheet.innerText();
   assert.ok(!text.includes(STREET) && !text.includes('3917'), 'no street number on the sheet');
@@ -643,6 +646,7 @@ test('nurse: the referral sheet prints on A4 with the API\'s providers and witho
   await page.keyboard.press('Escape');
   await page.waitForSelector('#print-sheet', { state: 'detached' });
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'print-sheet-button');
+  assert.equal(await page.evaluate(() => document.querySelector('.layout').inert), false);
   assert.deepEqual(problems, []);
 });
 
