@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { t, onLangChange } from './i18n.js';
 import { featureCollection, pointFeature, rankMarker } from './mapstyle.js';
-import { badge, fmt, openSheet, ruleTexts, straightKm } from './referral.js';
+import { badge, fmt, kindNames, openSheet, ruleTexts, straightKm } from './referral.js';
 
 export const NURSE_KINDS = [
   'home_care_support_clinic',
@@ -235,7 +235,7 @@ function resultItem(r, rule, onFocus) {
   const name = el('button', 'result-name', r.name);
   name.type = 'button';
   name.addEventListener('click', onFocus);
-  const kinds = el('div', 'result-kinds', r.kinds_ja.join('・'));
+  const kinds = el('div', 'result-kinds', kindNames(r).join('・'));
   // Straight line (the 16 km rule's measure) and the rule's state as words, not colour.
   const dist = el('div', 'result-distance');
   dist.append(el('span', 'result-straight', fmt('straight_km', { km: straightKm(r) })), ' ', badge(r, rule));

@@ -135,6 +135,12 @@ export async function captureMap(map, results, point) {
   });
 }
 
+/** A result's kinds in the page's language (the API's Japanese names where no English). */
+export function kindNames(r) {
+  if (currentLang() === 'ja') return r.kinds_ja;
+  return r.kinds.map((k, i) => (t(`kind_${k}`) === `kind_${k}` ? r.kinds_ja[i] : t(`kind_${k}`)));
+}
+
 function sheetTable(answer) {
   const table = el('table', 'sheet-table');
   const head = el('tr');
@@ -151,7 +157,7 @@ function sheetTable(answer) {
     const tr = el('tr');
     tr.dataset.id = r.id;
     const name = el('td', 'c-name');
-    name.append(el('strong', '', r.name), el('div', 'sheet-kinds', (currentLang() === 'ja' ? r.kinds_ja : r.kinds.map((k) => t(`kind_${k}`))).join('・')));
+    name.append(el('strong', '', r.name), el('div', 'sheet-kinds', kindNames(r).join('・')));
     const road = roadKm(r);
     tr.append(
       el('td', 'c-rank', String(i + 1)),

@@ -660,6 +660,9 @@ test('nurse: the sheet is in English when the page is', TEST, async () => {
     await page.waitForSelector('#print-sheet .sheet-table tbody tr');
     assert.equal(await page.locator('#print-sheet .sheet-title').innerText(), 'Home palliative care referral sheet (nearest providers)');
     assert.equal(await page.getAttribute('#print-sheet', 'lang'), 'en');
+    const sheetText = await page.locator('#print-sheet').innerText();
+    assert.ok(!sheetText.includes('kind_'), 'every kind has an English name');
+    assert.match(sheetText, /Home-care support/);
     await page.screenshot({ path: path.join(SHOTS, 'referral-sheet-en-1280.png'), fullPage: true });
     await page.click('#print-sheet .sheet-close');
     await page.waitForSelector('#print-sheet', { state: 'detached' });
