@@ -197,9 +197,19 @@ export class NurseView {
     this.placeMarkers(answer.results);
     const lons = [point.lon, ...answer.results.map((r) => r.lon)];
     const lats = [point.lat, ...answer.results.map((r) => r.lat)];
+    // Keep the home and the rings clear of what lies over the map: the attribution along the
+    // bottom and the open legend at the top left.
+    const box = (sel) => this.map.getContainer().parentElement.querySelector(sel)?.getBoundingClientRect();
+    const canvas = this.map.getContainer().getBoundingClientRect();
+    const attrib = box('.maplibregl-ctrl-bottom-right');
+    const legend = box('#legend');
+    const bottom = 40 + (attrib ? Math.max(0, canvas.bottom - attrib.top) : 0);
+    const left = 40 + (legend && legend.width < canvas.width / 2 ? legend.width : 0);
+    const padding = { top: 50, right: 60, bottom, left };
+    const fits = bottom + padding.top < canvas.height - 80 && left + padding.right < canvas.width - 80;
     this.map.fitBounds(
       [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]],
-      { padding: 60, maxZoom: 14, duration: 600 },
+      { padding: fits ? padding : 30, maxZoom: 14, duration: 600 },
     );
   }
 
