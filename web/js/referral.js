@@ -94,8 +94,10 @@ export async function captureMap(map, results, point) {
         g.textBaseline = 'middle';
         results.forEach((res, i) => {
           const p = map.project([res.lon, res.lat]);
-          const x = p.x * scale + r * 1.3;
-          const y = p.y * scale - r * 1.1;
+          // Up and to the right of the ring, or inside the picture where that leaves it.
+          const x = Math.min(p.x * scale + r * 1.3, c.width - r);
+          const up = p.y * scale - r * 1.1;
+          const y = up - r < 0 ? p.y * scale + r * 1.1 : up;
           g.fillStyle = '#1f2a33';
           g.beginPath();
           g.arc(x, y, r, 0, Math.PI * 2);
