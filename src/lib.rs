@@ -13,3 +13,4 @@ pub mod routing;
 pub mod server;
 pub mod snapshot;
 pub mod tiles;
+pub mod visit;

@@ -2,7 +2,6 @@
 
 use carecover::data::{DataFiles, Dataset, KindFilter, KindSet, ProviderKind, Severity};
 use carecover::geom::LonLat;
-use carecover::index::HOME_VISIT_RADIUS_M;
 use carecover::server::{
     app_with, AdminToken, AppState, CorsOrigins, DataSource, FrameAncestors, Limits, ServerConfig,
 };
@@ -715,43 +714,46 @@ fn print_nearest(
     kinds: KindFilter,
     json: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    // One typed answer for both outputs: the text is a view of what --json prints.
+    let answer = carecover::server::nearest_answer(
+        snap,
+        at,
+        k,
+        kinds,
+        carecover::server::Sort::Distance,
+        None,
+    );
     if json {
-        let body = carecover::server::nearest_answer(
-            snap,
-            at,
-            k,
-            kinds,
-            carecover::server::Sort::Distance,
-        );
-        println!("{}", serde_json::to_string_pretty(&body)?);
+        println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(());
     }
-    let ds = &snap.dataset;
-    let hits = snap.index.nearest(at, k, kinds);
     println!(
-        "{:>3} {:>9} {:>5}  {:<9} {:<30} {:<14} address",
-        "#", "km", "16km", "id", "name", "phone"
+        "{:>3} {:>9} {:>10} {:>7}  {:<9} {:<30} {:<14} address",
+        "#", "km", "16km", "±km", "id", "name", "phone"
     );
-    for (i, h) in hits.iter().enumerate() {
-        let p = &ds.providers[h.index as usize];
-        let within = if h.distance_m <= HOME_VISIT_RADIUS_M {
-            "yes"
-        } else {
-            "no"
-        };
+    for (i, r) in answer.results.iter().enumerate() {
+        let p = &r.provider;
         println!(
-            "{:>3} {:>9.3} {:>5}  {:<9} {:<30} {:<14} {}",
+            "{:>3} {:>9.3} {:>10} {:>7.3}  {:<9} {:<30} {:<14} {}",
             i + 1,
-            h.distance_m / 1000.0,
-            within,
+            r.distance_km,
+            r.visit_16km.as_str(),
+            r.uncertainty_km,
             p.id,
             p.name,
             p.phone,
             p.address
         );
     }
-    if hits.is_empty() {
+    if answer.results.is_empty() {
         println!("no provider of the chosen kinds");
     }
+    let rule = &answer.rule_16km;
+    println!(
+        "16 km rule: {} provider(s) of these kinds within, {} to confirm; exception (none within 16 km): {}",
+        rule.providers_within,
+        rule.providers_to_confirm,
+        serde_json::to_value(rule.exception)?.as_str().unwrap_or("")
+    );
     Ok(())
 }

@@ -7,6 +7,7 @@ use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
 use crate::routing::Roads;
 use crate::tiles::{CachedTile, MapLayers, TileCache, TileCoord};
+use crate::visit::Uncertainty;
 use std::sync::Arc;
 
 /// Why a snapshot could not be built.
@@ -37,6 +38,8 @@ pub struct Snapshot {
     pub coverage: CoverageSet,
     /// The road network with providers snapped, when the manifest has a `roads` layer.
     pub roads: Option<Roads>,
+    /// Town and provider point uncertainty for the 16 km rule's "to confirm".
+    pub uncertainty: Uncertainty,
 }
 
 /// Bytes of encoded tiles kept per snapshot (raw + gzip). Kumamoto's z5–z14 pyramid of
@@ -53,7 +56,9 @@ impl Snapshot {
         let coverage = CoverageSet::with_population(&dataset, population);
         let roads = Roads::for_dataset(&dataset)?;
         let layers = MapLayers::build(&dataset, &coverage, roads.as_ref().map(|r| &r.area))?;
+        let uncertainty = Uncertainty::for_dataset(&dataset);
         Ok(Self {
+            uncertainty,
             roads,
             dataset,
             index,

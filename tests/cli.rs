@@ -79,6 +79,9 @@ fn nearest_json_lists_k_providers_sorted() {
         .1
     });
     assert_eq!(v, api);
+    // The 16 km rule's three states and its exception come with the answer.
+    assert_eq!(v["rule_16km"]["patient_point"], "exact");
+    assert!(v["results"][0]["visit_16km"].is_string());
 }
 
 #[test]

@@ -9,6 +9,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::index::HOME_VISIT_RADIUS_M;
+use crate::visit::{km, Judge, PatientPoint, Rule16, Visit16};
 /// Most results one nearest query may ask for.
 pub const MAX_K: usize = 50;
 
@@ -59,15 +60,99 @@ impl<'a> ProviderView<'a> {
     }
 }
 
+/// One result of a nearest answer: the provider, its straight-line distance and 16 km state,
+/// and its road figures.
 #[derive(Serialize)]
-struct NearestResult<'a> {
+pub struct NearestResult<'a> {
     #[serde(flatten)]
-    provider: ProviderView<'a>,
+    pub provider: ProviderView<'a>,
     /// Geodesic distance, km, rounded to metres.
-    distance_km: f64,
-    within_16km: bool,
+    pub distance_km: f64,
+    /// `distance_km ≤ 16` on the points, as before `visit_16km` existed.
+    pub within_16km: bool,
+    /// The 16 km rule with the points' uncertainty: `within`, `beyond` or `to_confirm`.
+    pub visit_16km: Visit16,
+    /// The combined uncertainty of the provider's and the patient's points, km.
+    pub uncertainty_km: f64,
+    /// The provider point's own part of it, km.
+    pub provider_uncertainty_km: f64,
     #[serde(flatten)]
-    road: super::roads::RoadFields,
+    pub road: super::roads::RoadFields,
+}
+
+/// A `/api/nearest` answer, as the handler and `carecover nearest --json` give it.
+#[derive(Serialize)]
+pub struct NearestAnswer<'a> {
+    pub results: Vec<NearestResult<'a>>,
+    pub kinds: Vec<ProviderKind>,
+    pub require: Vec<ProviderKind>,
+    /// The order actually used.
+    pub sort: &'static str,
+    pub road_reason: Option<&'static str>,
+    pub speed_model: Option<String>,
+    pub offroad_speed_kmh: f64,
+    /// The 16 km rule for this home and these kinds: counts over every provider, and
+    /// whether the exception applies.
+    pub rule_16km: Rule16,
+    /// The sources this answer rests on (providers, addresses, roads, boundaries) with their
+    /// dates and credit lines, for a printed referral sheet.
+    pub sources: Vec<AnswerSource<'a>>,
+    pub data_version: &'a str,
+    /// For `address=`: the town the distances are measured from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<AddressEcho>,
+}
+
+/// One data source of an answer: what it gives, its name, date and credit line.
+#[derive(Serialize)]
+pub struct AnswerSource<'a> {
+    /// `providers`, `addresses`, `postal_codes`, `roads` or `boundaries`.
+    pub role: &'static str,
+    pub name: &'a str,
+    pub name_en: &'a str,
+    pub date: &'a str,
+    pub credit: &'a str,
+}
+
+/// The sources of the layers a nearest answer uses, in that order.
+fn answer_sources(ds: &Dataset) -> Vec<AnswerSource<'_>> {
+    let m = &ds.manifest;
+    let layers = [
+        ("providers", Some(&m.providers.source)),
+        ("addresses", Some(&m.towns.source)),
+        ("postal_codes", m.postal_codes.as_ref().map(|l| &l.source)),
+        ("roads", m.roads.as_ref().map(|l| &l.source)),
+        ("boundaries", Some(&m.municipalities.source)),
+    ];
+    layers
+        .into_iter()
+        .filter_map(|(role, key)| {
+            let s = m.sources.get(key?)?;
+            Some(AnswerSource {
+                role,
+                name: &s.name,
+                name_en: &s.name_en,
+                date: &s.date,
+                credit: &s.credit,
+            })
+        })
+        .collect()
+}
+
+/// The geocoded address echoed in an answer: municipality and town, never more than the
+/// geocoder matched (`rest` is the caller's own text after the town).
+#[derive(Serialize)]
+pub struct AddressEcho {
+    pub city: String,
+    pub town: Option<String>,
+    pub level: crate::geocode::Level,
+    pub score: f64,
+    pub rest: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub note: Option<String>,
+    pub ambiguous: bool,
+    pub alternatives: Vec<serde_json::Value>,
 }
 
 /// Where a nearest query measures from.
@@ -167,7 +252,7 @@ pub async fn nearest(
         }
         NearestAt::Point(p) => (p, None),
     };
-    let mut body = nearest_answer(&snap, at, k, filter, sort);
+    let mut answer = nearest_answer(&snap, at, k, filter, sort, matched.as_ref().map(|m| &m.0));
     if let Some((m, ambiguous, others)) = matched {
         let alternatives: Vec<serde_json::Value> = others
             .iter()
@@ -178,48 +263,70 @@ pub async fn nearest(
                 })
             })
             .collect();
-        body["address"] = serde_json::json!({
-            "city": m.city, "town": m.town, "level": m.level, "score": m.score, "rest": m.rest,
-            "lat": m.lat, "lon": m.lon, "note": m.note,
-            "ambiguous": ambiguous, "alternatives": alternatives,
+        answer.address = Some(AddressEcho {
+            city: m.city,
+            town: m.town,
+            level: m.level,
+            score: m.score,
+            rest: m.rest,
+            lat: m.lat,
+            lon: m.lon,
+            note: m.note,
+            ambiguous,
+            alternatives,
         });
     }
+    let body = serde_json::to_value(&answer).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(Json(body))
 }
 
-/// The body of a `/api/nearest` answer for a point (without the `address` echo): shared by
-/// the handler and `carecover nearest --json`, so scripts see one shape. `filter`: any of
-/// `kind=` and all of `require=`.
-pub fn nearest_answer(
-    snap: &crate::snapshot::Snapshot,
+/// A `/api/nearest` answer for a point (without the `address` echo): shared by the handler
+/// and `carecover nearest --json`, so scripts see one shape. `filter`: any of `kind=` and all
+/// of `require=`. `geocoded`: the candidate the point came from (its level and town set the
+/// patient point's uncertainty), `None` for a lat/lon the user gave (exact).
+pub fn nearest_answer<'a>(
+    snap: &'a crate::snapshot::Snapshot,
     at: crate::geom::LonLat,
     k: usize,
     filter: impl Into<crate::data::KindFilter>,
     sort: super::roads::Sort,
-) -> serde_json::Value {
+    geocoded: Option<&crate::geocode::Candidate>,
+) -> NearestAnswer<'a> {
     let ds = &snap.dataset;
     let filter = filter.into();
+    let judge = Judge {
+        index: &snap.index,
+        uncertainty: &snap.uncertainty,
+        patient: geocoded.map_or(PatientPoint::Exact, |c| c.level.into()),
+        patient_m: geocoded.map_or(0.0, |c| snap.uncertainty.candidate_m(c)),
+    };
     let ranked = super::roads::rank(ds, &snap.index, snap.roads.as_ref(), at, k, filter, sort);
     let results: Vec<NearestResult> = ranked
         .hits
         .into_iter()
         .map(|(h, road)| NearestResult {
             provider: ProviderView::new(&ds.providers[h.index as usize], ds),
-            distance_km: (h.distance_m).round() / 1000.0,
+            distance_km: km(h.distance_m),
             within_16km: h.distance_m <= HOME_VISIT_RADIUS_M,
+            visit_16km: judge.classify(&h),
+            uncertainty_km: km(judge.uncertainty_m(h.index)),
+            provider_uncertainty_km: km(snap.uncertainty.provider_m(h.index)),
             road,
         })
         .collect();
-    serde_json::json!({
-        "results": results,
-        "kinds": filter.any.iter().collect::<Vec<_>>(),
-        "require": filter.all.iter().collect::<Vec<_>>(),
-        "sort": ranked.sort.as_str(),
-        "road_reason": ranked.road_reason,
-        "speed_model": snap.roads.as_ref().map(|r| r.network.speed_model.name()),
-        "offroad_speed_kmh": crate::routing::OFFROAD_SPEED_KMH,
-        "data_version": snap.version(),
-    })
+    NearestAnswer {
+        results,
+        kinds: filter.any.iter().collect(),
+        require: filter.all.iter().collect(),
+        sort: ranked.sort.as_str(),
+        road_reason: ranked.road_reason,
+        speed_model: snap.roads.as_ref().map(|r| r.network.speed_model.name()),
+        offroad_speed_kmh: crate::routing::OFFROAD_SPEED_KMH,
+        rule_16km: judge.rule(at, filter),
+        sources: answer_sources(ds),
+        data_version: snap.version(),
+        address: None,
+    }
 }
 
 /// `GET /api/geocode?q=…&limit=5`: address candidates, best first; an empty list with a

@@ -61,6 +61,7 @@ const ASSETS: &[Asset] = &[
     page("/js/mapstyle.js", "js/mapstyle.js", JS),
     page("/js/api.js", "js/api.js", JS),
     page("/js/nurse.js", "js/nurse.js", JS),
+    page("/js/referral.js", "js/referral.js", JS),
     page("/js/planner.js", "js/planner.js", JS),
     page("/style.css", "style.css", CSS),
     Asset {

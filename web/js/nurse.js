@@ -3,6 +3,7 @@
 import * as api from './api.js';
 import { t, onLangChange } from './i18n.js';
 import { featureCollection, pointFeature, rankMarker } from './mapstyle.js';
+import { badge, fmt, kindNames, openSheet, ruleTexts, straightKm } from './referral.js';
 
 export const NURSE_KINDS = [
   'home_care_support_clinic',
@@ -35,7 +36,22 @@ export class NurseView {
     root.querySelector('#sort-road').addEventListener('change', () => {
       if (this.where) this.query(this.where);
     });
+    root.querySelector('#print-sheet-button').addEventListener('click', () => this.printSheet());
     onLangChange(() => this.renderResults());
+  }
+
+  /** Opens the referral sheet of the answer on screen and prints it (in the browser only). */
+  printSheet() {
+    if (!this.last?.answer.results.length) return null;
+    const { answer, point } = this.last;
+    const note = this.root.querySelector('#drive-note');
+    return openSheet({
+      answer,
+      point,
+      kinds: answer.kinds,
+      map: this.map,
+      driveNote: note.hidden ? '' : note.textContent,
+    });
   }
 
   renderKinds() {
@@ -87,6 +103,11 @@ export class NurseView {
       this.last = { answer, point };
       this.renderResults();
       this.drawOnMap();
+      // Beside the map (wide screens), bring the list into the panel's view; on phones the
+      // map with its numbered rings stays where the nurse is looking.
+      if (window.matchMedia('(min-width: 721px)').matches) {
+        this.root.querySelector('#nearest-title')?.scrollIntoView({ block: 'start' });
+      }
     } catch (e) {
       if (seq !== this.seq) return;
       this.last = null;
@@ -102,13 +123,27 @@ export class NurseView {
   renderResults() {
     const list = this.root.querySelector('#nearest-list');
     list.replaceChildren();
+    const printButton = this.root.querySelector('#print-sheet-button');
+    printButton.disabled = !this.last?.answer.results.length;
+    this.renderRule();
     if (!this.last) return;
     const { answer, point } = this.last;
     const matched = answer.address ? ` ${answer.address.city ?? ''}${answer.address.town ?? ''}` : '';
     this.status(`${t('matched')}: ${point.lat.toFixed(4)}, ${point.lon.toFixed(4)}${matched}`);
     this.renderChoices(answer.address);
-    for (const r of answer.results) list.append(resultItem(r, () => this.focus(r)));
+    for (const r of answer.results) list.append(resultItem(r, answer.rule_16km, () => this.focus(r)));
     this.renderDriveNote(answer);
+    this.renderRule();
+  }
+
+  /** The 16 km rule in words for this answer: the law, the exception here, 要確認. */
+  renderRule() {
+    const box = this.root.querySelector('#rule-note');
+    box.replaceChildren();
+    box.hidden = !this.last?.answer.results.length;
+    if (box.hidden) return;
+    box.append(el('h3', 'rule-title', t('rule_title')));
+    for (const text of ruleTexts(this.last.answer)) box.append(el('p', '', text));
   }
 
   /** How road km and drive minutes are estimated, from the answer's speed model. */
@@ -162,9 +197,19 @@ export class NurseView {
     this.placeMarkers(answer.results);
     const lons = [point.lon, ...answer.results.map((r) => r.lon)];
     const lats = [point.lat, ...answer.results.map((r) => r.lat)];
+    // Keep the home and the rings clear of what lies over the map: the attribution along the
+    // bottom and the open legend at the top left.
+    const box = (sel) => this.map.getContainer().parentElement.querySelector(sel)?.getBoundingClientRect();
+    const canvas = this.map.getContainer().getBoundingClientRect();
+    const attrib = box('.maplibregl-ctrl-bottom-right');
+    const legend = box('#legend');
+    const bottom = 40 + (attrib ? Math.max(0, canvas.bottom - attrib.top) : 0);
+    const left = 40 + (legend && legend.width < canvas.width / 2 ? legend.width : 0);
+    const padding = { top: 50, right: 60, bottom, left };
+    const fits = bottom + padding.top < canvas.height - 80 && left + padding.right < canvas.width - 80;
     this.map.fitBounds(
       [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]],
-      { padding: 60, maxZoom: 14, duration: 600 },
+      { padding: fits ? padding : 30, maxZoom: 14, duration: 600 },
     );
   }
 
@@ -193,16 +238,20 @@ function el(tag, className, text) {
   return e;
 }
 
-function resultItem(r, onFocus) {
+function resultItem(r, rule, onFocus) {
   const li = el('li', 'result');
   li.dataset.id = r.id;
+  li.dataset.visit = r.visit_16km;
   const name = el('button', 'result-name', r.name);
   name.type = 'button';
   name.addEventListener('click', onFocus);
-  const kinds = el('div', 'result-kinds', r.kinds_ja.join('・'));
+  const kinds = el('div', 'result-kinds', kindNames(r).join('・'));
+  // Straight line (the 16 km rule's measure) and the rule's state as words, not colour.
   const dist = el('div', 'result-distance');
-  dist.append(`${r.distance_km.toFixed(2)} km　${t('within16')}: `);
-  dist.append(el('strong', r.within_16km ? 'yes' : 'no', r.within_16km ? t('yes') : t('no')));
+  dist.append(el('span', 'result-straight', fmt('straight_km', { km: straightKm(r) })), ' ', badge(r, rule));
+  if (r.visit_16km === 'to_confirm') {
+    dist.append(' ', el('span', 'result-uncertainty', fmt('badge_uncertainty', { u: r.uncertainty_km.toFixed(1) })));
+  }
   // By road: the whole trip (road plus the legs to and from the road) and the drive time,
   // or why the road layer has no answer here.
   const road = el('div', 'result-road');

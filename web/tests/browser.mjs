@@ -641,3 +641,238 @@ test('the page works 360 px wide with the panel under the map', TEST, async () =
     await small.close();
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// Nurse view (issue 13, item 3): straight km, road km and drive minutes as the API gives them,
+// the 16 km rule as a badge with words (○ / × / △ 要確認) and explained, the printable referral
+// sheet (A4), keyboard use and the 360 px list. Kept together here to ease merging.
+// ---------------------------------------------------------------------------------------------
+
+const NURSE_KINDS = 'home_care_support_clinic,home_care_support_hospital';
+const BADGE_JA = { within: '○ 16 km以内', beyond: '× 16 km超', to_confirm: '△ 要確認' };
+// The typed street number and building: the sheet must never show them.
+const STREET = '3917-8';
+const BUILDING = 'ひまわり荘';
+
+async function nurseSearch(p, address) {
+  await p.evaluate(() => { window.carecover.nurse.last = null; });
+  await p.fill('#address', address);
+  await p.click('#search-form button[type=submit]');
+  await p.waitForFunction(() => window.carecover.nurse.last?.answer.address
+    && document.querySelectorAll('#nearest-list li').length > 0);
+  return p.evaluate(() => window.carecover.nurse.last);
+}
+
+/** What the list shows per result: id, straight line, road line, badge state and text. */
+function shownResults(p) {
+  return p.$$eval('#nearest-list li', (lis) => lis.map((li) => ({
+    id: li.dataset.id,
+    straight: li.querySelector('.result-straight').innerText,
+    road: li.querySelector('.result-road').innerText,
+    state: li.querySelector('.badge').dataset.state,
+    badge: li.querySelector('.badge').innerText,
+  })));
+}
+
+function roadText(r) {
+  return r.road_km != null
+    ? `道路で ${r.road_km.toFixed(1)} km・車で約 ${Math.round(r.drive_min)} 分`
+    : null;
+}
+
+test('nurse: 八代市泉町柿迫 lists five providers with the API\'s straight km, road km, drive minutes and 16 km state', TEST, async () => {
+  // Self-contained: runs after the tests above or alone (--test-name-pattern=nurse:).
+  if (!page.url().startsWith(server.base)) {
+    await page.goto(`${server.base}/`);
+    await page.waitForFunction(() => window.carecoverMap !== undefined);
+  }
+  await page.click('#tab-nurse');
+  const address = `八代市泉町柿迫 ${STREET} ${BUILDING}`;
+  const last = await nurseSearch(page, address);
+  assert.equal(last.answer.address.town, '泉町柿迫');
+  const { lat, lon } = last.answer.address;
+  // Distances: the same as the API for the same point; states: as the API for the address
+  // (the address adds its town's uncertainty to each provider's).
+  const byPoint = await api(server.base, `/api/nearest?lat=${lat}&lon=${lon}&k=5&kind=${NURSE_KINDS}`);
+  const byAddress = await api(server.base, `/api/nearest?address=${encodeURIComponent(address)}&k=5&kind=${NURSE_KINDS}`);
+  const shown = await shownResults(page);
+  assert.equal(shown.length, 5);
+  assert.deepEqual(shown.map((s) => s.id), byPoint.results.map((r) => r.id));
+  byPoint.results.forEach((r, i) => {
+    assert.equal(shown[i].straight, `直線 ${r.distance_km.toFixed(2)} km`, r.id);
+    const road = roadText(r);
+    if (road) assert.equal(shown[i].road, road, r.id);
+    else assert.match(shown[i].road, /^道路の距離なし: /, `${r.id} says why: ${r.road_reason}`);
+  });
+  byAddress.results.forEach((r, i) => {
+    assert.equal(shown[i].state, r.visit_16km, r.id);
+    assert.equal(shown[i].badge, BADGE_JA[r.visit_16km], r.id);
+  });
+  // The rule in words, with this address's answer on the exception.
+  const rule = await page.locator('#rule-note').innerText();
+  assert.match(rule, /往診・訪問診療/);
+  assert.match(rule, /16 km以内に対応できる医療機関がない場合/);
+  const exception = { does_not_apply: /例外には当たらない/, applies: /例外により/, to_confirm: /例外に当たるかどうかは決まりません/ };
+  assert.match(rule, exception[byAddress.rule_16km.exception]);
+  assert.match(rule, /町丁目・大字の代表点/);
+  await mapIdle(page);
+  await page.screenshot({ path: path.join(SHOTS, 'nurse-izumi-1280.png') });
+  assert.deepEqual(problems, []);
+});
+
+/** A town of Kumamoto where a listed provider is within the points' uncertainty of 16 km:
+ * found through the API (towns just beyond 16 km of every provider, nearest first), not
+ * written down. */
+async function toConfirmTown(base) {
+  const towns = [];
+  for (let id = 1; id <= 10; id += 1) {
+    const region = await api(base, `/api/regions/${id}`);
+    towns.push(...region.uncovered_towns);
+  }
+  towns.sort((a, b) => a.distance_km - b.distance_km);
+  for (const t of towns) {
+    const address = `${t.city}${t.town}`;
+    const a = await api(base, `/api/nearest?address=${encodeURIComponent(address)}&k=5&kind=${NURSE_KINDS}`);
+    if (a.results.some((r) => r.visit_16km === 'to_confirm')) return { address, answer: a };
+  }
+  throw new Error('no town of Kumamoto lists a provider near 16 km');
+}
+
+test('nurse: a provider within the points\' uncertainty of 16 km shows 要確認, as the API says', TEST, async () => {
+  const { address, answer } = await toConfirmTown(server.base);
+  await nurseSearch(page, address);
+  const shown = await shownResults(page);
+  assert.deepEqual(shown.map((x) => x.id), answer.results.map((r) => r.id));
+  answer.results.forEach((r, i) => {
+    assert.equal(shown[i].state, r.visit_16km, r.id);
+    assert.equal(shown[i].badge, BADGE_JA[r.visit_16km], r.id);
+  });
+  assert.ok(shown.some((s) => s.badge === '△ 要確認'));
+  // The uncertainty is printed beside it, and 要確認 is explained.
+  const confirmLi = page.locator('#nearest-list li[data-visit="to_confirm"]').first();
+  assert.match(await confirmLi.innerText(), /位置の誤差 ±\d+\.\d km/);
+  assert.match(await page.locator('#rule-note').innerText(), /要確認とは/);
+  await mapIdle(page);
+  await page.screenshot({ path: path.join(SHOTS, 'nurse-to-confirm-1280.png') });
+  assert.deepEqual(problems, []);
+});
+
+test('nurse: the referral sheet prints on A4 with the API\'s providers and without the street number', TEST, async () => {
+  const address = `八代市泉町柿迫 ${STREET} ${BUILDING}`;
+  const last = await nurseSearch(page, address);
+  await mapIdle(page);
+  const want = await api(server.base, `/api/nearest?address=${encodeURIComponent(address)}&k=5&kind=${NURSE_KINDS}`);
+  // window.print() is the browser's own dialog: counted here instead of opened.
+  await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  // By keyboard: the button is a real button, reached and pressed without a mouse.
+  await page.focus('#print-sheet-button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#print-sheet .sheet-table tbody tr');
+  await page.waitForFunction(() => window.printed === 1);
+  // A modal print view: the focus is on its Print button, the page behind is inert.
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'sheet-print');
+  assert.equal(await page.evaluate(() => document.querySelector('.layout').inert), true);
+  const sheet = page.locator('#print-sheet');
+  const text = await sheet.innerText();
+  assert.ok(!text.includes(STREET) && !text.includes('3917'), 'no street number on the sheet');
+  assert.ok(!text.includes(BUILDING), 'no building on the sheet');
+  assert.equal(await page.locator('#print-sheet .sheet-area').innerText(), `${last.answer.address.city} ${last.answer.address.town}`);
+  const rows = await page.$$eval('#print-sheet .sheet-table tbody tr', (trs) => trs.map((tr) => ({
+    id: tr.dataset.id,
+    name: tr.querySelector('.c-name strong').innerText,
+    phone: tr.querySelector('.c-phone').innerText,
+    address: tr.querySelector('.c-address').innerText,
+    straight: tr.querySelector('.c-straight').innerText,
+    road: tr.querySelector('.c-road').innerText,
+    drive: tr.querySelector('.c-drive').innerText,
+    state: tr.querySelector('.badge').dataset.state,
+    kinds: tr.querySelector('.sheet-kinds').innerText,
+  })));
+  assert.equal(rows.length, 5);
+  want.results.forEach((r, i) => {
+    const row = rows[i];
+    assert.equal(row.id, r.id);
+    assert.equal(row.name, r.name);
+    assert.equal(row.phone, r.phone || '—');
+    assert.equal(row.address, r.address);
+    assert.equal(row.straight, r.distance_km.toFixed(2));
+    assert.equal(row.road, r.road_km == null ? '—' : r.road_km.toFixed(1));
+    assert.equal(row.drive, r.drive_min == null ? '—' : String(Math.round(r.drive_min)));
+    assert.equal(row.state, r.visit_16km);
+    assert.equal(row.kinds, r.kinds_ja.join('・'));
+  });
+  // The data's date(s), version and credit; a map picture.
+  assert.ok(text.includes(want.data_version), 'data version');
+  assert.ok(text.includes('2025-10-01') && text.includes('九州厚生局'), 'provider data date and credit');
+  assert.ok(text.includes('通れる道マップ'), 'road data credit');
+  const img = await page.$eval('#print-sheet .sheet-map img', (i) => ({ w: i.naturalWidth, h: i.naturalHeight, src: i.src.slice(0, 22) }));
+  assert.equal(img.src, 'data:image/png;base64,');
+  assert.ok(img.w > 200 && img.h > 200, `map image ${img.w}×${img.h}`);
+  await page.screenshot({ path: path.join(SHOTS, 'referral-sheet-screen-1280.png'), fullPage: true });
+  // As printed: only the sheet, on A4.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.layout').isVisible(), false, 'the page behind is not printed');
+  assert.equal(await page.locator('.sheet-toolbar').isVisible(), false, 'no buttons on paper');
+  // The paper's width (A4 at 96 dpi) for the picture of the printed sheet.
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.screenshot({ path: path.join(SHOTS, 'referral-sheet-print.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const pdfPath = path.join(SHOTS, 'referral-sheet-A4.pdf');
+  const pdf = await page.pdf({ format: 'A4', path: pdfPath, printBackground: true });
+  await page.emulateMedia({ media: 'screen' });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  assert.equal(pages, 1, 'the sheet fits one A4 page');
+  // Escape closes it and gives the focus back to the button.
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#print-sheet', { state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'print-sheet-button');
+  assert.equal(await page.evaluate(() => document.querySelector('.layout').inert), false);
+  assert.deepEqual(problems, []);
+});
+
+test('nurse: the sheet is in English when the page is', TEST, async () => {
+  await page.evaluate(() => document.querySelector('#print-sheet .sheet-close')?.click());
+  await page.click('#lang-toggle');
+  try {
+    assert.match(await page.locator('#nearest-list li .badge').first().innerText(), /Within 16 km|Beyond 16 km|To confirm/);
+    assert.match(await page.locator('#rule-note').innerText(), /Home visits/);
+    await page.click('#print-sheet-button');
+    await page.waitForSelector('#print-sheet .sheet-table tbody tr');
+    assert.equal(await page.locator('#print-sheet .sheet-title').innerText(), 'Home palliative care referral sheet (nearest providers)');
+    assert.equal(await page.getAttribute('#print-sheet', 'lang'), 'en');
+    const sheetText = await page.locator('#print-sheet').innerText();
+    assert.ok(!sheetText.includes('kind_'), 'every kind has an English name');
+    assert.match(sheetText, /Home-care support/);
+    await page.screenshot({ path: path.join(SHOTS, 'referral-sheet-en-1280.png'), fullPage: true });
+    await page.click('#print-sheet .sheet-close');
+    await page.waitForSelector('#print-sheet', { state: 'detached' });
+  } finally {
+    await page.click('#lang-toggle');
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('nurse: at 360 px the list, badges and the print button stay usable', TEST, async () => {
+  const small = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  try {
+    await small.goto(`${server.base}/`);
+    await small.waitForFunction(() => window.carecoverMap !== undefined);
+    await nurseSearch(small, '八代市泉町柿迫');
+    const overflow = await small.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(overflow <= 360, `page scrolls sideways: ${overflow}px`);
+    for (const li of await small.$$('#nearest-list li')) {
+      const box = await li.boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= 360, `result inside the screen: ${JSON.stringify(box)}`);
+    }
+    assert.ok(await small.locator('#print-sheet-button').isEnabled());
+    await mapIdle(small);
+    await small.screenshot({ path: path.join(SHOTS, 'nurse-360.png'), fullPage: true });
+    await small.evaluate(() => { window.print = () => {}; });
+    await small.click('#print-sheet-button');
+    await small.waitForSelector('#print-sheet .sheet-table tbody tr');
+    await small.screenshot({ path: path.join(SHOTS, 'referral-sheet-360.png') });
+  } finally {
+    await small.close();
+  }
+});
