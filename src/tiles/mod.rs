@@ -27,6 +27,7 @@ mod encode;
 mod error;
 mod export;
 mod geometry;
+mod glyphs;
 mod layers;
 mod pbf;
 mod pmtiles;
@@ -42,6 +43,7 @@ pub use coord::{tiles_covering, TileCoord, TileRange};
 pub use encode::{LayerBuilder, PropValue, TileBuilder};
 pub use error::TileError;
 pub use export::{export, ExportError, ExportFormat, ExportStats};
+pub use glyphs::{encode_pbf as encode_glyph_pbf, FontGlyphs, Glyph, GlyphError, GlyphRange};
 pub use geometry::{RenderOptions, TileContext, TileGeometry, TilePolygon};
 pub use layers::{
     provider_class, road_coverage_layer, MapLayers, BOUNDS, CENTER, MAX_ZOOM as MAP_MAX_ZOOM,
