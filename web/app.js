@@ -26,10 +26,28 @@ function missingMapLibre() {
   document.getElementById('legend').hidden = true;
 }
 
-function createMap() {
+/** The server's map style (basemap, labels, coverage, providers), or null with a notice. */
+async function serverStyle() {
+  try {
+    const r = await fetch('/style.json');
+    if (!r.ok) throw new Error(`/style.json: HTTP ${r.status}`);
+    return await r.json();
+  } catch (e) {
+    window.carecoverErrors.push(String(e.message ?? e));
+    const p = document.createElement('p');
+    p.textContent = `${t('map_error')}: ${e.message ?? e}`;
+    showNotice(p);
+    return null;
+  }
+}
+
+function createMap(baseStyle) {
   const map = new window.maplibregl.Map({
     container: 'map',
-    style: buildStyle(location.origin, 'home_care'),
+    style: buildStyle(baseStyle, 'home_care'),
+    // CJK labels from the server's glyphs (BIZ UDPGothic), not the browser's local fonts:
+    // the same map everywhere, headless browsers without Japanese fonts included.
+    localIdeographFontFamily: false,
     bounds: KUMAMOTO,
     fitBoundsOptions: { padding: 8 },
     minZoom: 5,
@@ -126,7 +144,7 @@ function setupTabs(state, map, nurse, planner) {
   }
 }
 
-function main() {
+async function main() {
   translate();
   renderLegend();
   document.getElementById('lang-toggle').addEventListener('click', toggleLang);
@@ -134,9 +152,12 @@ function main() {
   const state = { view: 'nurse' };
 
   let map = null;
-  if (window.maplibregl) {
-    map = createMap();
+  const baseStyle = window.maplibregl ? await serverStyle() : null;
+  if (baseStyle) {
+    map = createMap(baseStyle);
     window.carecoverMap = map;
+  } else if (window.maplibregl) {
+    document.getElementById('legend').hidden = true;
   } else {
     missingMapLibre();
     onLangChange(missingMapLibre);

@@ -93,7 +93,8 @@ impl GlyphRange {
             value: value.to_string(),
         };
         let (a, b) = value.split_once('-').ok_or_else(bad)?;
-        let digits = |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|c| c.is_ascii_digit());
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|c| c.is_ascii_digit());
         if !digits(a) || !digits(b) {
             return Err(bad());
         }
@@ -405,7 +406,9 @@ fn sdf(alpha: &[f64], w: usize, h: usize) -> Vec<u8> {
         .zip(&inner)
         .map(|(o, i)| {
             let d = o.sqrt() - i.sqrt();
-            (255.0 - 255.0 * (d / RADIUS + CUTOFF)).round().clamp(0.0, 255.0) as u8
+            (255.0 - 255.0 * (d / RADIUS + CUTOFF))
+                .round()
+                .clamp(0.0, 255.0) as u8
         })
         .collect()
 }

@@ -117,7 +117,10 @@ fn an_empty_range_is_a_valid_pbf() {
     // Private use area: no glyph.
     let pbf = f.range_pbf(GlyphRange::parse("57344-57599").unwrap());
     let (name, label, glyphs) = decode(&pbf);
-    assert_eq!((name.as_str(), label.as_str()), ("BIZ UDPGothic Regular", "57344-57599"));
+    assert_eq!(
+        (name.as_str(), label.as_str()),
+        ("BIZ UDPGothic Regular", "57344-57599")
+    );
     assert!(glyphs.is_empty());
 }
 
@@ -142,7 +145,9 @@ fn sdf_is_bright_inside_the_outline_and_zero_far_outside() {
     let stroke = (0..gw).map(|x| g.bitmap[(gh / 2) * gw + x]).max().unwrap();
     assert!(stroke > 191, "the strokes of 口: {stroke}");
     // Values fall monotonically from the outline outward along the middle row's left end.
-    let row: Vec<u8> = (0..BUFFER + 1).map(|x| g.bitmap[(gh / 2) * gw + x]).collect();
+    let row: Vec<u8> = (0..BUFFER + 1)
+        .map(|x| g.bitmap[(gh / 2) * gw + x])
+        .collect();
     assert!(row.windows(2).all(|w| w[0] <= w[1]), "{row:?}");
 }
 
@@ -157,7 +162,11 @@ fn metrics_agree_with_the_font() {
         let g = f.glyph(ch).unwrap();
         let adv = f64::from(face.glyph_hor_advance(gid).unwrap()) * scale;
         assert_eq!(g.advance, adv.round() as u32, "{ch} advance");
-        assert_eq!(g.left, (f64::from(b.x_min) * scale).floor() as i32, "{ch} left");
+        assert_eq!(
+            g.left,
+            (f64::from(b.x_min) * scale).floor() as i32,
+            "{ch} left"
+        );
         let width = (f64::from(b.x_max) * scale).ceil() - (f64::from(b.x_min) * scale).floor();
         assert_eq!(g.width, width as u32, "{ch} width");
         let top = (f64::from(b.y_max) * scale).ceil() as i32;
@@ -206,9 +215,22 @@ fn the_distance_transform_equals_brute_force() {
 fn ranges_must_be_256_aligned_blocks() {
     assert_eq!(GlyphRange::parse("12288-12543").unwrap().start(), 12288);
     assert_eq!(GlyphRange::parse("65280-65535").unwrap().end(), 65535);
-    for bad in ["0-256", "1-256", "256-255", "65536-65791", "-255", "0-", "a-b", "0_255", "00000000-255"] {
+    for bad in [
+        "0-256",
+        "1-256",
+        "256-255",
+        "65536-65791",
+        "-255",
+        "0-",
+        "a-b",
+        "0_255",
+        "00000000-255",
+    ] {
         let err = GlyphRange::parse(bad).unwrap_err();
         assert!(err.to_string().contains(bad), "{err}");
     }
-    assert_eq!(GlyphRange::containing(0x718A).unwrap().label(), "28928-29183");
+    assert_eq!(
+        GlyphRange::containing(0x718A).unwrap().label(),
+        "28928-29183"
+    );
 }

@@ -35,6 +35,7 @@ mod project;
 mod rings;
 mod simplify;
 mod source;
+mod style;
 mod tilejson;
 mod vec_layer;
 
@@ -43,11 +44,11 @@ pub use coord::{tiles_covering, TileCoord, TileRange};
 pub use encode::{LayerBuilder, PropValue, TileBuilder};
 pub use error::TileError;
 pub use export::{export, ExportError, ExportFormat, ExportStats};
-pub use glyphs::{encode_pbf as encode_glyph_pbf, FontGlyphs, Glyph, GlyphError, GlyphRange};
 pub use geometry::{RenderOptions, TileContext, TileGeometry, TilePolygon};
+pub use glyphs::{encode_pbf as encode_glyph_pbf, FontGlyphs, Glyph, GlyphError, GlyphRange};
 pub use layers::{
-    provider_class, road_coverage_layer, MapLayers, BOUNDS, CENTER, MAX_ZOOM as MAP_MAX_ZOOM,
-    MIN_ZOOM as MAP_MIN_ZOOM, TOWNS_MIN_ZOOM,
+    provider_class, road_class, road_coverage_layer, MapLayers, BOUNDS, CENTER,
+    MAX_ZOOM as MAP_MAX_ZOOM, MIN_ZOOM as MAP_MIN_ZOOM, ROAD_CLASS_MIN_ZOOM, TOWNS_MIN_ZOOM,
 };
 pub use pmtiles::{tile_id as pmtiles_tile_id, write_pmtiles, PmtilesMeta, PmtilesStats};
 pub use project::{
@@ -56,6 +57,9 @@ pub use project::{
 };
 pub use rings::{ring_area2, TilePoint};
 pub use source::{render_tile, render_tile_with, FeatureRef, FieldType, LayerSource};
+pub use style::{
+    builtin_font, builtin_font_hash, font_for_stack, style_json, FONT_CREDIT, FONT_NAME,
+};
 pub use tilejson::tilejson;
 pub use vec_layer::VecLayer;
 
