@@ -100,7 +100,7 @@ impl GlyphRange {
         }
         let start: u32 = a.parse().map_err(|_| bad())?;
         let end: u32 = b.parse().map_err(|_| bad())?;
-        if start % RANGE_SIZE != 0 || end != start + RANGE_SIZE - 1 || end > 0xFFFF {
+        if !start.is_multiple_of(RANGE_SIZE) || end != start + RANGE_SIZE - 1 || end > 0xFFFF {
             return Err(bad());
         }
         Ok(Self { start })

@@ -188,7 +188,7 @@ fn the_distance_transform_equals_brute_force() {
     let grid: Vec<f64> = (0..w * h)
         .map(|_| {
             state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            if (state >> 16) % 7 == 0 {
+            if (state >> 16).is_multiple_of(7) {
                 0.0
             } else {
                 FAR

@@ -8,6 +8,7 @@ never miss a glyph.
 import gzip
 import pathlib
 import sys
+import unicodedata
 
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 chars = set()
@@ -27,5 +28,6 @@ for path in sorted((root / "geodata").rglob("*")):
     if path.suffix == ".gz":
         data = gzip.decompress(data)
     chars.update(data.decode("utf-8"))
-chars = sorted(c for c in chars if c.isprintable() and c != "\ufeff")
+# Everything but control characters and the byte-order mark (spaces such as U+3000 stay).
+chars = sorted(c for c in chars if unicodedata.category(c) != "Cc" and c != "\ufeff")
 sys.stdout.write("".join(chars) + "\n")

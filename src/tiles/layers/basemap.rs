@@ -371,7 +371,7 @@ mod tests {
     }
 
     #[test]
-    fn a_line_without_counts_is_class_one_and_bands_cover_the_zooms() {
+    fn lines_are_read_with_their_snapshot_count_if_any() {
         let text = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"snapshots_max":20},"geometry":{"type":"LineString","coordinates":[[130.7,32.8],[130.71,32.8]]}},
           {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[130.7,32.81],[130.71,32.81]]}},
@@ -381,7 +381,9 @@ mod tests {
         assert_eq!(links.len(), 2, "the point is not a road");
         assert_eq!(links[0].seen, Some(20));
         assert_eq!(links[1].seen, None);
-        let err = read_links(b"{}", "t.geojson").unwrap_err();
+        let Err(err) = read_links(b"{}", "t.geojson") else {
+            panic!("an empty object is not a FeatureCollection")
+        };
         assert!(err.to_string().contains("t.geojson"), "{err}");
     }
 
@@ -408,6 +410,5 @@ mod tests {
         ]);
         assert_eq!(ring.len(), 1);
         assert_eq!(ring[0].0.len(), 5);
-        assert!(err.to_string().contains("t.geojson"), "{err}");
     }
 }
