@@ -140,6 +140,15 @@ async fn a_glyph_range_is_a_pbf_of_the_first_font_of_the_stack_we_have() {
         .body(axum::body::Body::empty())
         .unwrap();
     assert_eq!(send(&r, req).await.0, 304);
+    // Gzipped when the client accepts it.
+    let req = Request::get(format!("/fonts/{FONT_PATH}/12288-12543.pbf"))
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (s, h, gz) = send(&r, req).await;
+    assert_eq!(s, 200);
+    assert_eq!(h["content-encoding"], "gzip");
+    assert!(gz.len() < body.len() / 2, "{} of {}", gz.len(), body.len());
     // A range without glyphs (private use) is still a PBF.
     let (s, _, body) = get(&r, &format!("/fonts/{FONT_PATH}/57344-57599.pbf")).await;
     assert_eq!(s, 200);

@@ -2,11 +2,9 @@
 // GeoJSON overlays for answers, the gap hatching and the planner's what-if layers. Colours of
 // the overlays and the legend live here; the basemap's live in the served style.
 
+// The legend's colours of layers drawn by the served style must equal the style's paint (the
+// browser test compares them with /style.json).
 export const COLORS = {
-  sea: '#d7e6ef',
-  land: '#f6f4ee',
-  regionLine: '#5b6770',
-  selected: '#1b3a57',
   coverage: '#4caf7a',
   gap: '#d7263d',
   townCovered: '#2d7a4f',

@@ -509,6 +509,15 @@ test('/style.json passes the MapLibre style-spec validator', TEST, async () => {
   assert.deepEqual(errors.map((e) => e.message), [], 'style-spec validation');
   assert.equal(style.sprite, undefined, 'no sprite: a bare page loads it as-is');
   assert.ok(style.glyphs.startsWith(server.base), style.glyphs);
+  // The legend's colours are the style's paint.
+  const { COLORS, PROVIDER_CLASSES } = await import('../js/mapstyle.js');
+  const paint = (id) => JSON.stringify(style.layers.find((l) => l.id === id).paint);
+  assert.match(paint('coverage-fill'), new RegExp(COLORS.coverage));
+  assert.match(paint('gaps-fill'), new RegExp(COLORS.gap));
+  assert.match(paint('road-coverage-fill'), new RegExp(COLORS.road));
+  assert.match(paint('towns-circle'), new RegExp(`${COLORS.townCovered}.*${COLORS.townGap}`));
+  assert.match(paint('providers-pediatric'), new RegExp(COLORS.pediatric));
+  for (const [cls, color] of PROVIDER_CLASSES) assert.match(paint('providers-circle'), new RegExp(`"${cls}","${color}"`));
   // The widget's style is this style plus its overlays.
   const widget = await page.evaluate(() => window.carecoverMap.getStyle().layers.map((l) => l.id));
   for (const l of style.layers) assert.ok(widget.includes(l.id), `widget lacks ${l.id}`);
