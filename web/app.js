@@ -113,6 +113,8 @@ function renderLegend() {
     legendItem('ring', COLORS.pediatric, 'legend_pediatric'),
     legendItem('dot small', COLORS.townCovered, 'legend_town_cov'),
     legendItem('dot small', COLORS.townGap, 'legend_town_gap'),
+    legendItem('line', COLORS.roadBusy, 'legend_road_busy'),
+    legendItem('line', COLORS.roadOther, 'legend_road_other'),
     legendItem('ring', COLORS.result, 'legend_result'),
     legendItem('ring', COLORS.whatif, 'legend_whatif'),
     legendItem('dot outlined', COLORS.suggest, 'legend_suggest'),

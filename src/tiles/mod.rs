@@ -1,7 +1,10 @@
 //! Vector tiles for the palliative-care map: tile addressing, the lon/lat →
 //! tile geometry pipeline, a hand-written MVT 2.1 encoder, the
 //! [`LayerSource`] producer interface with an in-memory [`VecLayer`], a
-//! byte-bounded [`TileCache`], TileJSON 3.0, and a PMTiles v3 writer.
+//! byte-bounded [`TileCache`], TileJSON 3.0, a PMTiles v3 writer, and signed-distance-field
+//! glyph ranges for map labels ([`FontGlyphs`]). The map itself — which layers the snapshot's
+//! data becomes ([`MapLayers`], with the orientation basemap) and its MapLibre style and label
+//! font ([`style_json`], [`builtin_font`]) — lives in `layers` and `style`.
 //!
 //! Typical request path:
 //! ```
@@ -19,6 +22,7 @@
 //! # References
 //! - Mapbox Vector Tile Specification 2.1.
 //! - TileJSON 3.0.0; PMTiles v3 specification.
+//! - MapLibre Style Specification v8; MapLibre `glyphs.proto`.
 
 mod cache;
 mod clip;

@@ -13,6 +13,8 @@ export const COLORS = {
   whatif: '#6a1b9a',
   suggest: '#fdd835',
   road: '#1e5fb4',
+  roadBusy: '#f8cd78',
+  roadOther: '#ffffff',
   pediatric: '#e91e63',
 };
 

@@ -517,6 +517,7 @@ test('/style.json passes the MapLibre style-spec validator', TEST, async () => {
   assert.match(paint('road-coverage-fill'), new RegExp(COLORS.road));
   assert.match(paint('towns-circle'), new RegExp(`${COLORS.townCovered}.*${COLORS.townGap}`));
   assert.match(paint('providers-pediatric'), new RegExp(COLORS.pediatric));
+  assert.match(paint('roads'), new RegExp(`3,"${COLORS.roadBusy}",2,"${COLORS.roadOther}"`));
   for (const [cls, color] of PROVIDER_CLASSES) assert.match(paint('providers-circle'), new RegExp(`"${cls}","${color}"`));
   // The widget's style is this style plus its overlays.
   const widget = await page.evaluate(() => window.carecoverMap.getStyle().layers.map((l) => l.id));
