@@ -1,6 +1,7 @@
 //! The map widget in a real browser: runs `node --test web/tests/browser.mjs` against this
 //! package's binary (which carries the widget, MapLibre and the data) when
-//! `CARECOVER_BROWSER=1` (CI sets it). Then a missing Chromium, node or playwright-core
+//! `CARECOVER_BROWSER=1` (CI sets it). Then a missing Chromium, node, playwright-core or the
+//! style-spec validator
 //! (`cd web && npm ci`) is a failure, not a skip; without the variable the test only says how to
 //! run it, so `cargo test` needs no browser on a developer's machine.
 
@@ -29,6 +30,12 @@ fn the_widget_works_in_headless_chromium() {
         root.join("web/node_modules/playwright-core/package.json")
             .is_file(),
         "CARECOVER_BROWSER=1 but web/node_modules/playwright-core is missing (cd web && npm ci)"
+    );
+    // The style test validates /style.json with the style specification's own validator.
+    assert!(
+        root.join("web/node_modules/@maplibre/maplibre-gl-style-spec/package.json")
+            .is_file(),
+        "CARECOVER_BROWSER=1 but web/node_modules/@maplibre/maplibre-gl-style-spec is missing (cd web && npm ci)"
     );
     // The binary cargo built for this test run, unless the caller names another.
     let bin = std::env::var("CARECOVER_BIN")

@@ -26,10 +26,28 @@ function missingMapLibre() {
   document.getElementById('legend').hidden = true;
 }
 
-function createMap() {
+/** The server's map style (basemap, labels, coverage, providers), or null with a notice. */
+async function serverStyle() {
+  try {
+    const r = await fetch('/style.json');
+    if (!r.ok) throw new Error(`/style.json: HTTP ${r.status}`);
+    return await r.json();
+  } catch (e) {
+    window.carecoverErrors.push(String(e.message ?? e));
+    const p = document.createElement('p');
+    p.textContent = `${t('map_error')}: ${e.message ?? e}`;
+    showNotice(p);
+    return null;
+  }
+}
+
+function createMap(baseStyle) {
   const map = new window.maplibregl.Map({
     container: 'map',
-    style: buildStyle(location.origin, 'home_care'),
+    style: buildStyle(baseStyle, 'home_care'),
+    // CJK labels from the server's glyphs (BIZ UDPGothic), not the browser's local fonts:
+    // the same map everywhere, headless browsers without Japanese fonts included.
+    localIdeographFontFamily: false,
     bounds: KUMAMOTO,
     fitBoundsOptions: { padding: 8 },
     minZoom: 5,
@@ -95,6 +113,8 @@ function renderLegend() {
     legendItem('ring', COLORS.pediatric, 'legend_pediatric'),
     legendItem('dot small', COLORS.townCovered, 'legend_town_cov'),
     legendItem('dot small', COLORS.townGap, 'legend_town_gap'),
+    legendItem('line', COLORS.roadBusy, 'legend_road_busy'),
+    legendItem('line', COLORS.roadOther, 'legend_road_other'),
     legendItem('ring', COLORS.result, 'legend_result'),
     legendItem('ring', COLORS.whatif, 'legend_whatif'),
     legendItem('dot outlined', COLORS.suggest, 'legend_suggest'),
@@ -155,7 +175,7 @@ function applyUrlParams(planner) {
   if (params.get('view') === 'planner') document.getElementById('tab-planner').click();
 }
 
-function main() {
+async function main() {
   translate();
   renderLegend();
   document.getElementById('lang-toggle').addEventListener('click', toggleLang);
@@ -163,9 +183,12 @@ function main() {
   const state = { view: 'nurse' };
 
   let map = null;
-  if (window.maplibregl) {
-    map = createMap();
+  const baseStyle = window.maplibregl ? await serverStyle() : null;
+  if (baseStyle) {
+    map = createMap(baseStyle);
     window.carecoverMap = map;
+  } else if (window.maplibregl) {
+    document.getElementById('legend').hidden = true;
   } else {
     missingMapLibre();
     onLangChange(missingMapLibre);

@@ -11,6 +11,7 @@ mod nearest;
 mod params;
 mod reload;
 mod roads;
+mod style;
 mod tiles;
 mod web;
 
@@ -145,11 +146,19 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .with_state(state.clone());
+    // The style (JSON) and glyph ranges (PBF, 60 % smaller gzipped; a client fetches each
+    // once a day at most): compressed per request like the API.
+    let style = Router::new()
+        .route("/style.json", get(style::style))
+        .route("/fonts/{fontstack}/{range}", get(style::glyphs))
+        .with_state(state.clone())
+        .layer(CompressionLayer::new());
     // The 405 fallback is set before the layers so that it is wrapped by them too: set
     // afterwards, axum swaps it in unlayered, and CORS preflights (OPTIONS on a GET-only
     // route) would reach it without the CORS layer and fail with 405.
     let public = api
         .merge(tiles)
+        .merge(style)
         .merge(web::routes(&config.frame_ancestors))
         .method_not_allowed_fallback(method_not_allowed);
     let mut public = limited(public, &config.limits);

@@ -26,7 +26,7 @@ pub async fn tilejson(
 
 /// Where clients reach us, from the Host header (so TileJSON works behind any name), else a
 /// relative URL.
-fn base_url(headers: &HeaderMap) -> String {
+pub(super) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -95,14 +95,17 @@ fn bytes_of(b: &std::sync::Arc<[u8]>) -> axum::body::Bytes {
 }
 
 fn not_modified(etag: &str) -> Response {
+    not_modified_with(etag, CACHE_CONTROL)
+}
+
+/// A 304 carrying the ETag and the cache policy of the resource.
+pub(super) fn not_modified_with(etag: &str, cache: &'static str) -> Response {
     let mut r = StatusCode::NOT_MODIFIED.into_response();
     if let Ok(v) = HeaderValue::from_str(etag) {
         r.headers_mut().insert(header::ETAG, v);
     }
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(CACHE_CONTROL),
-    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     r
 }
 
@@ -127,7 +130,7 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+pub(super) fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()

@@ -99,6 +99,16 @@ pub enum TileError {
     /// An export was asked to write no tiles at all.
     #[error("nothing to export: every tile was empty (check the zoom range and bounds)")]
     EmptyExport,
+    /// A map layer's source file could not be read or has no usable content.
+    #[error("map layer {layer:?}: {file}: {message}")]
+    LayerData {
+        /// The tile layer being built.
+        layer: &'static str,
+        /// The data file (as the manifest names it).
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Metadata could not be serialised to JSON.
     #[error("cannot serialise export metadata: {0}")]
     Json(#[from] serde_json::Error),

@@ -1,11 +1,17 @@
 //! The map's layers built from one snapshot's data: `providers`, `regions`, `towns`, and (from
-//! the coverage engine) `coverage` and `gaps`. Built once per snapshot; tiles are cut from them.
+//! the coverage engine) `coverage` and `gaps`; and the orientation basemap: `municipalities`
+//! (land: the sea is the style's background), `municipality_labels` (one point per
+//! municipality for its name) and `roads` (the road layer's lines, classed by how often probe
+//! vehicles were seen on them). Built once per snapshot; tiles are cut from them.
 
 use super::{render_tile, LayerSource, PropValue, TileCoord, TileError, VecLayer};
 use crate::coverage::{CoverageSet, Preset};
 use crate::data::{Dataset, ProviderKind};
 use crate::routing::{RoadArea, ROAD_BUFFER_M};
 use geo_types::Geometry;
+
+mod basemap;
+pub use basemap::{road_class, ROAD_CLASS_MIN_ZOOM};
 
 /// Lowest and highest zoom the service cuts tiles for. Above 14 MapLibre overzooms.
 pub const MIN_ZOOM: u8 = 5;
@@ -36,7 +42,7 @@ pub fn provider_class(kinds: crate::data::KindSet) -> &'static str {
 
 /// All layers of the map for one snapshot.
 pub struct MapLayers {
-    layers: Vec<VecLayer>,
+    layers: Vec<Box<dyn LayerSource>>,
 }
 
 impl MapLayers {
@@ -124,17 +130,27 @@ impl MapLayers {
             towns.push(Some(i as u64), Geometry::Point(t.location.point()), props)?;
         }
 
-        // Draw order: polygons first, points on top.
-        let mut layers = vec![regions];
-        layers.extend(extra);
-        layers.push(towns);
-        layers.push(providers);
+        // Draw order: polygons first, points on top (a style orders its own layers; this is
+        // the order of the layers in a tile).
+        let mut layers: Vec<Box<dyn LayerSource>> = vec![Box::new(basemap::municipalities(ds)?)];
+        layers.push(Box::new(regions));
+        layers.extend(
+            extra
+                .into_iter()
+                .map(|l| Box::new(l) as Box<dyn LayerSource>),
+        );
+        if let Some(roads) = basemap::roads(ds)? {
+            layers.push(Box::new(roads));
+        }
+        layers.push(Box::new(towns));
+        layers.push(Box::new(providers));
+        layers.push(Box::new(basemap::municipality_labels(ds)?));
         Ok(Self { layers })
     }
 
     /// The layers as producers, in draw order.
     pub fn sources(&self) -> Vec<&dyn LayerSource> {
-        self.layers.iter().map(|l| l as &dyn LayerSource).collect()
+        self.layers.iter().map(|l| l.as_ref()).collect()
     }
 
     /// Encodes one tile with every layer; an empty Vec means an empty tile. Tiles outside the

@@ -1,7 +1,10 @@
 //! Vector tiles for the palliative-care map: tile addressing, the lon/lat →
 //! tile geometry pipeline, a hand-written MVT 2.1 encoder, the
 //! [`LayerSource`] producer interface with an in-memory [`VecLayer`], a
-//! byte-bounded [`TileCache`], TileJSON 3.0, and a PMTiles v3 writer.
+//! byte-bounded [`TileCache`], TileJSON 3.0, a PMTiles v3 writer, and signed-distance-field
+//! glyph ranges for map labels ([`FontGlyphs`]). The map itself — which layers the snapshot's
+//! data becomes ([`MapLayers`], with the orientation basemap) and its MapLibre style and label
+//! font ([`style_json`], [`builtin_font`]) — lives in `layers` and `style`.
 //!
 //! Typical request path:
 //! ```
@@ -19,6 +22,7 @@
 //! # References
 //! - Mapbox Vector Tile Specification 2.1.
 //! - TileJSON 3.0.0; PMTiles v3 specification.
+//! - MapLibre Style Specification v8; MapLibre `glyphs.proto`.
 
 mod cache;
 mod clip;
@@ -27,6 +31,7 @@ mod encode;
 mod error;
 mod export;
 mod geometry;
+mod glyphs;
 mod layers;
 mod pbf;
 mod pmtiles;
@@ -34,6 +39,7 @@ mod project;
 mod rings;
 mod simplify;
 mod source;
+mod style;
 mod tilejson;
 mod vec_layer;
 
@@ -43,9 +49,10 @@ pub use encode::{LayerBuilder, PropValue, TileBuilder};
 pub use error::TileError;
 pub use export::{export, ExportError, ExportFormat, ExportStats};
 pub use geometry::{RenderOptions, TileContext, TileGeometry, TilePolygon};
+pub use glyphs::{encode_pbf as encode_glyph_pbf, FontGlyphs, Glyph, GlyphError, GlyphRange};
 pub use layers::{
-    provider_class, road_coverage_layer, MapLayers, BOUNDS, CENTER, MAX_ZOOM as MAP_MAX_ZOOM,
-    MIN_ZOOM as MAP_MIN_ZOOM, TOWNS_MIN_ZOOM,
+    provider_class, road_class, road_coverage_layer, MapLayers, BOUNDS, CENTER,
+    MAX_ZOOM as MAP_MAX_ZOOM, MIN_ZOOM as MAP_MIN_ZOOM, ROAD_CLASS_MIN_ZOOM, TOWNS_MIN_ZOOM,
 };
 pub use pmtiles::{tile_id as pmtiles_tile_id, write_pmtiles, PmtilesMeta, PmtilesStats};
 pub use project::{
@@ -54,6 +61,9 @@ pub use project::{
 };
 pub use rings::{ring_area2, TilePoint};
 pub use source::{render_tile, render_tile_with, FeatureRef, FieldType, LayerSource};
+pub use style::{
+    builtin_font, builtin_font_hash, font_for_stack, style_json, FONT_CREDIT, FONT_NAME,
+};
 pub use tilejson::tilejson;
 pub use vec_layer::VecLayer;
 

@@ -1,11 +1,10 @@
-// The map style, built here so the tile source URL follows the page's origin. No basemap and
-// no glyphs: nothing but this server is reachable, so names live in the panel, not the map.
+// The widget's additions to the server's map style (`/style.json`, kept in tiles/style.json):
+// GeoJSON overlays for answers, the gap hatching and the planner's what-if layers. Colours of
+// the overlays and the legend live here; the basemap's live in the served style.
 
+// The legend's colours of layers drawn by the served style must equal the style's paint (the
+// browser test compares them with /style.json).
 export const COLORS = {
-  sea: '#d7e6ef',
-  land: '#f6f4ee',
-  regionLine: '#5b6770',
-  selected: '#1b3a57',
   coverage: '#4caf7a',
   gap: '#d7263d',
   townCovered: '#2d7a4f',
@@ -14,6 +13,8 @@ export const COLORS = {
   whatif: '#6a1b9a',
   suggest: '#fdd835',
   road: '#1e5fb4',
+  roadBusy: '#f8cd78',
+  roadOther: '#ffffff',
   pediatric: '#e91e63',
 };
 
@@ -35,20 +36,6 @@ const EMPTY = { type: 'FeatureCollection', features: [] };
 /** The GeoJSON overlays the page draws into, by source id. */
 export const OVERLAYS = ['query', 'results', 'whatif', 'whatif-area', 'suggest', 'scenario-gaps'];
 
-function providerColor() {
-  const m = ['match', ['get', 'class']];
-  for (const [cls, color] of PROVIDER_CLASSES) m.push(cls, color);
-  m.push('#9e9e9e');
-  return m;
-}
-
-function providerRank() {
-  const m = ['match', ['get', 'class']];
-  PROVIDER_CLASSES.forEach(([cls], i) => m.push(cls, PROVIDER_CLASSES.length - i));
-  m.push(0);
-  return m;
-}
-
 /** Overlay layers that belong to one view; hidden while the other view is shown. */
 export const VIEW_LAYERS = {
   nurse: ['results-ring', 'query-point'],
@@ -59,140 +46,83 @@ function presetFilter(preset) {
   return ['==', ['get', 'preset'], preset];
 }
 
-function baseLayers(preset) {
+/**
+ * The widget's own layers, each placed before a layer of the server's style (`/style.json`):
+ * the hatching (a `fill-pattern` image the widget draws itself, so the served style needs no
+ * sprite), the planner's what-if areas and the points of both views, under the labels.
+ */
+function overlayLayers(preset) {
   return [
-    { id: 'background', type: 'background', paint: { 'background-color': COLORS.sea } },
-    {
-      id: 'regions-fill', type: 'fill', source: 'carecover', 'source-layer': 'regions',
-      paint: { 'fill-color': COLORS.land },
-    },
-    {
-      id: 'coverage-fill', type: 'fill', source: 'carecover', 'source-layer': 'coverage',
-      filter: presetFilter(preset),
-      paint: { 'fill-color': COLORS.coverage, 'fill-opacity': 0.22 },
-    },
-    {
+    ['gaps-fill', {
       // Regions a what-if changed: covered = the region minus the scenario's gaps drawn on top.
       id: 'scenario-covered', type: 'fill', source: 'carecover', 'source-layer': 'regions',
       filter: ['in', ['get', 'id'], ['literal', []]],
       paint: { 'fill-color': COLORS.coverage, 'fill-opacity': 0.22 },
-    },
-    {
-      id: 'gaps-fill', type: 'fill', source: 'carecover', 'source-layer': 'gaps',
-      filter: presetFilter(preset),
-      paint: { 'fill-color': COLORS.gap, 'fill-opacity': 0.12 },
-    },
-    {
+    }],
+    ['road-coverage-fill', {
       id: 'gaps-hatch', type: 'fill', source: 'carecover', 'source-layer': 'gaps',
       filter: presetFilter(preset),
       paint: { 'fill-pattern': 'hatch', 'fill-opacity': 0.8 },
-    },
-    {
-      // Practical reach (home_care, 16 road-km + the stated buffer), off until asked for.
-      id: 'road-coverage-fill', type: 'fill', source: 'carecover', 'source-layer': 'road_coverage',
-      layout: { visibility: 'none' },
-      paint: { 'fill-color': COLORS.road, 'fill-opacity': 0.14 },
-    },
-    {
-      id: 'road-coverage-line', type: 'line', source: 'carecover', 'source-layer': 'road_coverage',
-      layout: { visibility: 'none' },
-      paint: { 'line-color': COLORS.road, 'line-width': 1.2 },
-    },
-    {
+    }],
+    ['municipalities-line', {
       id: 'scenario-gaps-fill', type: 'fill', source: 'scenario-gaps',
       paint: { 'fill-color': COLORS.gap, 'fill-opacity': 0.12 },
-    },
-    {
+    }],
+    ['municipalities-line', {
       id: 'scenario-gaps-hatch', type: 'fill', source: 'scenario-gaps',
       paint: { 'fill-pattern': 'hatch', 'fill-opacity': 0.8 },
-    },
-    {
+    }],
+    ['municipalities-line', {
       id: 'whatif-area-line', type: 'line', source: 'whatif-area',
       paint: { 'line-color': COLORS.whatif, 'line-width': 1.5, 'line-dasharray': [3, 2] },
-    },
-    {
-      id: 'regions-line', type: 'line', source: 'carecover', 'source-layer': 'regions',
-      paint: { 'line-color': COLORS.regionLine, 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 0.8, 12, 2] },
-    },
-    {
-      id: 'regions-selected', type: 'line', source: 'carecover', 'source-layer': 'regions',
-      filter: ['==', ['get', 'id'], -1],
-      paint: { 'line-color': COLORS.selected, 'line-width': 3.5 },
-    },
-  ];
-}
-
-function pointLayers() {
-  return [
-    {
-      id: 'towns-circle', type: 'circle', source: 'carecover', 'source-layer': 'towns', minzoom: 12,
-      paint: {
-        'circle-radius': 2.5,
-        'circle-color': ['case', ['get', 'covered'], COLORS.townCovered, COLORS.townGap],
-        'circle-opacity': 0.7,
-      },
-    },
-    {
-      id: 'providers-circle', type: 'circle', source: 'carecover', 'source-layer': 'providers',
-      // Providers share town points: draw the more palliative classes on top.
-      layout: { 'circle-sort-key': providerRank() },
-      paint: {
-        'circle-color': providerColor(),
-        'circle-radius': [
-          'interpolate', ['linear'], ['zoom'],
-          6, ['match', ['get', 'class'], 'palliative_care_ward', 5, 'other', 1.5, 3],
-          13, ['match', ['get', 'class'], 'palliative_care_ward', 10, 'other', 4, 7],
-        ],
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': ['match', ['get', 'class'], 'palliative_care_ward', 2, 'other', 0, 1],
-      },
-    },
-    {
-      // Providers holding a pediatric standard (any of the four kinds): a ring on top.
-      id: 'providers-pediatric', type: 'circle', source: 'carecover', 'source-layer': 'providers',
-      filter: ['any', ...PEDIATRIC_KINDS.map((k) => ['==', ['get', k], true])],
-      paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 6, 4, 13, 9],
-        'circle-color': 'rgba(0,0,0,0)',
-        'circle-stroke-color': COLORS.pediatric, 'circle-stroke-width': 2,
-      },
-    },
-    {
+    }],
+    ['town-labels', {
       id: 'results-ring', type: 'circle', source: 'results',
       paint: {
         'circle-radius': 11, 'circle-color': 'rgba(0,0,0,0)',
         'circle-stroke-color': COLORS.result, 'circle-stroke-width': 4,
       },
-    },
-    {
+    }],
+    ['town-labels', {
       id: 'query-point', type: 'circle', source: 'query',
       paint: {
         'circle-radius': 7, 'circle-color': '#111111',
         'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3,
       },
-    },
-    {
+    }],
+    ['town-labels', {
       id: 'whatif-point', type: 'circle', source: 'whatif',
       paint: {
         'circle-radius': 7, 'circle-color': '#ffffff',
         'circle-stroke-color': COLORS.whatif, 'circle-stroke-width': 4,
       },
-    },
-    {
+    }],
+    ['town-labels', {
       id: 'suggest-point', type: 'circle', source: 'suggest',
       paint: {
         'circle-radius': 9, 'circle-color': COLORS.suggest,
         'circle-stroke-color': '#263238', 'circle-stroke-width': 2.5,
       },
-    },
+    }],
   ];
 }
 
-/** The whole style for `origin` (e.g. http://127.0.0.1:8080) with `preset` showing. */
-export function buildStyle(origin, preset) {
-  const sources = { carecover: { type: 'vector', url: `${origin}/tiles.json` } };
-  for (const id of OVERLAYS) sources[id] = { type: 'geojson', data: EMPTY };
-  return { version: 8, name: 'carecover', sources, layers: [...baseLayers(preset), ...pointLayers()] };
+/**
+ * The widget's style: the server's `/style.json` (`base`, fetched by the page: the basemap,
+ * labels, coverage and providers) with the widget's GeoJSON sources and overlay layers added
+ * and `preset` showing. A layer whose anchor is missing from `base` goes on top.
+ */
+export function buildStyle(base, preset) {
+  const style = structuredClone(base);
+  for (const id of OVERLAYS) style.sources[id] = { type: 'geojson', data: EMPTY };
+  for (const [before, layer] of overlayLayers(preset)) {
+    const at = style.layers.findIndex((l) => l.id === before);
+    style.layers.splice(at < 0 ? style.layers.length : at, 0, layer);
+  }
+  for (const layer of style.layers) {
+    if (PRESET_LAYERS.includes(layer.id)) layer.filter = presetFilter(preset);
+  }
+  return style;
 }
 
 /** The road-coverage layers the planner's checkbox shows. */
@@ -227,7 +157,7 @@ export function hatchImage(size = 12) {
   return { width: size, height: size, data };
 }
 
-/** A numbered HTML label beside a point (the map has no glyphs for symbol text). */
+/** A numbered HTML label beside a point (an HTML marker: stays legible above every label). */
 export function rankMarker(map, lon, lat, n, title) {
   const label = document.createElement('div');
   label.className = 'rank-label';

@@ -876,3 +876,124 @@ test('nurse: at 360 px the list, badges and the print button stay usable', TEST,
     await small.close();
   }
 });
+// Basemap, glyphs and the served style (issue 13, orientation): /style.json validates and loads
+// alone in a bare MapLibre page; municipality, town and provider names and roads are drawn.
+// ---------------------------------------------------------------------------------------------
+
+// 八代市泉町柿迫: the mountain address of the issue.
+const IZUMI = '八代市泉町柿迫';
+
+/** A page holding nothing but MapLibre and `style` (served by a route, same origin). */
+async function barePage(view, options) {
+  const bare = await browser.newPage({ viewport: { width: 1024, height: 720 } });
+  bare.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const errors = [];
+  bare.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  bare.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  bare.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`); });
+  bare.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== server.base) errors.push(`request to ${u.origin}`);
+  });
+  const html = `<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="/vendor/maplibre-gl.css"><script src="/vendor/maplibre-gl.js"></script>
+<style>html,body,#map{margin:0;height:100%}</style></head><body><div id="map"></div><script>
+window.carecoverErrors = [];
+window.carecoverMap = new maplibregl.Map(Object.assign({ container: 'map', style: '/style.json',
+  center: ${JSON.stringify(view.center)}, zoom: ${view.zoom} }, ${JSON.stringify(options)}));
+window.carecoverMap.on('error', (e) => window.carecoverErrors.push(e.error?.message ?? String(e)));
+</script></body></html>`;
+  await bare.route(`${server.base}/bare.html`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
+  await bare.goto(`${server.base}/bare.html`);
+  await bare.waitForFunction(() => window.carecoverMap !== undefined);
+  await mapIdle(bare);
+  return { bare, errors };
+}
+
+function renderedProps(page, layer) {
+  return page.evaluate((layer) => window.carecoverMap.queryRenderedFeatures({ layers: [layer] })
+    .map((f) => f.properties), layer);
+}
+
+test('/style.json passes the MapLibre style-spec validator', TEST, async () => {
+  // A missing validator fails here (CARECOVER_BROWSER=1 runs need `cd web && npm ci`).
+  const spec = await import('@maplibre/maplibre-gl-style-spec');
+  const style = await api(server.base, '/style.json');
+  const errors = spec.validateStyleMin(style);
+  assert.deepEqual(errors.map((e) => e.message), [], 'style-spec validation');
+  assert.equal(style.sprite, undefined, 'no sprite: a bare page loads it as-is');
+  assert.ok(style.glyphs.startsWith(server.base), style.glyphs);
+  // The legend's colours are the style's paint.
+  const { COLORS, PROVIDER_CLASSES } = await import('../js/mapstyle.js');
+  const paint = (id) => JSON.stringify(style.layers.find((l) => l.id === id).paint);
+  assert.match(paint('coverage-fill'), new RegExp(COLORS.coverage));
+  assert.match(paint('gaps-fill'), new RegExp(COLORS.gap));
+  assert.match(paint('road-coverage-fill'), new RegExp(COLORS.road));
+  assert.match(paint('towns-circle'), new RegExp(`${COLORS.townCovered}.*${COLORS.townGap}`));
+  assert.match(paint('providers-pediatric'), new RegExp(COLORS.pediatric));
+  assert.match(paint('roads'), new RegExp(`3,"${COLORS.roadBusy}",2,"${COLORS.roadOther}"`));
+  for (const [cls, color] of PROVIDER_CLASSES) assert.match(paint('providers-circle'), new RegExp(`"${cls}","${color}"`));
+  // The widget's style is this style plus its overlays.
+  const widget = await page.evaluate(() => window.carecoverMap.getStyle().layers.map((l) => l.id));
+  for (const l of style.layers) assert.ok(widget.includes(l.id), `widget lacks ${l.id}`);
+  assert.deepEqual(spec.validateStyleMin(await page.evaluate(() => window.carecoverMap.getStyle()))
+    .map((e) => e.message), [], 'the widget style validates too');
+});
+
+test('/style.json alone draws a labelled map in a bare MapLibre page', TEST, async () => {
+  // As a third-party page would load it; CJK from the server's glyphs (no local fonts in CI).
+  const { bare, errors } = await barePage({ center: [130.74, 32.72], zoom: 9 }, { localIdeographFontFamily: false });
+  try {
+    assert.deepEqual(await bare.evaluate(() => window.carecoverErrors), []);
+    const names = (await renderedProps(bare, 'municipality-labels')).map((p) => p.name);
+    assert.ok(names.length >= 8, `municipality names drawn: ${names}`);
+    assert.ok(names.includes('熊本市'), `熊本市 among ${names}`);
+    assert.ok((await renderedProps(bare, 'roads')).length > 20, 'roads drawn at z9');
+    assert.ok((await renderedProps(bare, 'providers-circle')).length > 20, 'providers drawn');
+    assert.ok((await renderedProps(bare, 'coverage-fill')).length > 0, 'coverage drawn');
+    await bare.screenshot({ path: path.join(SHOTS, 'basemap-bare-z9.png') });
+    // 熊本市 centre at z14: provider names and every road class.
+    await bare.evaluate(([lon, lat]) => window.carecoverMap.jumpTo({ center: [lon, lat], zoom: 14 }),
+      [KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat]);
+    await mapIdle(bare);
+    assert.ok((await renderedProps(bare, 'provider-labels')).length > 0, 'provider names at z14');
+    const classes = new Set((await renderedProps(bare, 'roads')).map((p) => p.class));
+    assert.deepEqual([...classes].sort(), [1, 2, 3], 'all road classes at z14');
+    await bare.screenshot({ path: path.join(SHOTS, 'basemap-bare-kumamoto-z14.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await bare.close();
+  }
+});
+
+test(`town names and roads around ${IZUMI} at z13 in the widget`, TEST, async () => {
+  const { candidates } = await api(server.base, `/api/geocode?q=${encodeURIComponent(IZUMI)}`);
+  const at = candidates[0];
+  assert.match(`${at.city}${at.town}`, /泉町柿迫/);
+  // The town point (the 大字 representative point) lies in the 泉町 mountains east of 八代.
+  assert.ok(Math.abs(at.lat - 32.47) < 0.1 && Math.abs(at.lon - 130.85) < 0.1, JSON.stringify(at));
+  await page.click('#tab-nurse');
+  await page.fill('#address', IZUMI);
+  await page.click('#search-form button[type=submit]');
+  await page.waitForFunction(() => window.carecover.nurse.last?.answer.address);
+  // Let the search's own camera move end first, or it would carry the map away from z13.
+  await page.waitForTimeout(300);
+  await page.waitForFunction(() => !window.carecoverMap.isMoving());
+  await page.evaluate(([lon, lat]) => window.carecoverMap.jumpTo({ center: [lon, lat], zoom: 13 }), [at.lon, at.lat]);
+  await mapIdle(page);
+  const towns = (await renderedProps(page, 'town-labels')).map((p) => p.name);
+  // Mountain 大字 are large: two or three names fill the view.
+  assert.ok(towns.length >= 2, `town names drawn: ${towns}`);
+  assert.ok(towns.some((n) => n.includes('柿迫')), `柿迫 among ${towns}`);
+  assert.ok((await renderedProps(page, 'roads')).length > 0, 'roads drawn');
+  await page.screenshot({ path: path.join(SHOTS, 'nurse-izumi-z13-1280.png') });
+  // The search's own view: names still drawn (wait for the answer and the camera to settle).
+  await page.evaluate(() => { window.carecover.nurse.last = null; });
+  await page.click('#search-form button[type=submit]');
+  await page.waitForFunction(() => window.carecover.nurse.last?.answer.address);
+  await page.waitForFunction(() => !window.carecoverMap.isMoving());
+  await mapIdle(page);
+  await page.screenshot({ path: path.join(SHOTS, 'nurse-izumi-1280.png') });
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});

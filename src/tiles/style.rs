@@ -1,0 +1,149 @@
+//! The map's own MapLibre style and label font, both compiled into the binary.
+//!
+//! - The style template is `tiles/style.json` (a complete MapLibre style: land and sea,
+//!   municipality boundaries and names, roads by how often probe vehicles were seen, town and
+//!   provider names, coverage and gaps). [`style_json`] fills in this server's absolute URLs and
+//!   the attribution; a bare MapLibre page or Maputnik loads the result as-is, and the widget
+//!   adds its overlays on top of it.
+//! - The label font is BIZ UDPGothic Regular (Morisawa, SIL OFL 1.1), cut down to the
+//!   characters the map needs (`tiles/fonts/`, with the licence and the command that made the
+//!   subset); [`builtin_font`] serves its glyph ranges.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::glyphs::{FontGlyphs, GlyphError};
+
+/// The fontstack name the style asks for and the server answers to.
+pub const FONT_NAME: &str = "BIZ UDPGothic Regular";
+
+/// The font's credit, added to the map's attribution.
+pub const FONT_CREDIT: &str = "地図フォント: BIZ UDPゴシック (Morisawa, SIL OFL 1.1)";
+
+static FONT_BYTES: &[u8] = include_bytes!("../../tiles/fonts/BIZUDPGothic-Regular-subset.ttf");
+static STYLE_TEMPLATE: &str = include_str!("../../tiles/style.json");
+
+/// The built-in label font, parsed on first use.
+///
+/// # Errors
+/// The parse error of the built-in font (a broken build; tests catch it).
+pub fn builtin_font() -> Result<&'static FontGlyphs, &'static GlyphError> {
+    static FONT: OnceLock<Result<FontGlyphs, GlyphError>> = OnceLock::new();
+    FONT.get_or_init(|| FontGlyphs::new(FONT_NAME, FONT_BYTES))
+        .as_ref()
+}
+
+/// A short hash of the built-in font's bytes (for ETags: a new font, new tags).
+pub fn builtin_font_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(FONT_BYTES);
+        digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+    })
+}
+
+/// The font serving a MapLibre fontstack (a comma list, e.g. `"BIZ UDPGothic Regular,Noto Sans
+/// Regular"`): the first name we have, or `None`.
+pub fn font_for_stack(stack: &str) -> Option<&'static FontGlyphs> {
+    let font = builtin_font().ok()?;
+    stack
+        .split(',')
+        .map(str::trim)
+        .any(|name| name == font.name())
+        .then_some(font)
+}
+
+/// The style with absolute URLs under `base` (e.g. `http://127.0.0.1:8080`; empty keeps them
+/// relative to the server): every source `url` and the `glyphs` template that start with `/`,
+/// and `attribution` (the data sources' credits; the font's credit is appended) on the
+/// `carecover` source.
+///
+/// # Panics
+/// Never at run time: the template is checked by a test at build time.
+pub fn style_json(base: &str, attribution: &str) -> Value {
+    let mut style: Value =
+        serde_json::from_str(STYLE_TEMPLATE).expect("tiles/style.json is valid JSON (tested)");
+    let absolute = |v: &mut Value| {
+        if let Some(s) = v.as_str().filter(|s| s.starts_with('/')) {
+            *v = Value::from(format!("{base}{s}"));
+        }
+    };
+    if let Some(sources) = style["sources"].as_object_mut() {
+        for source in sources.values_mut() {
+            absolute(&mut source["url"]);
+        }
+    }
+    absolute(&mut style["glyphs"]);
+    style["sources"]["carecover"]["attribution"] =
+        Value::from(format!("{attribution} / {FONT_CREDIT}"));
+    style
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::DataFiles;
+
+    #[test]
+    fn the_template_gets_absolute_urls_and_the_font_credit() {
+        let s = style_json("http://example.org:8080", "九州厚生局");
+        assert_eq!(s["version"], 8);
+        assert_eq!(
+            s["sources"]["carecover"]["url"],
+            "http://example.org:8080/tiles.json"
+        );
+        assert_eq!(
+            s["glyphs"],
+            "http://example.org:8080/fonts/{fontstack}/{range}.pbf"
+        );
+        let attribution = s["sources"]["carecover"]["attribution"].as_str().unwrap();
+        assert!(attribution.starts_with("九州厚生局") && attribution.contains("OFL"));
+        // Every symbol layer asks for the font we serve; no layer needs a sprite.
+        assert!(s.get("sprite").is_none());
+        for layer in s["layers"].as_array().unwrap() {
+            if layer["type"] == "symbol" {
+                assert_eq!(
+                    layer["layout"]["text-font"][0], FONT_NAME,
+                    "{}",
+                    layer["id"]
+                );
+            }
+            let paint = layer["paint"].to_string();
+            assert!(
+                !paint.contains("-pattern"),
+                "{} needs a sprite",
+                layer["id"]
+            );
+        }
+    }
+
+    #[test]
+    fn a_fontstack_is_served_by_its_first_name_we_have() {
+        assert!(font_for_stack(FONT_NAME).is_some());
+        assert!(font_for_stack("Noto Sans Regular, BIZ UDPGothic Regular").is_some());
+        assert!(font_for_stack("Noto Sans Regular").is_none());
+        assert!(font_for_stack("").is_none());
+    }
+
+    #[test]
+    fn every_character_of_the_builtin_data_has_a_glyph() {
+        let font = builtin_font().unwrap();
+        let mut missing = std::collections::BTreeSet::new();
+        for name in DataFiles::builtin_names() {
+            let logical = name.strip_suffix(".gz").unwrap_or(name);
+            let bytes = DataFiles::Builtin.read(logical).unwrap();
+            let text = String::from_utf8(bytes).unwrap();
+            for ch in text.chars() {
+                if !ch.is_control() && ch != '\u{feff}' && !font.has_char(ch) {
+                    missing.insert(ch);
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "characters of geodata/ without a glyph: {missing:?} (re-run tiles/fonts/README.md's command)"
+        );
+    }
+}
