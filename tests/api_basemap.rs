@@ -156,6 +156,22 @@ async fn a_glyph_range_is_a_pbf_of_the_first_font_of_the_stack_we_have() {
 }
 
 #[tokio::test]
+async fn the_font_file_is_served_for_the_pages_own_text() {
+    let r = shared_router();
+    let (s, h, body) = get(&r, "/fonts/ui.ttf").await;
+    assert_eq!(s, 200);
+    assert_eq!(h["content-type"], "font/ttf");
+    // A TrueType file (sfnt version 1.0), the one the glyphs are rendered from.
+    assert_eq!(&body[..4], &[0, 1, 0, 0]);
+    assert_eq!(body, carecover::tiles::builtin_font_file());
+    let req = Request::get("/fonts/ui.ttf")
+        .header("if-none-match", h["etag"].clone())
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(send(&r, req).await.0, 304);
+}
+
+#[tokio::test]
 async fn a_glyph_range_that_is_not_a_256_block_is_a_400_naming_it() {
     let r = shared_router();
     for bad in [

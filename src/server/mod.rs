@@ -150,6 +150,7 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
     // once a day at most): compressed per request like the API.
     let style = Router::new()
         .route("/style.json", get(style::style))
+        .route("/fonts/ui.ttf", get(style::ui_font))
         .route("/fonts/{fontstack}/{range}", get(style::glyphs))
         .with_state(state.clone())
         .layer(CompressionLayer::new());

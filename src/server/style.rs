@@ -1,5 +1,6 @@
 //! `GET /style.json` (the map's MapLibre style with this server's URLs) and
-//! `GET /fonts/{fontstack}/{start}-{end}.pbf` (glyph ranges, as martin's `/font/…`).
+//! `GET /fonts/{fontstack}/{start}-{end}.pbf` (glyph ranges, as martin's `/font/…`) and
+//! `GET /fonts/ui.ttf` (the same font for the page's text).
 
 use super::error::{off_workers, AppError};
 use super::tiles::{base_url, if_none_match, not_modified_with};
@@ -59,6 +60,20 @@ pub async fn glyphs(
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PBF));
     set_cache(&mut resp, GLYPH_CACHE, &etag);
     Ok(resp)
+}
+
+/// `GET /fonts/ui.ttf`: the same font as a web font for the page's own text (its CSS lists it
+/// after the usual Japanese system fonts, so a browser downloads it only when it has none).
+pub async fn ui_font(headers: HeaderMap) -> Response {
+    let etag = format!("\"font-{}\"", builtin_font_hash());
+    if if_none_match(&headers, &etag) {
+        return not_modified_with(&etag, GLYPH_CACHE);
+    }
+    let mut resp = Response::new(Body::from(crate::tiles::builtin_font_file()));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("font/ttf"));
+    set_cache(&mut resp, GLYPH_CACHE, &etag);
+    resp
 }
 
 fn set_cache(resp: &mut Response, cache: &'static str, etag: &str) {

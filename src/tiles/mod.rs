@@ -62,7 +62,8 @@ pub use project::{
 pub use rings::{ring_area2, TilePoint};
 pub use source::{render_tile, render_tile_with, FeatureRef, FieldType, LayerSource};
 pub use style::{
-    builtin_font, builtin_font_hash, font_for_stack, style_json, FONT_CREDIT, FONT_NAME,
+    builtin_font, builtin_font_file, builtin_font_hash, font_for_stack, style_json, FONT_CREDIT,
+    FONT_NAME,
 };
 pub use tilejson::tilejson;
 pub use vec_layer::VecLayer;

@@ -34,6 +34,12 @@ pub fn builtin_font() -> Result<&'static FontGlyphs, &'static GlyphError> {
         .as_ref()
 }
 
+/// The built-in font file itself (TrueType), which the widget also uses for its text where the
+/// browser has no Japanese font.
+pub fn builtin_font_file() -> &'static [u8] {
+    FONT_BYTES
+}
+
 /// A short hash of the built-in font's bytes (for ETags: a new font, new tags).
 pub fn builtin_font_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();

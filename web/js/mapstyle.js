@@ -3,16 +3,22 @@
 // the overlays and the legend live here; the basemap's live in the served style.
 
 // The legend's colours of layers drawn by the served style must equal the style's paint (the
-// browser test compares them with /style.json).
+// browser test compares them with /style.json). Coverage, gaps and provider kinds use the
+// Okabe–Ito colour-universal-design palette (Okabe & Ito 2008; Wong, Nature Methods 2011) with
+// Paul Tol's "wine" for the palliative-care ward, so they stay apart in colour blindness (the
+// browser test simulates protan, deutan and tritan vision, Machado et al. 2009, and asks for
+// CIELAB ΔE ≥ 15 between any two): covered = bluish green, gap = vermillion plus hatching (a
+// pattern, not colour alone), kinds = wine / orange / blue / sky blue / grey; rings
+// (pediatric, results, what-if) differ by shape as well as colour.
 export const COLORS = {
-  coverage: '#4caf7a',
-  gap: '#d7263d',
-  townCovered: '#2d7a4f',
-  townGap: '#d7263d',
+  coverage: '#009e73',
+  gap: '#d55e00',
+  townCovered: '#006e52',
+  townGap: '#d55e00',
   result: '#ffd400',
   whatif: '#6a1b9a',
   suggest: '#fdd835',
-  road: '#1e5fb4',
+  road: '#0072b2',
   roadBusy: '#f8cd78',
   roadOther: '#ffffff',
   pediatric: '#e91e63',
@@ -24,11 +30,11 @@ export const PEDIATRIC_KINDS = [
 ];
 
 export const PROVIDER_CLASSES = [
-  ['palliative_care_ward', '#8e24aa', 'legend_ward'],
-  ['enhanced_home_palliative', '#ef6c00', 'legend_enhanced'],
-  ['home_care_support_clinic', '#1565c0', 'legend_clinic'],
-  ['home_care_support_hospital', '#00897b', 'legend_hospital'],
-  ['other', '#9e9e9e', 'legend_other'],
+  ['palliative_care_ward', '#882255', 'legend_ward'],
+  ['enhanced_home_palliative', '#e69f00', 'legend_enhanced'],
+  ['home_care_support_clinic', '#0072b2', 'legend_clinic'],
+  ['home_care_support_hospital', '#56b4e9', 'legend_hospital'],
+  ['other', '#999999', 'legend_other'],
 ];
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
@@ -143,14 +149,14 @@ export function presetFilters(preset, redrawn = []) {
   return filters;
 }
 
-/** Diagonal red hatching for gaps, drawn in code (no sprite sheet to fetch). */
+/** Diagonal vermillion hatching for gaps (COLORS.gap), drawn in code (no sprite sheet to fetch). */
 export function hatchImage(size = 12) {
   const data = new Uint8Array(size * size * 4);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const onLine = (x + y) % size < 2;
       const i = (y * size + x) * 4;
-      data[i] = 0xd7; data[i + 1] = 0x26; data[i + 2] = 0x3d;
+      data[i] = 0xd5; data[i + 1] = 0x5e; data[i + 2] = 0x00;
       data[i + 3] = onLine ? 200 : 0;
     }
   }

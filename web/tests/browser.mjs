@@ -179,6 +179,18 @@ test('the page is served with its security headers and script types', TEST, asyn
   }
   const css = await fetch(`${server.base}/style.css`);
   assert.match(css.headers.get('content-type'), /^text\/css/);
+  // The page's own text font (used where the browser has no Japanese font) loads under the CSP.
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${server.base}/`);
+    const loaded = await p.evaluate(async () => {
+      await document.fonts.load('16px "carecover UD"', '熊本県 在宅緩和ケアマップ');
+      return [...document.fonts].some((f) => f.family.replaceAll('"', '') === 'carecover UD' && f.status === 'loaded');
+    });
+    assert.equal(loaded, true, 'carecover UD loads from /fonts/ui.ttf');
+  } finally {
+    await p.close();
+  }
   const escape = await fetch(`${server.base}/vendor/..%2F..%2F..%2FCargo.toml`);
   assert.equal(escape.status, 404);
 });
@@ -558,6 +570,38 @@ test('an intranet page on another origin may frame the widget only when configur
 });
 
 // ---- accessibility (issue 13) ----
+
+/**
+ * A colour as seen with protanopia, deuteranopia or tritanopia (Machado, Oliveira & Fernandes
+ * 2009, severity 1, on linear sRGB), in CIELAB (D65).
+ */
+function seenLab(hex, deficiency) {
+  const M = {
+    protan: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    deutan: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]],
+    tritan: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.3039]],
+  }[deficiency];
+  const lin = (c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const rgb = [1, 3, 5].map((i) => lin(parseInt(hex.slice(i, i + 2), 16) / 255));
+  const [r, g, b] = M.map((row) => Math.min(1, Math.max(0, row[0] * rgb[0] + row[1] * rgb[1] + row[2] * rgb[2])));
+  const f = (t) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+  const X = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+  const Y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  const Z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+  return [116 * f(Y) - 16, 500 * (f(X) - f(Y)), 200 * (f(Y) - f(Z))];
+}
+
+test('provider kinds and covered/gap stay apart in simulated colour blindness', async () => {
+  const { COLORS, PROVIDER_CLASSES } = await import('../js/mapstyle.js');
+  const pairs = [[COLORS.coverage, COLORS.gap, 'covered/gap']];
+  PROVIDER_CLASSES.forEach(([a, ca], i) => PROVIDER_CLASSES.slice(i + 1).forEach(([b, cb]) => pairs.push([ca, cb, `${a}/${b}`])));
+  for (const deficiency of ['protan', 'deutan', 'tritan']) {
+    for (const [x, y, what] of pairs) {
+      const d = Math.hypot(...seenLab(x, deficiency).map((v, i) => v - seenLab(y, deficiency)[i]));
+      assert.ok(d >= 15, `${what} (${x} vs ${y}) only ΔE ${d.toFixed(1)} apart in ${deficiency} vision`);
+    }
+  }
+});
 
 /** axe-core's serious and critical violations on the page as it is now. */
 async function axeViolations(p) {
