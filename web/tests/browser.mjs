@@ -437,7 +437,10 @@ test('the region table downloads as a UTF-8 CSV with a BOM holding the API\'s fi
 async function downloadOf(p, selector) {
   const [download] = await Promise.all([p.waitForEvent('download'), p.click(selector)]);
   const { readFileSync } = await import('node:fs');
-  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+  // Kept beside the screenshots, for opening in a spreadsheet or a GIS.
+  const name = download.suggestedFilename();
+  await download.saveAs(path.join(SHOTS, name.replace(/-[0-9a-f]+(\.\w+)$/, '$1')));
+  return { name, bytes: readFileSync(await download.path()) };
 }
 
 /** RFC 4180 lines → cells (the CSVs here quote only fields holding a comma or quote). */
