@@ -202,6 +202,11 @@ async function main() {
 
   providerPopup(map);
   map.on('load', () => {
+    // On a phone the credits start folded behind their (i) button: expanded they would cover
+    // most of the small map. They stay one tap away.
+    if (window.innerWidth <= 640) {
+      map.getContainer().querySelector('.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');
+    }
     showViewLayers(map, state.view);
     planner.applyMapFilters(); // a preset chosen (from the URL) before the style loaded
   });
