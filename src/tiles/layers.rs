@@ -139,9 +139,14 @@ impl MapLayers {
                 .into_iter()
                 .map(|l| Box::new(l) as Box<dyn LayerSource>),
         );
+        let started = std::time::Instant::now();
         if let Some(roads) = basemap::roads(ds)? {
             layers.push(Box::new(roads));
         }
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "map road layer built"
+        );
         layers.push(Box::new(towns));
         layers.push(Box::new(providers));
         layers.push(Box::new(basemap::municipality_labels(ds)?));
