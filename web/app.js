@@ -41,6 +41,11 @@ async function serverStyle() {
   }
 }
 
+/** A map narrower than 640 px (a phone, or a small <iframe>): its credits fold. */
+function narrowMap() {
+  return document.getElementById('map').clientWidth <= 640;
+}
+
 function createMap(baseStyle) {
   const map = new window.maplibregl.Map({
     container: 'map',
@@ -56,7 +61,7 @@ function createMap(baseStyle) {
     pitchWithRotate: false,
     // Every source stays credited in full on wide screens; on phones it folds to an (i)
     // button after the first interaction.
-    attributionControl: { compact: window.innerWidth <= 640 },
+    attributionControl: { compact: narrowMap() },
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new window.maplibregl.NavigationControl({ showCompass: false }), 'top-right');
@@ -179,7 +184,7 @@ async function main() {
   translate();
   renderLegend();
   document.getElementById('lang-toggle').addEventListener('click', toggleLang);
-  if (window.matchMedia('(max-width: 720px)').matches) document.getElementById('legend').open = false;
+  if (window.matchMedia('(max-width: 720px)').matches || narrowMap()) document.getElementById('legend').open = false;
   const state = { view: 'nurse' };
 
   let map = null;
@@ -202,9 +207,9 @@ async function main() {
 
   providerPopup(map);
   map.on('load', () => {
-    // On a phone the credits start folded behind their (i) button: expanded they would cover
+    // On a phone or in a small frame the credits start folded behind their (i) button: expanded they would cover
     // most of the small map. They stay one tap away.
-    if (window.innerWidth <= 640) {
+    if (narrowMap()) {
       map.getContainer().querySelector('.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');
     }
     showViewLayers(map, state.view);

@@ -563,7 +563,10 @@ test('an intranet page on another origin may frame the widget only when configur
     assert.equal(await framed(server.base), false, 'not configured: the browser refuses the frame');
     assert.equal(await framed(allowed.base), true, 'configured: the widget shows in the frame');
     const f = p.frames().find((x) => x.url().startsWith(allowed.base));
-    await f.waitForFunction(() => window.carecover?.planner?.stats);
+    await f.waitForFunction(() => window.carecover?.planner?.stats && window.carecoverMap?.loaded());
+    // The frame's map is narrow: its credits start folded, one tap away.
+    assert.equal(await f.evaluate(() => document.querySelector('.maplibregl-ctrl-attrib')
+      .classList.contains('maplibregl-compact-show')), false);
     await p.screenshot({ path: path.join(SHOTS, 'embedded-iframe.png') });
   } finally {
     await p.close();
