@@ -24,6 +24,9 @@ export const COLORS = {
   pediatric: '#e91e63',
 };
 
+/** The fontstack of the served style's labels (`/fonts/{fontstack}/…`). */
+export const LABEL_FONT = 'BIZ UDPGothic Regular';
+
 /** The pediatric kinds (provider properties in the tiles). */
 export const PEDIATRIC_KINDS = [
   'pediatric_primary_care', 'pediatric_inpatient', 'pediatric_icu', 'pediatric_after_hours',
@@ -44,7 +47,7 @@ export const OVERLAYS = ['query', 'results', 'whatif', 'whatif-area', 'suggest',
 
 /** Overlay layers that belong to one view; hidden while the other view is shown. */
 export const VIEW_LAYERS = {
-  nurse: ['results-ring', 'query-point'],
+  nurse: ['results-ring', 'query-point', 'query-label'],
   planner: ['whatif-point', 'whatif-area-line', 'suggest-point'],
 };
 
@@ -95,6 +98,19 @@ function overlayLayers(preset) {
         'circle-radius': 7, 'circle-color': '#111111',
         'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3,
       },
+    }],
+    [null, {
+      // The searched place's name beside its point (the town the geocoder matched), drawn
+      // above every other label so the nurse always sees where the home is.
+      id: 'query-label', type: 'symbol', source: 'query',
+      layout: {
+        'text-field': ['get', 'label'], 'text-font': [LABEL_FONT], 'text-size': 14,
+        // Above the point (the basemap names towns below theirs), drawn whatever collides and
+        // hiding no other label.
+        'text-anchor': 'bottom', 'text-offset': [0, -0.9],
+        'text-allow-overlap': true, 'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 2 },
     }],
     ['town-labels', {
       id: 'whatif-point', type: 'circle', source: 'whatif',

@@ -193,7 +193,8 @@ export class NurseView {
     const { answer, point } = this.last;
     const results = answer.results.map((r) => pointFeature(r.lon, r.lat, { id: r.id }));
     this.map.getSource('results').setData(featureCollection(results));
-    this.map.getSource('query').setData(featureCollection([pointFeature(point.lon, point.lat)]));
+    const place = answer.address ? `${answer.address.city}${answer.address.town ?? ''}` : '';
+    this.map.getSource('query').setData(featureCollection([pointFeature(point.lon, point.lat, { label: place })]));
     this.placeMarkers(answer.results);
     const lons = [point.lon, ...answer.results.map((r) => r.lon)];
     const lats = [point.lat, ...answer.results.map((r) => r.lat)];

@@ -1049,6 +1049,9 @@ test(`town names and roads around ${IZUMI} at z13 in the widget`, TEST, async ()
   await page.waitForFunction(() => window.carecover.nurse.last?.answer.address);
   await page.waitForFunction(() => !window.carecoverMap.isMoving());
   await mapIdle(page);
+  // The searched town is named beside the home's point, whatever the zoom.
+  const homeLabel = (await renderedProps(page, 'query-label')).map((p) => p.label);
+  assert.deepEqual(homeLabel, ['八代市泉町柿迫']);
   await page.screenshot({ path: path.join(SHOTS, 'nurse-izumi-1280.png') });
   assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
   assert.deepEqual(problems, []);
