@@ -329,6 +329,11 @@ export function t(key) {
   return STRINGS[lang][key] ?? STRINGS.ja[key] ?? key;
 }
 
+/** Fills a translated template: fmt('road_trip', { km: 3 }) replaces {km}. */
+export function fmt(key, values = {}) {
+  return Object.entries(values).reduce((s, [k, v]) => s.split(`{${k}}`).join(String(v)), t(key));
+}
+
 /** Applies the language to every marked element under root. */
 export function translate(root = document) {
   document.documentElement.lang = lang;

@@ -1,9 +1,9 @@
 // Nurse view: a point (map click) or an address -> the 5 nearest providers of the chosen kinds.
 
 import * as api from './api.js';
-import { t, onLangChange } from './i18n.js';
+import { t, fmt, onLangChange } from './i18n.js';
 import { featureCollection, pointFeature, rankMarker } from './mapstyle.js';
-import { badge, fmt, kindNames, openSheet, ruleTexts, straightKm } from './referral.js';
+import { badge, el, kindNames, openSheet, ruleTexts, straightKm } from './referral.js';
 
 export const NURSE_KINDS = [
   'home_care_support_clinic',
@@ -152,8 +152,10 @@ export class NurseView {
     const model = answer.speed_model ?? '';
     const uniform = /^uniform_(\d+(?:\.\d+)?)kmh$/.exec(model);
     note.hidden = !answer.results.length || !model;
-    const text = uniform ? t('drive_note_uniform').replace('{kmh}', uniform[1]) : t('drive_note_osm');
-    note.textContent = text.replace('{offroad}', String(answer.offroad_speed_kmh ?? ''));
+    const offroad = answer.offroad_speed_kmh ?? '';
+    note.textContent = uniform
+      ? fmt('drive_note_uniform', { kmh: uniform[1], offroad })
+      : fmt('drive_note_osm', { offroad });
   }
 
   /**
@@ -232,13 +234,6 @@ function queryPoint(where, answer) {
   return { lat: a.lat ?? answer.lat, lon: a.lon ?? answer.lon };
 }
 
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
 function resultItem(r, rule, onFocus) {
   const li = el('li', 'result');
   li.dataset.id = r.id;
@@ -257,7 +252,7 @@ function resultItem(r, rule, onFocus) {
   // or why the road layer has no answer here.
   const road = el('div', 'result-road');
   if (r.road_km != null) {
-    road.append(t('road_trip').replace('{km}', r.road_km.toFixed(1)).replace('{min}', Math.round(r.drive_min)));
+    road.append(fmt('road_trip', { km: r.road_km.toFixed(1), min: Math.round(r.drive_min) }));
   } else {
     road.append(`${t('road_none')}: ${t(`road_reason_${r.road_reason}`)}`);
   }

@@ -1,7 +1,7 @@
 // Planner view: coverage preset, sortable region table, what-if clinics, site suggestions.
 
 import * as api from './api.js';
-import { t, currentLang, onLangChange } from './i18n.js';
+import { t, fmt, currentLang, onLangChange } from './i18n.js';
 import {
   presetFilters, featureCollection, pointFeature, circleFeature, rankMarker, ROAD_LAYERS,
 } from './mapstyle.js';
@@ -217,7 +217,7 @@ export class PlannerView {
       return;
     }
     box.hidden = false;
-    this.root.querySelector('#muni-title').textContent = t('muni_title').replace('{region}', regionName(region.region));
+    this.root.querySelector('#muni-title').textContent = fmt('muni_title', { region: regionName(region.region) });
     const body = this.root.querySelector('#muni-table tbody');
     body.replaceChildren();
     for (const m of region.municipalities ?? []) {

@@ -2,14 +2,10 @@
 // sheet of the nurse view. Everything here runs in the browser: the sheet is built from the
 // answer already on screen, printed with window.print(), and never sent or stored anywhere.
 
-import { t, currentLang } from './i18n.js';
+import { t, fmt, currentLang } from './i18n.js';
 
-/** Fills a translated template: fmt('road_trip', { km: 3 }) replaces {km}. */
-export function fmt(key, values = {}) {
-  return Object.entries(values).reduce((s, [k, v]) => s.split(`{${k}}`).join(String(v)), t(key));
-}
-
-function el(tag, className, text) {
+/** An element with an optional class and text (the nurse view's and the sheet's builder). */
+export function el(tag, className, text) {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
