@@ -1,7 +1,8 @@
 //! GeoJSON output of coverage layers (RFC 7946: lon/lat degrees, exterior rings
 //! counter-clockwise as geo produces them).
 
-use super::{CoverageResult, RegionCoverage};
+use super::{CoverageResult, RegionCoverage, UncoveredTown};
+use crate::data::Dataset;
 use geo_types::{LineString, MultiPolygon};
 use serde_json::{json, Value};
 
@@ -59,6 +60,25 @@ pub fn coverage_feature_collection(result: &CoverageResult) -> Value {
                 region_feature(rc, &rc.stats.name, "coverage"),
                 region_feature(rc, &rc.stats.name, "gap"),
             ]
+        })
+        .collect();
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// The layer's towns beyond the radius as GeoJSON points (properties: [`UncoveredTown`]),
+/// region by region, farthest first within each.
+pub fn uncovered_towns_feature_collection(ds: &Dataset, result: &CoverageResult) -> Value {
+    let features: Vec<Value> = result
+        .regions
+        .iter()
+        .flat_map(|rc| rc.uncovered_towns.iter())
+        .map(|g| {
+            let t = UncoveredTown::new(ds, g);
+            json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [t.lon, t.lat] },
+                "properties": t,
+            })
         })
         .collect();
     json!({ "type": "FeatureCollection", "features": features })

@@ -37,7 +37,9 @@ pub mod union;
 
 pub use compute::{CoverageResult, RegionCoverage};
 pub use disc::{ServiceArea, DISC_SEGMENTS};
-pub use geojson::{coverage_feature_collection, multipolygon_coordinates};
+pub use geojson::{
+    coverage_feature_collection, multipolygon_coordinates, uncovered_towns_feature_collection,
+};
 pub use municipalities::{
     municipality_stats, CensusFigures, MunicipalityFrame, MunicipalityStats, UncoveredTown,
     WardStats,

@@ -74,19 +74,12 @@ impl MunicipalityFrame {
                         (*share > 0.0).then_some((i, share * c.alloc_factor))
                     })
                     .collect();
-                let data_km2 = if extent.0.is_empty() {
-                    0.0
-                } else {
-                    projected.intersection(&extent).unsigned_area() / 1e6
-                };
                 MunicipalityFrame {
                     index,
                     region_id: m.region_id,
-                    population_data_share: if area_km2 > 0.0 {
-                        (data_km2 / area_km2).clamp(0.0, 1.0)
-                    } else {
-                        0.0
-                    },
+                    population_data_share: super::regions::data_share(
+                        &projected, area_km2, &extent,
+                    ),
                     projected,
                     bbox,
                     area_km2,

@@ -56,16 +56,7 @@ impl RegionFrame {
                         }
                     }
                 }
-                let data_km2 = if extent.0.is_empty() {
-                    0.0
-                } else {
-                    r.projected.intersection(&extent).unsigned_area() / 1e6
-                };
-                let share = if r.area_km2 > 0.0 {
-                    (data_km2 / r.area_km2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
+                let share = data_share(&r.projected, r.area_km2, &extent);
                 RegionFrame {
                     id: r.id,
                     name: r.name.clone(),
@@ -80,6 +71,20 @@ impl RegionFrame {
             })
             .collect()
     }
+}
+
+/// Share (0–1) of an area (zone II polygon and its km²) inside the population files' extent
+/// ([`data_extent`]); 0 without population files.
+pub(super) fn data_share(
+    projected: &MultiPolygon<f64>,
+    area_km2: f64,
+    extent: &MultiPolygon<f64>,
+) -> f64 {
+    if extent.0.is_empty() || area_km2 <= 0.0 {
+        return 0.0;
+    }
+    let data_km2 = projected.intersection(extent).unsigned_area() / 1e6;
+    (data_km2 / area_km2).clamp(0.0, 1.0)
 }
 
 /// The area the population files describe, zone II metres: the union of the 1st-level mesh

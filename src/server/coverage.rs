@@ -7,9 +7,9 @@ use super::params::Params;
 use super::AppState;
 use crate::coverage::Preset;
 use crate::coverage::{
-    coverage_feature_collection, multipolygon_coordinates, suggest_sites, AddedSite,
-    CoverageParams, CoverageResult, MunicipalityStats, ParamError, Scenario, ScenarioError,
-    UncoveredTown, DEFAULT_RADIUS_KM,
+    coverage_feature_collection, multipolygon_coordinates, suggest_sites,
+    uncovered_towns_feature_collection, AddedSite, CoverageParams, CoverageResult,
+    MunicipalityStats, ParamError, Scenario, ScenarioError, UncoveredTown, DEFAULT_RADIUS_KM,
 };
 use crate::data::{KindFilter, KindRule, KindSet};
 use crate::snapshot::Snapshot;
@@ -380,21 +380,8 @@ pub async fn uncovered_towns(
 ) -> Result<Json<Value>, AppError> {
     let snap = state.snapshot();
     let r = layer_for(&snap, q.as_deref()).await?;
-    let features: Vec<Value> = r
-        .regions
-        .iter()
-        .flat_map(|rc| rc.uncovered_towns.iter())
-        .map(|g| {
-            let t = UncoveredTown::new(&snap.dataset, g);
-            json!({
-                "type": "Feature",
-                "geometry": { "type": "Point", "coordinates": [t.lon, t.lat] },
-                "properties": t,
-            })
-        })
-        .collect();
     Ok(Json(merge(
-        json!({ "type": "FeatureCollection", "features": features }),
+        uncovered_towns_feature_collection(&snap.dataset, &r),
         layer_json(&r, &snap),
     )))
 }
