@@ -1,8 +1,9 @@
 //! Coverage benchmarks on the real data: a full rebuild of every preset (10 regions, stats,
 //! lon/lat copies) and one what-if scenario. Run with `cargo bench --bench coverage`.
 
+use carecover::app::rules::{preset_params, Preset};
 use carecover::coverage::{
-    municipality_stats, AddedSite, CoverageResult, CoverageSet, Population, Preset, Scenario,
+    municipality_stats, AddedSite, CoverageResult, CoverageSet, Population, Scenario,
 };
 use carecover::data::{Dataset, Manifest};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -23,13 +24,19 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("coverage");
     g.sample_size(20);
     g.bench_function("rebuild_all_presets", |b| {
-        b.iter(|| black_box(CoverageSet::with_population(&ds, pop.clone())))
+        b.iter(|| {
+            black_box(CoverageSet::with_population(
+                &ds,
+                pop.clone(),
+                &preset_params(),
+            ))
+        })
     });
     g.bench_function("load_population", |b| {
         b.iter(|| black_box(Population::load(&ds).map(|p| p.len()).unwrap_or(0)))
     });
-    let set = CoverageSet::with_population(&ds, pop);
-    let base = set.preset(Preset::HomeCare);
+    let set = CoverageSet::with_population(&ds, pop, &preset_params());
+    let base = Preset::HomeCare.layer(&set);
     // The 45 municipalities of one layer (computed once per layer, on first request), next
     // to the whole layer for the 10 regions it is cut from.
     g.bench_function("municipalities_of_one_layer", |b| {

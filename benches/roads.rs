@@ -5,7 +5,7 @@
 use carecover::data::{Dataset, KindSet, Manifest, ProviderKind};
 use carecover::geom::LonLat;
 use carecover::routing::{
-    graph_from_geojson, graph_from_osm_pbf, isochrone, Metric, RegionShape, RoadArea, Roads,
+    graph_from_geojson, graph_from_osm_pbf, isochrone, Metric, RegionShape, RoadArea,
 };
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
@@ -43,11 +43,11 @@ fn bench(c: &mut Criterion) {
     });
     let ds = Dataset::load(&dir, &Manifest::builtin().unwrap()).unwrap();
     g.bench_function("roads_for_dataset_with_provider_snaps", |b| {
-        b.iter(|| Roads::for_dataset(&ds).unwrap())
+        b.iter(|| carecover::app::load_roads(&ds).unwrap())
     });
     g.finish();
 
-    let roads = Roads::for_dataset(&ds).unwrap().unwrap();
+    let roads = carecover::app::load_roads(&ds).unwrap().unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     // Queries near roads in the populated west (Kumamoto, 宇城, 八代): the nurse's case.
     let qs: Vec<LonLat> = (0..256)
@@ -125,7 +125,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("road_area");
     g.sample_size(10);
     let shapes = RegionShape::of_dataset(&ds);
-    for preset in carecover::coverage::Preset::ALL {
+    for preset in carecover::app::rules::Preset::ALL {
         let params = preset.params();
         let sources: Vec<u32> = (0..ds.providers.len() as u32)
             .filter(|i| params.selects(&ds.providers[*i as usize]))

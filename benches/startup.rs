@@ -4,8 +4,8 @@
 //! and the file reading alone (gzip decoding of the built-in files vs plain reads).
 //! Run: `cargo bench --bench startup`.
 
+use carecover::app::Snapshot;
 use carecover::data::{DataFiles, Manifest};
-use carecover::snapshot::Snapshot;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::path::PathBuf;

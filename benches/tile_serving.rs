@@ -2,8 +2,8 @@
 //! cached (a cache hit, as the HTTP route serves repeat requests). Also a full snapshot build.
 //! Run: `cargo bench --bench tile_serving`.
 
+use carecover::app::Snapshot;
 use carecover::data::{Dataset, Manifest};
-use carecover::snapshot::Snapshot;
 use carecover::tiles::{lat_to_tile_y, lon_to_tile_x, TileCoord};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;

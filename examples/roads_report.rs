@@ -5,7 +5,7 @@
 
 use carecover::data::{Dataset, Manifest};
 use carecover::geom::LonLat;
-use carecover::routing::{isochrone, Metric, Roads};
+use carecover::routing::{isochrone, Metric};
 use geo::Area;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let ds = Dataset::load(files, &Manifest::builtin()?)?;
     let t = std::time::Instant::now();
-    let roads = Roads::for_dataset(&ds)?.ok_or("no road layer")?;
+    let roads = carecover::app::load_roads(&ds)?.ok_or("no road layer")?;
     let g = &roads.network.graph;
     println!(
         "road layer in {:.2} s: {} nodes, {} links, {} components, largest {} ({:.1} %)",

@@ -4,11 +4,9 @@
 //!
 //! `cargo run --release --example tile_sizes [-- DATA_DIR]` (default: the built-in data).
 
+use carecover::app::Snapshot;
 use carecover::data::{Dataset, Manifest};
-use carecover::snapshot::Snapshot;
-use carecover::tiles::{
-    gzip, render_tile, tiles_covering, LayerSource, BOUNDS, MAP_MAX_ZOOM, MAP_MIN_ZOOM,
-};
+use carecover::tiles::{gzip, render_tile, tiles_covering, LayerSource};
 use geo_types::{coord, Rect};
 use std::sync::Arc;
 
@@ -24,12 +22,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .copied()
         .filter(|s| s.name() == "roads")
         .collect();
-    let bbox = Rect::new(
-        coord! { x: BOUNDS[0], y: BOUNDS[1] },
-        coord! { x: BOUNDS[2], y: BOUNDS[3] },
-    );
+    let set = snap.layers.tile_set();
+    let [w, s, e, n] = set.bounds;
+    let bbox = Rect::new(coord! { x: w, y: s }, coord! { x: e, y: n });
     println!("zoom  tiles  max_raw_B  max_gzip_B  mean_raw_B  max_roads_raw_B");
-    for z in MAP_MIN_ZOOM..=MAP_MAX_ZOOM {
+    for z in set.zooms.clone() {
         let (mut n, mut max_raw, mut max_gz, mut sum, mut max_roads) = (0, 0, 0, 0, 0);
         for coord in tiles_covering(&bbox, z)? {
             let raw = snap.layers.render(coord)?;

@@ -46,15 +46,30 @@ pub fn tile_path(data: &[u8]) {
     }
 }
 
+/// The built-in data's service area (loaded once).
+fn service_area() -> &'static carecover::app::rules::ServiceArea {
+    static AREA: std::sync::OnceLock<carecover::app::rules::ServiceArea> =
+        std::sync::OnceLock::new();
+    AREA.get_or_init(|| {
+        let ds = carecover::data::Dataset::load(
+            carecover::data::DataFiles::Builtin,
+            &carecover::data::Manifest::builtin().expect("the built-in manifest parses"),
+        )
+        .expect("the built-in data loads");
+        carecover::app::rules::ServiceArea::of(&ds)
+    })
+}
+
 /// The `/api/nearest` query string: accepted queries respect the caps.
 pub fn nearest_query(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
-    match carecover::server::parse_nearest_query(&s) {
+    let area = service_area();
+    match carecover::server::parse_nearest_query(&s, area) {
         Ok(q) => {
             assert!((1..=50).contains(&q.k), "k={}", q.k);
-            if let carecover::server::NearestAt::Point(p) = q.at {
-                assert!(carecover::server::SERVICE_LAT.contains(&p.lat()));
-                assert!(carecover::server::SERVICE_LON.contains(&p.lon()));
+            if let carecover::app::nearest::NearestAt::Point(p) = q.at {
+                assert!(area.query_lat().contains(&p.lat()));
+                assert!(area.query_lon().contains(&p.lon()));
             }
         }
         Err(e) => assert!(!e.to_string().is_empty()),

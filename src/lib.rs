@@ -3,6 +3,7 @@
 //!
 //! Layers point toward the core: `server` → `coverage` → `index` → `data` → `geom`.
 
+pub mod app;
 pub mod cli;
 pub mod coverage;
 pub mod data;
@@ -11,6 +12,4 @@ pub mod geom;
 pub mod index;
 pub mod routing;
 pub mod server;
-pub mod snapshot;
 pub mod tiles;
-pub mod visit;

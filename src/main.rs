@@ -1,11 +1,11 @@
 //! The `carecover` command line: serve the API, answer nearest queries, check the data.
 
+use carecover::app::Snapshot;
 use carecover::data::{DataFiles, Dataset, KindFilter, KindSet, ProviderKind, Severity};
 use carecover::geom::LonLat;
 use carecover::server::{
     app_with, AdminToken, AppState, CorsOrigins, DataSource, FrameAncestors, Limits, ServerConfig,
 };
-use carecover::snapshot::Snapshot;
 use carecover::tiles::ExportFormat;
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
@@ -134,7 +134,7 @@ enum Command {
         /// Margin around the prefecture, km (default: half the 16 km service radius, so any
         /// road trip of up to 16 km between two places in the prefecture stays on the roads
         /// kept).
-        #[arg(long, default_value_t = carecover::routing::CLIP_MARGIN_M / 1000.0)]
+        #[arg(long, default_value_t = carecover::app::rules::OSM_CLIP_MARGIN_M / 1000.0)]
         margin_km: f64,
     },
     /// Coverage per medical region: covered area, gaps, uncovered towns and people.
@@ -143,7 +143,7 @@ enum Command {
         #[arg(long)]
         kind: Option<String>,
         /// Service radius, km (1–50).
-        #[arg(long, default_value_t = carecover::coverage::DEFAULT_RADIUS_KM)]
+        #[arg(long, default_value_t = carecover::app::rules::DEFAULT_RADIUS_KM)]
         radius_km: f64,
         /// Only providers whose home-care support tier is at most this (1–3).
         #[arg(long)]
@@ -248,7 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 Some(s) => {
                     KindSet::parse_list(&s).map_err(|bad| format!("unknown kind {bad:?}"))?
                 }
-                None => CoverageParams::default_kinds(),
+                None => carecover::app::rules::home_care_kinds(),
             };
             let params = CoverageParams::new(kinds, radius_km, tier_max)?;
             let snap = Snapshot::load(&data, &manifest)?;
@@ -349,7 +349,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             };
             let tj = snap.tilejson("tiles/{z}/{x}/{y}.mvt");
             let stats = carecover::tiles::export(
-                &snap.layers,
+                &snap.layers.tile_set(),
                 &tj,
                 fmt,
                 minzoom,
@@ -715,12 +715,12 @@ fn print_nearest(
     json: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     // One typed answer for both outputs: the text is a view of what --json prints.
-    let answer = carecover::server::nearest_answer(
+    let answer = carecover::app::nearest::nearest_answer(
         snap,
         at,
         k,
         kinds,
-        carecover::server::Sort::Distance,
+        carecover::app::nearest::Sort::Distance,
         None,
     );
     if json {

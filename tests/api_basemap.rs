@@ -5,7 +5,8 @@
 mod common;
 
 use axum::http::Request;
-use carecover::tiles::{lat_to_tile_y, lon_to_tile_x, FONT_NAME, ROAD_CLASS_MIN_ZOOM};
+use carecover::app::layers::ROAD_CLASS_MIN_ZOOM;
+use carecover::tiles::{lat_to_tile_y, lon_to_tile_x, FONT_NAME};
 use common::{assert_error, get, get_json, send, shared_router};
 use mvt_reader::feature::Value;
 use mvt_reader::Reader;

@@ -215,7 +215,7 @@ async fn health_and_readiness_answer() {
 
 #[tokio::test]
 async fn readiness_turns_503_while_draining() {
-    let snap = carecover::snapshot::Snapshot::build(common::dataset()).unwrap();
+    let snap = carecover::app::Snapshot::build(common::dataset()).unwrap();
     let state = carecover::server::AppState::new(snap);
     let r = carecover::server::app(state.clone());
     state.start_draining();

@@ -3,10 +3,9 @@
 
 mod common;
 
+use carecover::app::rules::Preset;
 use carecover::coverage::union::{balanced_union, fold_union};
-use carecover::coverage::{
-    CoverageParams, CoverageResult, CoverageSet, Preset, ServiceArea, SiteSet,
-};
+use carecover::coverage::{CoverageParams, CoverageResult, CoverageSet, ServiceArea, SiteSet};
 use carecover::data::{KindSet, ProviderKind};
 use carecover::geom::{geodesic_distance_m, LonLat, Projection};
 use geo::{Area, Contains, Distance, Euclidean, Point};
@@ -18,14 +17,14 @@ use std::sync::OnceLock;
 fn set() -> &'static CoverageSet {
     static SET: OnceLock<CoverageSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let s = CoverageSet::build(&common::dataset());
+        let s = CoverageSet::build(&common::dataset(), &carecover::app::rules::preset_params());
         assert!(s.population_issues.is_empty(), "{:?}", s.population_issues);
         s
     })
 }
 
 fn layers() -> Vec<&'static CoverageResult> {
-    Preset::ALL.iter().map(|p| set().preset(*p)).collect()
+    Preset::ALL.iter().map(|p| p.layer(set())).collect()
 }
 
 #[test]
@@ -68,7 +67,7 @@ fn amakusa_keeps_its_island_parts() {
         );
     }
     // 12 在宅緩和ケア充実 providers leave part of 天草 uncovered, in several pieces.
-    let rc = set().preset(Preset::EnhancedPalliative).region(10).unwrap();
+    let rc = Preset::EnhancedPalliative.layer(set()).region(10).unwrap();
     assert!(
         rc.stats.gap_km2 > 0.0 && rc.gap.0.len() > 1,
         "{}",
@@ -137,13 +136,13 @@ fn a_town_is_uncovered_iff_every_chosen_provider_is_farther_than_the_radius() {
         assert_towns_match_brute_force(layer);
     }
     let ds = common::dataset();
-    let small = CoverageParams::new(CoverageParams::default_kinds(), 5.0, None).unwrap();
+    let small = CoverageParams::new(carecover::app::rules::home_care_kinds(), 5.0, None).unwrap();
     assert_towns_match_brute_force(&set().get(&ds, small));
 }
 
 #[test]
 fn the_worst_town_is_the_farthest_from_any_provider() {
-    let layer = set().preset(Preset::EnhancedPalliative);
+    let layer = Preset::EnhancedPalliative.layer(set());
     for rc in &layer.regions {
         let worst = rc.stats.worst_town.as_ref().unwrap();
         let max = rc.uncovered_towns.first().map(|g| g.distance_m / 1000.0);
@@ -155,7 +154,7 @@ fn the_worst_town_is_the_farthest_from_any_provider() {
 
 #[test]
 fn provider_counts_add_up_to_the_chosen_providers() {
-    let layer = set().preset(Preset::Strengthened);
+    let layer = Preset::Strengthened.layer(set());
     let ds = common::dataset();
     let chosen = ds
         .providers
@@ -173,7 +172,7 @@ fn provider_counts_add_up_to_the_chosen_providers() {
 
 #[test]
 fn population_figures_are_partial_where_cells_are_missing() {
-    let layer = set().preset(Preset::HomeCare);
+    let layer = Preset::HomeCare.layer(set());
     let st = |id: u8| &layer.region(id).unwrap().stats;
     // 有明 (3) and 鹿本 (4) lie inside mesh 4930; 天草 (10) has no cells at all.
     assert!(
@@ -241,7 +240,7 @@ fn a_computed_layer_equals_the_preset_with_the_same_parameters() {
     let ds = common::dataset();
     let p = Preset::Strengthened.params();
     let fresh = CoverageResult::compute(&ds, &set().frames, p);
-    let preset = set().preset(Preset::Strengthened);
+    let preset = Preset::Strengthened.layer(set());
     for (a, b) in fresh.regions.iter().zip(&preset.regions) {
         assert_eq!(a.stats, b.stats);
     }
@@ -329,9 +328,7 @@ fn municipalities_add_up_to_their_regions_and_match_brute_force() {
             assert_eq!(brute, m.towns_uncovered, "{} {:?}", m.name, layer.params);
         }
     }
-    let munis = set
-        .preset(Preset::HomeCare)
-        .municipalities(&ds, &set.frames);
+    let munis = Preset::HomeCare.layer(set).municipalities(&ds, &set.frames);
     let people: u32 = munis.iter().filter_map(|m| m.census.population).sum();
     let old: u32 = munis
         .iter()
@@ -369,7 +366,7 @@ fn municipalities_add_up_to_their_regions_and_match_brute_force() {
 fn municipal_covered_share_matches_sampled_points() {
     let ds = common::dataset();
     let set = set();
-    let layer = set.preset(Preset::EnhancedPalliative);
+    let layer = Preset::EnhancedPalliative.layer(set);
     let munis = layer.municipalities(&ds, &set.frames);
     let proj = Projection::kumamoto();
     let mut rng = ChaCha8Rng::seed_from_u64(13);

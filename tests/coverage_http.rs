@@ -4,8 +4,8 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use carecover::app::Snapshot;
 use carecover::server::{app, AppState};
-use carecover::snapshot::Snapshot;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::sync::OnceLock;

@@ -2,15 +2,18 @@
 
 mod common;
 
+use carecover::app::rules::Preset;
 use carecover::coverage::{
-    suggest_sites, AddedSite, CoverageResult, CoverageSet, Objective, Preset, Scenario,
-    ScenarioError, Site, SiteSet,
+    suggest_sites, AddedSite, CoverageResult, CoverageSet, Objective, Scenario, ScenarioError,
+    Site, SiteSet,
 };
 use std::sync::OnceLock;
 
 fn set() -> &'static CoverageSet {
     static SET: OnceLock<CoverageSet> = OnceLock::new();
-    SET.get_or_init(|| CoverageSet::build(&common::dataset()))
+    SET.get_or_init(|| {
+        CoverageSet::build(&common::dataset(), &carecover::app::rules::preset_params())
+    })
 }
 
 /// A full recompute of the same site set, the oracle for the incremental update.
@@ -40,7 +43,7 @@ fn assert_matches_full_recompute(after: &CoverageResult) {
 #[test]
 fn adding_a_clinic_at_an_uncovered_town_reduces_the_gap_and_uncovered_towns() {
     let ds = common::dataset();
-    let base = set().preset(Preset::HomeCare);
+    let base = Preset::HomeCare.layer(set());
     let rc = base
         .regions
         .iter()
@@ -76,7 +79,7 @@ fn adding_a_clinic_at_an_uncovered_town_reduces_the_gap_and_uncovered_towns() {
 #[test]
 fn removing_every_clinic_of_a_region_leaves_only_neighbour_coverage() {
     let ds = common::dataset();
-    let base = set().preset(Preset::HomeCare);
+    let base = Preset::HomeCare.layer(set());
     for region in [4u8, 6] {
         let ids: Vec<String> = base
             .sites
@@ -118,7 +121,7 @@ fn removing_every_clinic_of_a_region_leaves_only_neighbour_coverage() {
 #[test]
 fn a_mixed_scenario_matches_a_full_recompute() {
     let ds = common::dataset();
-    let base = set().preset(Preset::Strengthened);
+    let base = Preset::Strengthened.layer(set());
     let remove: Vec<String> = base
         .sites
         .sites
@@ -143,7 +146,7 @@ fn a_mixed_scenario_matches_a_full_recompute() {
 #[test]
 fn scenario_errors_name_the_item() {
     let ds = common::dataset();
-    let base = set().preset(Preset::HomeCare);
+    let base = Preset::HomeCare.layer(set());
     let far = Scenario {
         add: vec![AddedSite {
             lat: 35.68,
@@ -182,7 +185,7 @@ fn scenario_errors_name_the_item() {
 #[test]
 fn suggestions_have_falling_gains_and_shrink_the_gap() {
     let ds = common::dataset();
-    let base = set().preset(Preset::HomeCare);
+    let base = Preset::HomeCare.layer(set());
     for (region, objective) in [
         (3u8, Objective::Uncovered65Plus),
         (10, Objective::UncoveredTowns),

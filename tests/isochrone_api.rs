@@ -84,7 +84,7 @@ async fn a_point_far_from_roads_gets_an_empty_collection_with_a_reason() {
 
 #[tokio::test]
 async fn without_a_road_layer_the_answer_says_so() {
-    let mut snap = carecover::snapshot::Snapshot::build(common::dataset()).unwrap();
+    let mut snap = carecover::app::Snapshot::build(common::dataset()).unwrap();
     snap.roads = None;
     let r = carecover::server::app(carecover::server::AppState::new(snap));
     let (s, v) = get_json(&r, &format!("/api/isochrone?{STATION}&contours=10")).await;

@@ -6,10 +6,10 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
+use carecover::app::Snapshot;
 use carecover::server::{
     app_with, limited, AdminToken, AppState, CorsOrigins, Limits, ServerConfig,
 };
-use carecover::snapshot::Snapshot;
 use common::{get_json, send};
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,9 +5,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use carecover::app::Snapshot;
 use carecover::data::Manifest;
 use carecover::server::{app, AdminToken, AppState, DataSource};
-use carecover::snapshot::Snapshot;
 use common::{get, get_json, send};
 use std::path::{Path, PathBuf};
 

@@ -115,7 +115,7 @@ async fn a_bad_sort_is_a_400_naming_the_value() {
 
 #[tokio::test]
 async fn without_a_road_layer_answers_say_so() {
-    let mut snap = carecover::snapshot::Snapshot::build(common::dataset()).unwrap();
+    let mut snap = carecover::app::Snapshot::build(common::dataset()).unwrap();
     snap.roads = None;
     let r = carecover::server::app(carecover::server::AppState::new(snap));
     let (s, v) = get_json(&r, &format!("/api/nearest?{STATION}&k=2&sort=road")).await;

@@ -130,7 +130,7 @@ fn covered_by_road_pct_matches_random_points_checked_against_every_reached_segme
     let ds = common::dataset();
     let r = roads();
     let g = &r.network.graph;
-    let home_care = carecover::coverage::CoverageParams::default_home_care();
+    let home_care = carecover::app::rules::default_home_care();
     let radius = home_care.radius_m();
     let sources: Vec<reach_oracle::Src> = (0..ds.providers.len() as u32)
         .filter(|i| home_care.selects(&ds.providers[*i as usize]))

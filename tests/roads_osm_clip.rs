@@ -193,7 +193,7 @@ fn a_clipped_extract_keeps_the_ways_touching_the_polygon_and_serves_road_answers
 fn the_prefecture_clip_area_keeps_the_margin_and_drops_far_places() {
     let ds = common::dataset();
     let polys: Vec<MultiPolygon<f64>> = ds.regions.iter().map(|r| r.geometry.clone()).collect();
-    let area = ClipArea::new(&polys, carecover::routing::CLIP_MARGIN_M).unwrap();
+    let area = ClipArea::new(&polys, carecover::app::rules::OSM_CLIP_MARGIN_M).unwrap();
     // 大牟田駅 (福岡) lies outside the prefecture, a few km north of 荒尾: in the margin.
     let omuta = Point::new(130.4466, 33.0306);
     assert!(!polys.iter().any(|m| m.contains(&omuta)));
@@ -242,9 +242,7 @@ fn an_osm_roads_layer_loads_through_the_manifest() {
         }
     }
     let ds = carecover::data::Dataset::load(&dir, &manifest).unwrap_or_else(|e| panic!("{e}"));
-    let roads = carecover::routing::Roads::for_dataset(&ds)
-        .unwrap()
-        .unwrap();
+    let roads = carecover::app::load_roads(&ds).unwrap().unwrap();
     assert_eq!(roads.network.speed_model.name(), "osm_maxspeed");
     assert!(roads.network.graph.node_count() > 100);
     std::fs::remove_dir_all(&dir).unwrap();

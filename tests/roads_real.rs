@@ -177,7 +177,7 @@ fn providers_unreachable_by_road_get_a_reason() {
 fn road_coverage_from_all_sources_equals_the_nearest_source_by_road() {
     let ds = common::dataset();
     let r = roads();
-    let home_care = carecover::coverage::CoverageParams::default_home_care();
+    let home_care = carecover::app::rules::default_home_care();
     let sources: Vec<u32> = (0..ds.providers.len() as u32)
         .filter(|i| home_care.selects(&ds.providers[*i as usize]))
         .collect();

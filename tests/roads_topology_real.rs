@@ -394,7 +394,7 @@ fn nearest_by_road_agrees_with_an_independent_graph_joining_the_same_ends() {
     let ds = common::dataset();
     let r = roads();
     let indep = Independent::build();
-    let home_care = carecover::coverage::CoverageParams::default_home_care();
+    let home_care = carecover::app::rules::default_home_care();
     let sources: Vec<u32> = (0..ds.providers.len() as u32)
         .filter(|i| home_care.selects(&ds.providers[*i as usize]))
         .collect();

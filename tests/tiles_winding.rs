@@ -136,7 +136,7 @@ fn random_polygons_have_mvt_winding_and_stay_in_the_clip_box() {
 #[test]
 fn the_real_road_coverage_layer_has_mvt_winding_at_every_zoom() {
     let roads = common::roads();
-    let layer = carecover::tiles::road_coverage_layer(&roads.area).unwrap();
+    let layer = carecover::app::layers::road_coverage_layer(&roads.area).unwrap();
     let (mut rings, mut holes) = (0usize, 0usize);
     for z in [7u8, 10, 13] {
         // Tiles along a west–east and a north–south line through the covered west.

@@ -4,10 +4,10 @@
 
 mod common;
 
+use carecover::app::visit::{Judge, PatientPoint, TownPoint, Uncertainty, CAP_M};
 use carecover::data::{KindFilter, KindSet, ProviderKind};
 use carecover::geom::{geodesic_distance_m, LonLat, Projection};
 use carecover::index::{IndexItem, ProviderIndex};
-use carecover::visit::{Judge, PatientPoint, TownPoint, Uncertainty, CAP_M};
 use geo::Contains;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -108,7 +108,7 @@ async fn maplibre_is_built_in_at_the_locked_version() {
 #[tokio::test]
 async fn configured_origins_may_frame_the_widget() {
     use carecover::server::{app_with, FrameAncestors, ServerConfig};
-    let snap = carecover::snapshot::Snapshot::build(common::dataset()).expect("snapshot");
+    let snap = carecover::app::Snapshot::build(common::dataset()).expect("snapshot");
     let config = ServerConfig {
         frame_ancestors: FrameAncestors::parse(&["https://intra.example.jp".into()]).unwrap(),
         ..ServerConfig::default()

@@ -44,7 +44,7 @@ pub use municipalities::{
     municipality_stats, CensusFigures, MunicipalityFrame, MunicipalityStats, UncoveredTown,
     WardStats,
 };
-pub use params::{CoverageParams, ParamError, Preset, DEFAULT_RADIUS_KM, RADIUS_KM_RANGE};
+pub use params::{CoverageParams, ParamError, RADIUS_KM_RANGE};
 pub use population::{PopCell, Population};
 pub use regions::RegionFrame;
 pub use scenario::{AddedSite, Scenario, ScenarioError, ScenarioOutcome, OUT_OF_KUMAMOTO_M};

@@ -1,10 +1,10 @@
-//! [`CoverageParams`]: which providers count (kinds, tier) and how far they reach; and the named
-//! [`Preset`]s the map draws.
+//! [`CoverageParams`]: which providers count (kinds, tier) and how far they reach. The named
+//! layers the map draws (presets) and the legal radius are domain rules: `app::rules`.
 
-use crate::data::{KindFilter, KindRule, KindSet, Provider, ProviderKind};
+#[cfg(test)]
+use crate::data::ProviderKind;
+use crate::data::{KindRule, KindSet, Provider};
 
-/// The default service radius, km: the legal home-visit radius.
-pub const DEFAULT_RADIUS_KM: f64 = crate::index::HOME_VISIT_RADIUS_M / 1000.0;
 /// Radii a request may ask for, km.
 pub const RADIUS_KM_RANGE: std::ops::RangeInclusive<f64> = 1.0..=50.0;
 
@@ -55,19 +55,6 @@ impl CoverageParams {
         })
     }
 
-    /// 在宅療養支援診療所 + 在宅療養支援病院 at 16 km, every tier: the default layer.
-    pub fn default_home_care() -> Self {
-        Preset::HomeCare.params()
-    }
-
-    /// The default kinds: 在宅療養支援診療所 and 在宅療養支援病院.
-    pub fn default_kinds() -> KindSet {
-        KindSet::from_kinds([
-            ProviderKind::HomeCareSupportClinic,
-            ProviderKind::HomeCareSupportHospital,
-        ])
-    }
-
     /// Every kind the rule names (per-kind counts, the answer's `kinds`).
     pub fn kinds(&self) -> KindSet {
         self.rule.named()
@@ -114,100 +101,13 @@ impl CoverageParams {
     }
 }
 
-/// The named layers precomputed for every snapshot (the map's presets), all at 16 km.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Preset {
-    /// `home_care`: 在宅療養支援診療所 + 在宅療養支援病院 (the default).
-    HomeCare,
-    /// `enhanced_palliative`: 在宅緩和ケア充実診療所・病院加算.
-    EnhancedPalliative,
-    /// `strengthened`: 機能強化型 home-care support (tier ≤ 2).
-    Strengthened,
-    /// `pediatric_home` (小児在宅): 在宅療養支援診療所・病院 that also hold a pediatric
-    /// standard (小児かかりつけ, 小児夜間・休日, 小児特定集中治療室), or any hospital with a
-    /// pediatric ward (小児入院医療管理料) whatever its home-care filings.
-    ///
-    /// Why: no standard marks home visits to children. The first part is the nearest proxy
-    /// for a home-care team that also sees children (only a handful hold both); the second
-    /// is the hospital a child cared for at home is admitted to and whose pediatricians back
-    /// the home team — in practice pediatric home care in Kumamoto is run from these wards.
-    /// Both reach the same 16 km as the other presets.
-    PediatricHome,
-}
-
-impl Preset {
-    pub const ALL: [Preset; 4] = [
-        Self::HomeCare,
-        Self::EnhancedPalliative,
-        Self::Strengthened,
-        Self::PediatricHome,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::HomeCare => "home_care",
-            Self::EnhancedPalliative => "enhanced_palliative",
-            Self::Strengthened => "strengthened",
-            Self::PediatricHome => "pediatric_home",
-        }
-    }
-
-    /// The Japanese name a planner reads.
-    pub fn name_ja(self) -> &'static str {
-        match self {
-            Self::HomeCare => "在宅療養支援",
-            Self::EnhancedPalliative => "在宅緩和ケア充実",
-            Self::Strengthened => "機能強化型",
-            Self::PediatricHome => "小児在宅",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.name() == s)
-    }
-
-    fn rule(self) -> KindRule {
-        use ProviderKind::*;
-        let home_care = CoverageParams::default_kinds();
-        match self {
-            Self::HomeCare | Self::Strengthened => home_care.into(),
-            Self::EnhancedPalliative => KindSet::from_kinds([EnhancedHomePalliative]).into(),
-            Self::PediatricHome => {
-                let with = |k: ProviderKind| KindFilter {
-                    any: home_care,
-                    all: KindSet::from_kinds([k]),
-                };
-                KindRule::or(&[
-                    with(PediatricPrimaryCare),
-                    with(PediatricAfterHours),
-                    with(PediatricIcu),
-                    // Home-care support ∧ pediatric ward is inside this clause.
-                    KindFilter::any(KindSet::from_kinds([PediatricInpatient])),
-                ])
-            }
-        }
-    }
-
-    /// The parameters this preset stands for.
-    pub fn params(self) -> CoverageParams {
-        CoverageParams {
-            rule: self.rule(),
-            radius_m: DEFAULT_RADIUS_KM * 1000.0,
-            tier_max: match self {
-                Self::Strengthened => Some(2),
-                _ => None,
-            },
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn parameters_outside_their_ranges_are_rejected() {
-        let k = CoverageParams::default_kinds();
+        let k = KindSet::from_kinds([ProviderKind::HomeCareSupportClinic]);
         assert_eq!(
             CoverageParams::new(k, 0.5, None),
             Err(ParamError::Radius(0.5))
@@ -221,37 +121,10 @@ mod tests {
             CoverageParams::new(KindSet::EMPTY, 16.0, None),
             Err(ParamError::NoKinds)
         );
+        let p = CoverageParams::new(k, 16.0, Some(2)).unwrap();
         assert_eq!(
-            CoverageParams::new(k, 16.0, None),
-            Ok(CoverageParams::default_home_care())
+            (p.radius_m(), p.tier_max(), p.kinds()),
+            (16_000.0, Some(2), k)
         );
-    }
-
-    #[test]
-    fn presets_round_trip_through_their_names() {
-        for p in Preset::ALL {
-            assert_eq!(Preset::parse(p.name()), Some(p));
-        }
-        assert_eq!(Preset::Strengthened.params().tier_max(), Some(2));
-    }
-
-    #[test]
-    fn the_pediatric_preset_is_home_care_with_a_pediatric_standard_or_a_pediatric_ward() {
-        use ProviderKind::*;
-        let r = Preset::PediatricHome.params().rule();
-        let has = |ks: &[ProviderKind]| r.matches(KindSet::from_kinds(ks.iter().copied()));
-        for ped in [
-            PediatricPrimaryCare,
-            PediatricAfterHours,
-            PediatricIcu,
-            PediatricInpatient,
-        ] {
-            assert!(has(&[HomeCareSupportClinic, ped]), "{ped}");
-            assert!(has(&[HomeCareSupportHospital, ped]), "{ped}");
-        }
-        assert!(has(&[PediatricInpatient]));
-        assert!(!has(&[PediatricPrimaryCare]));
-        assert!(!has(&[HomeCareSupportClinic]));
-        assert!(!has(&[PediatricIcu]));
     }
 }

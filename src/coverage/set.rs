@@ -1,7 +1,8 @@
-//! [`CoverageSet`]: the coverage a snapshot serves — the named presets, computed when the
-//! snapshot is built, and a small LRU cache for other parameter sets computed on request.
+//! [`CoverageSet`]: the coverage a snapshot serves — the pinned layers (the application's
+//! presets), computed when the snapshot is built, and a small LRU cache for other parameter
+//! sets computed on request.
 
-use super::{CoverageParams, CoverageResult, MunicipalityFrame, Population, Preset, RegionFrame};
+use super::{CoverageParams, CoverageResult, MunicipalityFrame, Population, RegionFrame};
 use crate::data::{DataIssue, Dataset};
 use std::sync::{Arc, Mutex};
 
@@ -36,7 +37,8 @@ const CACHE_CAPACITY: usize = 16;
 /// The coverage of one snapshot.
 pub struct CoverageSet {
     pub frames: Frames,
-    presets: Vec<(Preset, Arc<CoverageResult>)>,
+    /// Computed at build, never evicted; the first is the default layer.
+    pinned: Vec<Arc<CoverageResult>>,
     /// Most recently used last.
     cache: Mutex<Vec<Arc<CoverageResult>>>,
     /// Problems with the population files; population figures are absent when non-empty.
@@ -44,55 +46,60 @@ pub struct CoverageSet {
 }
 
 impl CoverageSet {
-    /// Loads the population grid (see [`Population::load`]) and computes every preset. A
-    /// population file that fails to load leaves the figures out and is kept in
+    /// Loads the population grid (see [`Population::load`]) and computes every `pinned` layer.
+    /// A population file that fails to load leaves the figures out and is kept in
     /// `population_issues` (`Snapshot::load` refuses such data; `build` serves without it).
-    pub fn build(ds: &Dataset) -> Self {
+    pub fn build(ds: &Dataset, pinned: &[CoverageParams]) -> Self {
         let (population, population_issues) = match Population::load(ds) {
             Ok(p) => (p, Vec::new()),
             Err(e) => (Population::default(), e.issues),
         };
-        let mut set = Self::with_population(ds, population);
+        let mut set = Self::with_population(ds, population, pinned);
         set.population_issues = population_issues;
         set
     }
 
-    /// Computes every preset with an already loaded population grid.
-    pub fn with_population(ds: &Dataset, population: Population) -> Self {
+    /// Computes every `pinned` layer with an already loaded population grid. The first one is
+    /// the default layer; equal parameters share one result. `pinned` must not be empty.
+    pub fn with_population(
+        ds: &Dataset,
+        population: Population,
+        pinned: &[CoverageParams],
+    ) -> Self {
         let frames = Frames::new(ds, population);
-        let mut presets: Vec<(Preset, Arc<CoverageResult>)> = Vec::new();
-        for p in Preset::ALL {
-            let params = p.params();
-            // home_care is the default layer; presets with equal parameters share one result.
-            let shared = presets
-                .iter()
-                .find(|(_, r)| r.params == params)
-                .map(|(_, r)| r.clone());
-            let r =
-                shared.unwrap_or_else(|| Arc::new(CoverageResult::compute(ds, &frames, params)));
-            presets.push((p, r));
+        let mut layers: Vec<Arc<CoverageResult>> = Vec::new();
+        for &params in pinned {
+            if layers.iter().any(|r| r.params == params) {
+                continue;
+            }
+            layers.push(Arc::new(CoverageResult::compute(ds, &frames, params)));
         }
+        assert!(!layers.is_empty(), "a coverage set needs a default layer");
         Self {
             frames,
-            presets,
+            pinned: layers,
             cache: Mutex::new(Vec::new()),
             population_issues: Vec::new(),
         }
     }
 
-    /// A precomputed preset: the function the tiles layer calls. Per region, lon/lat
-    /// `covered_lonlat` / `gap_lonlat` MultiPolygons.
-    pub fn preset(&self, p: Preset) -> &CoverageResult {
-        match self.presets.iter().find(|(q, _)| *q == p) {
-            Some((_, r)) => r,
-            // Every preset is built in `with_population`; this arm is unreachable but cheap.
-            None => &self.presets[0].1,
-        }
+    /// A layer pinned at build (per region, lon/lat `covered_lonlat` / `gap_lonlat`
+    /// MultiPolygons), or `None` when `params` was not pinned.
+    pub fn pinned(&self, params: CoverageParams) -> Option<&CoverageResult> {
+        self.pinned
+            .iter()
+            .find(|r| r.params == params)
+            .map(|r| r.as_ref())
     }
 
-    /// The default layer (在宅療養支援診療所 + 病院, 16 km).
+    /// A pinned layer, or the default layer when `params` was not pinned.
+    pub fn pinned_or_default(&self, params: CoverageParams) -> &CoverageResult {
+        self.pinned(params).unwrap_or(&self.pinned[0])
+    }
+
+    /// The default layer: the first pinned one.
     pub fn default_layer(&self) -> Arc<CoverageResult> {
-        self.presets[0].1.clone()
+        self.pinned[0].clone()
     }
 
     /// The layer for any parameters: a preset when they match one, else cached or computed
@@ -115,12 +122,12 @@ impl CoverageSet {
         r
     }
 
-    /// The layer for `params` if a preset or the cache already holds it (no computation).
+    /// The layer for `params` if a pinned layer or the cache already holds it (no computation).
     pub fn ready(&self, params: CoverageParams) -> Option<Arc<CoverageResult>> {
-        self.presets
+        self.pinned
             .iter()
-            .find(|(_, r)| r.params == params)
-            .map(|(_, r)| r.clone())
+            .find(|r| r.params == params)
+            .cloned()
             .or_else(|| self.cached(params))
     }
 

@@ -12,10 +12,6 @@ use std::cmp::Ordering;
 
 type Entry = GeomWithData<[f64; 2], u32>;
 
-/// The legal home-visit radius, metres (16 km rule: 往診・訪問診療は原則 16 km 以内). The one
-/// place the figure lives: nearest answers (`within_16km`) and coverage's default radius use it.
-pub const HOME_VISIT_RADIUS_M: f64 = 16_000.0;
-
 /// One answer: the provider's position in the slice the index was built from, and its geodesic
 /// distance in metres.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,7 +50,7 @@ impl From<&Provider> for IndexItem {
 /// Survivors are measured with [`Projection::grid_geodesic_m`] (within
 /// [`GRID_GEODESIC_ERR_M`] of Karney, ~20× cheaper). Where that error could change an answer —
 /// two candidates at different places closer than twice the bound, or a distance within the
-/// bound of the 16 km radius or of a `within` radius — those candidates are measured again with
+/// bound of the exact boundary (the 16 km radius) or of a `within` radius — those candidates are measured again with
 /// Karney's algorithm, so order, membership and `within_16km` are Karney's exactly, and every
 /// reported distance is within 1 cm of it (11 µm within 40 km).
 ///
@@ -68,6 +64,9 @@ pub struct ProviderIndex {
     /// Per item: zone II position and 1/(ρν) at its latitude, for the grid geodesic.
     pos: Vec<(Xy, f64)>,
     proj: Projection,
+    /// A distance, metres, at which answers must be exact (the caller compares distances with
+    /// it, e.g. the legal 16 km): see [`ProviderIndex::with_exact_boundary`]. NaN: none.
+    boundary_m: f64,
 }
 
 /// Phase 1 of [`ProviderIndex::nearest`]: a depth-first branch and bound over rstar's nodes,
@@ -191,7 +190,15 @@ impl ProviderIndex {
             items,
             pos,
             proj,
+            boundary_m: f64::NAN,
         }
+    }
+
+    /// Makes every distance within the fast distance's error of `boundary_m` Karney-exact, so
+    /// that a caller's `distance_m <= boundary_m` (the 16 km rule) is decided exactly.
+    pub fn with_exact_boundary(mut self, boundary_m: f64) -> Self {
+        self.boundary_m = boundary_m;
+        self
     }
 
     /// Builds the index over a dataset's providers; hit indexes are positions in `providers`.
@@ -247,7 +254,7 @@ impl ProviderIndex {
         best.sort_by(|a, b| self.cmp_hits(a, b));
         // Only the first k + 1 can decide the answer: the (k+1)-th matters when it ties the k-th.
         let keep = (k + 1).min(best.len());
-        self.settle(&probe, &mut best[..keep], &[HOME_VISIT_RADIUS_M]);
+        self.settle(&probe, &mut best[..keep], &[self.boundary_m]);
         best.truncate(k);
         best
     }
@@ -290,7 +297,7 @@ impl ProviderIndex {
                 }
             }
             out.sort_by(|a, b| self.cmp_hits(a, b));
-            self.settle(&probe, &mut out, &[radius_m, HOME_VISIT_RADIUS_M]);
+            self.settle(&probe, &mut out, &[radius_m, self.boundary_m]);
             out.retain(|h| h.distance_m <= radius_m);
             return out;
         }

@@ -42,7 +42,7 @@ pub use isochrone::{
 };
 pub use nearest::{ProviderRoads, RoadCost, RoadHit, RoadReason};
 pub use network::{RoadNetwork, Roads, SpeedModel};
-pub use osm_clip::{clip_osm_pbf, ClipArea, ClipStats, CLIP_MARGIN_M};
+pub use osm_clip::{clip_osm_pbf, ClipArea, ClipStats};
 pub use osm_write::{write_pbf, OsmWay};
 pub use outline::{Outline, OUTLINE_TOLERANCE_M};
 pub use reach::{sub_polyline, Metric, Reach, ReachSource};

@@ -151,33 +151,37 @@ impl RoadNetwork {
 pub struct Roads {
     pub network: RoadNetwork,
     pub providers: super::ProviderRoads,
-    /// 16 km coverage by road of the home-care providers (在宅療養支援診療所・病院): towns.
+    /// Coverage by road of the providers the caller chose (the application: 在宅療養支援診療所・
+    /// 病院 at 16 km): towns.
     pub coverage: super::RoadCoverage,
-    /// The same providers' area within 16 road-km (plus the road buffer), per region.
+    /// The same providers' area within the radius by road (plus the road buffer), per region.
     pub area: super::RoadArea,
 }
 
 impl Roads {
     /// Loads the dataset's `roads` layer and snaps its providers; `None` when the manifest has
-    /// no road layer.
-    pub fn for_dataset(ds: &crate::data::Dataset) -> Result<Option<Self>, RoutingError> {
+    /// no road layer. Coverage by road (towns and area) is computed for the providers `covers`
+    /// selects, each reaching `radius_m` metres by road: which ones is the caller's rule.
+    pub fn for_dataset(
+        ds: &crate::data::Dataset,
+        covers: impl Fn(&crate::data::Provider) -> bool,
+        radius_m: f64,
+    ) -> Result<Option<Self>, RoutingError> {
         let Some(layer) = &ds.manifest.roads else {
             return Ok(None);
         };
         let network = RoadNetwork::load_with(&|file| ds.file_bytes(file), layer)?;
         let locations: Vec<LonLat> = ds.providers.iter().map(|p| p.location).collect();
         let providers = super::ProviderRoads::new(&network, &locations);
-        let home_care = crate::coverage::CoverageParams::default_home_care();
         let sources: Vec<u32> = (0..ds.providers.len() as u32)
-            .filter(|i| home_care.selects(&ds.providers[*i as usize]))
+            .filter(|i| covers(&ds.providers[*i as usize]))
             .collect();
-        let coverage =
-            super::RoadCoverage::compute(ds, &network, &providers, &sources, home_care.radius_m());
+        let coverage = super::RoadCoverage::compute(ds, &network, &providers, &sources, radius_m);
         let area = super::RoadArea::compute(
             &network,
             &providers,
             &sources,
-            home_care.radius_m(),
+            radius_m,
             &super::RegionShape::of_dataset(ds),
         );
         tracing::info!(ms = area.build_ms, "road coverage areas built");

@@ -23,12 +23,6 @@ use osmpbf::{Element, ElementReader};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// Margin kept around the prefecture, metres: half the 16 km service radius. A road trip of
-/// at most 16 km between two places in the prefecture can stray at most 8 km outside it, so
-/// every such trip stays on the clipped network (a road that crosses into 大分 or 宮崎 and
-/// comes back, the coast road through 出水 in 鹿児島).
-pub const CLIP_MARGIN_M: f64 = crate::coverage::DEFAULT_RADIUS_KM * 1000.0 / 2.0;
-
 /// Tags written with a kept way: those the road importer reads, and the name.
 const KEPT_TAGS: &[&str] = &[
     "highway",

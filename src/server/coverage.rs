@@ -5,14 +5,14 @@
 use super::error::{off_workers, AppError};
 use super::params::Params;
 use super::AppState;
-use crate::coverage::Preset;
+use crate::app::rules::{home_care_kinds, Preset, DEFAULT_RADIUS_KM};
+use crate::app::Snapshot;
 use crate::coverage::{
     coverage_feature_collection, multipolygon_coordinates, suggest_sites,
     uncovered_towns_feature_collection, AddedSite, CoverageParams, CoverageResult,
-    MunicipalityStats, ParamError, Scenario, ScenarioError, UncoveredTown, DEFAULT_RADIUS_KM,
+    MunicipalityStats, ParamError, Scenario, ScenarioError, UncoveredTown,
 };
 use crate::data::{KindFilter, KindRule, KindSet};
-use crate::snapshot::Snapshot;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -109,7 +109,7 @@ fn query_layer(p: &Params) -> Result<CoverageParams, AppError> {
         return preset_layer(preset_of(name)?, fixed, radius_of(p)?);
     }
     let kinds = KindFilter {
-        any: p.kinds(CoverageParams::default_kinds())?,
+        any: p.kinds(home_care_kinds())?,
         all: p.required_kinds()?,
     };
     let radius = p
@@ -199,7 +199,7 @@ pub async fn regions(
 
 /// The home-care providers' 16 km coverage by road (fixed preset, computed at snapshot
 /// time): null without a road layer.
-fn road_coverage_json(snap: &crate::snapshot::Snapshot) -> Value {
+fn road_coverage_json(snap: &crate::app::Snapshot) -> Value {
     match &snap.roads {
         None => Value::Null,
         Some(r) => {
@@ -477,7 +477,7 @@ fn scenario_answer(state: &AppState, body: &[u8]) -> Result<Value, AppError> {
             let kinds = KindFilter {
                 any: match &req.kind {
                     Some(k) => kinds_of(k)?,
-                    None => CoverageParams::default_kinds(),
+                    None => home_care_kinds(),
                 },
                 all: match &req.require {
                     Some(k) => kinds_of(k)?,

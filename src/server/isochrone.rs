@@ -87,10 +87,10 @@ pub async fn isochrone_route(
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, AppError> {
     let p = Params::parse(q.as_deref(), &["lat", "lon", "contours", "metric"])?;
-    let at = p.point()?;
+    let snap = state.snapshot();
+    let at = p.point(&snap.area)?;
     let metric = parse_metric(p.get("metric"))?;
     let contours = parse_contours(p.get("contours"), metric)?;
-    let snap = state.snapshot();
     // Up to a few hundred milliseconds of CPU for the largest contours: off the async workers.
     off_workers(move || answer(&snap, at, metric, &contours))
         .await
@@ -113,7 +113,7 @@ fn units(m: Metric) -> &'static str {
 
 /// The FeatureCollection, or an empty one with a `road_reason`.
 fn answer(
-    snap: &crate::snapshot::Snapshot,
+    snap: &crate::app::Snapshot,
     at: crate::geom::LonLat,
     metric: Metric,
     contours: &[f64],

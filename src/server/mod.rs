@@ -10,7 +10,6 @@ mod limits;
 mod nearest;
 mod params;
 mod reload;
-mod roads;
 mod style;
 mod tiles;
 mod web;
@@ -19,15 +18,13 @@ pub use admin::{constant_time_eq, AdminToken};
 pub use cors::{CorsOrigins, FrameAncestors};
 pub use error::AppError;
 pub use limits::{limited, Limits};
-pub use nearest::{nearest_answer, parse_nearest_query, NearestAt, NearestQuery};
-pub use params::{SERVICE_LAT, SERVICE_LON};
+pub use nearest::parse_nearest_query;
 pub use reload::{
     reload, watch_files, DataSource, Fingerprint, ReloadDone, ReloadError, ReloadStatus, Reloader,
 };
-pub use roads::Sort;
 pub use web::{builtin_maplibre, set_web_dir, web_dir, widget_status};
 
-use crate::snapshot::Snapshot;
+use crate::app::Snapshot;
 use arc_swap::ArcSwap;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::Request;

@@ -2,14 +2,10 @@
 //! extractor answers bad input with a plain-text 400; the API promises JSON errors with codes.
 
 use super::error::AppError;
+use crate::app::rules::ServiceArea;
 use crate::data::KindSet;
 use crate::geom::LonLat;
 use std::collections::HashMap;
-
-/// Latitudes and longitudes the service answers for: Kumamoto with a wide margin (a nurse's
-/// patient can live over the prefecture border). Outside this box a query is a mistake.
-pub const SERVICE_LON: std::ops::RangeInclusive<f64> = 129.0..=133.0;
-pub const SERVICE_LAT: std::ops::RangeInclusive<f64> = 30.0..=35.0;
 
 /// Parsed query parameters, each at most once, only from an allowed list.
 pub struct Params {
@@ -66,27 +62,29 @@ impl Params {
         }
     }
 
-    /// `lat` + `lon` inside [`SERVICE_LAT`] × [`SERVICE_LON`].
-    pub fn point(&self) -> Result<LonLat, AppError> {
+    /// `lat` + `lon` inside the area the data serves, with its margin (a nurse's patient can
+    /// live over the prefecture border; far outside, a query is a mistake).
+    pub fn point(&self, area: &ServiceArea) -> Result<LonLat, AppError> {
         let lat = self.number("lat")?;
         let lon = self.number("lon")?;
-        if !SERVICE_LAT.contains(&lat) {
+        let (service_lat, service_lon) = (area.query_lat(), area.query_lon());
+        if !service_lat.contains(&lat) {
             return Err(AppError::bad(
                 "out_of_range",
                 format!(
                     "lat={lat} is outside the area served ({}–{} °N, around Kumamoto)",
-                    SERVICE_LAT.start(),
-                    SERVICE_LAT.end()
+                    service_lat.start(),
+                    service_lat.end()
                 ),
             ));
         }
-        if !SERVICE_LON.contains(&lon) {
+        if !service_lon.contains(&lon) {
             return Err(AppError::bad(
                 "out_of_range",
                 format!(
                     "lon={lon} is outside the area served ({}–{} °E, around Kumamoto)",
-                    SERVICE_LON.start(),
-                    SERVICE_LON.end()
+                    service_lon.start(),
+                    service_lon.end()
                 ),
             ));
         }

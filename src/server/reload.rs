@@ -12,8 +12,8 @@
 
 use super::error::AppError;
 use super::AppState;
+use crate::app::{Snapshot, SnapshotError};
 use crate::data::DataFiles;
-use crate::snapshot::{Snapshot, SnapshotError};
 use std::path::PathBuf;
 use std::time::SystemTime;
 

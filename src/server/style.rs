@@ -5,7 +5,8 @@
 use super::error::{off_workers, AppError};
 use super::tiles::{base_url, if_none_match, not_modified_with};
 use super::AppState;
-use crate::tiles::{builtin_font_hash, font_for_stack, style_json, GlyphRange, FONT_NAME};
+use crate::app::style::style_json;
+use crate::tiles::{builtin_font_hash, font_for_stack, GlyphRange, FONT_NAME};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};

@@ -1,14 +1,25 @@
-//! `carecover export`: every non-empty tile over Kumamoto's bounds, rendered in parallel, to a
-//! PMTiles v3 archive or an MBTiles 1.3 SQLite file. The bytes are the ones the HTTP route
-//! serves (same [`MapLayers::render`]), so a CDN-hosted archive and the live service agree.
+//! `carecover export`: every non-empty tile of a [`TileSet`] over its bounds, rendered in
+//! parallel, to a PMTiles v3 archive or an MBTiles 1.3 SQLite file. The bytes are the ones the
+//! HTTP route serves (the same layers through [`render_tile`]), so a CDN-hosted archive and
+//! the live service agree.
 
 use super::{
-    gzip, tiles_covering, write_pmtiles, MapLayers, PmtilesMeta, TileCoord, TileError, BOUNDS,
-    CENTER,
+    gzip, render_tile, tiles_covering, write_pmtiles, LayerSource, PmtilesMeta, TileCoord,
+    TileError,
 };
+use std::ops::RangeInclusive;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+/// What an archive holds: the layers, the area (TileJSON `bounds`, west, south, east, north)
+/// and its default view, and the zooms the layers are cut for.
+pub struct TileSet<'a> {
+    pub layers: Vec<&'a dyn LayerSource>,
+    pub bounds: [f64; 4],
+    pub center: [f64; 3],
+    pub zooms: RangeInclusive<u8>,
+}
 
 /// Archive format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,10 +60,10 @@ pub enum ExportError {
     },
 }
 
-/// Renders every tile of `minzoom..=maxzoom` over [`BOUNDS`] on all cores and writes the
+/// Renders every tile of `minzoom..=maxzoom` over the set's bounds on all cores and writes the
 /// archive. `progress` is called with (done, total) as tiles finish.
 pub fn export(
-    layers: &MapLayers,
+    set: &TileSet,
     tilejson: &serde_json::Value,
     format: ExportFormat,
     minzoom: u8,
@@ -60,7 +71,7 @@ pub fn export(
     out: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<ExportStats, ExportError> {
-    let (lo, hi) = (super::MAP_MIN_ZOOM, super::MAP_MAX_ZOOM);
+    let (lo, hi) = (*set.zooms.start(), *set.zooms.end());
     if minzoom > maxzoom || minzoom < lo || maxzoom > hi {
         return Err(ExportError::ZoomRange {
             min: minzoom,
@@ -69,12 +80,13 @@ pub fn export(
             hi,
         });
     }
-    let bounds = geo_types::Rect::new((BOUNDS[0], BOUNDS[1]), (BOUNDS[2], BOUNDS[3]));
+    let [w, s, e, n] = set.bounds;
+    let bounds = geo_types::Rect::new((w, s), (e, n));
     let mut coords: Vec<TileCoord> = Vec::new();
     for z in minzoom..=maxzoom {
         coords.extend(tiles_covering(&bounds, z)?);
     }
-    let tiles = render_all(layers, &coords, progress)?;
+    let tiles = render_all(&set.layers, &coords, progress)?;
     let stats = ExportStats {
         tiles_considered: coords.len(),
         tiles_written: tiles.len(),
@@ -92,13 +104,13 @@ pub fn export(
             let meta = PmtilesMeta {
                 minzoom,
                 maxzoom,
-                bounds: BOUNDS,
-                center: CENTER,
+                bounds: set.bounds,
+                center: set.center,
                 metadata: metadata(tilejson),
             };
             write_pmtiles(out, tiles, &meta)?;
         }
-        ExportFormat::Mbtiles => write_mbtiles(out, &tiles, tilejson, minzoom, maxzoom)?,
+        ExportFormat::Mbtiles => write_mbtiles(out, &tiles, tilejson, set, minzoom, maxzoom)?,
     }
     Ok(stats)
 }
@@ -106,7 +118,7 @@ pub fn export(
 /// Renders tiles on every available core (work stealing over an atomic cursor); empty tiles
 /// are dropped. The result is sorted by (z, x, y) so archives are reproducible.
 fn render_all(
-    layers: &MapLayers,
+    layers: &[&dyn LayerSource],
     coords: &[TileCoord],
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<(TileCoord, Vec<u8>)>, TileError> {
@@ -122,7 +134,7 @@ fn render_all(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&c) = coords.get(i) else { break };
-                match layers.render(c) {
+                match render_tile(c, layers) {
                     Ok(bytes) if !bytes.is_empty() => {
                         if let Ok(mut v) = out.lock() {
                             v.push((c, bytes));
@@ -176,6 +188,7 @@ fn write_mbtiles(
     out: &Path,
     tiles: &[(TileCoord, Vec<u8>)],
     tilejson: &serde_json::Value,
+    set: &TileSet,
     minzoom: u8,
     maxzoom: u8,
 ) -> Result<(), ExportError> {
@@ -214,7 +227,7 @@ fn write_mbtiles(
             ("maxzoom", maxzoom.to_string()),
             (
                 "bounds",
-                BOUNDS
+                set.bounds
                     .iter()
                     .map(|b| b.to_string())
                     .collect::<Vec<_>>()
@@ -222,7 +235,7 @@ fn write_mbtiles(
             ),
             (
                 "center",
-                CENTER
+                set.center
                     .iter()
                     .map(|b| b.to_string())
                     .collect::<Vec<_>>()

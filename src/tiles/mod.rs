@@ -2,9 +2,9 @@
 //! tile geometry pipeline, a hand-written MVT 2.1 encoder, the
 //! [`LayerSource`] producer interface with an in-memory [`VecLayer`], a
 //! byte-bounded [`TileCache`], TileJSON 3.0, a PMTiles v3 writer, and signed-distance-field
-//! glyph ranges for map labels ([`FontGlyphs`]). The map itself — which layers the snapshot's
-//! data becomes ([`MapLayers`], with the orientation basemap) and its MapLibre style and label
-//! font ([`style_json`], [`builtin_font`]) — lives in `layers` and `style`.
+//! glyph ranges for map labels ([`FontGlyphs`], the built-in font [`builtin_font`]). The engine
+//! renders whatever layers it is handed; which layers the data becomes (the map, its
+//! basemap and style) is the application's (`crate::app::layers`, `crate::app::style`).
 //!
 //! Typical request path:
 //! ```
@@ -30,16 +30,15 @@ mod coord;
 mod encode;
 mod error;
 mod export;
+mod font;
 mod geometry;
 mod glyphs;
-mod layers;
 mod pbf;
 mod pmtiles;
 mod project;
 mod rings;
 mod simplify;
 mod source;
-mod style;
 mod tilejson;
 mod vec_layer;
 
@@ -47,13 +46,12 @@ pub use cache::{gzip, CachedTile, TileCache, ENTRY_OVERHEAD, GZIP_LEVEL};
 pub use coord::{tiles_covering, TileCoord, TileRange};
 pub use encode::{LayerBuilder, PropValue, TileBuilder};
 pub use error::TileError;
-pub use export::{export, ExportError, ExportFormat, ExportStats};
+pub use export::{export, ExportError, ExportFormat, ExportStats, TileSet};
+pub use font::{
+    builtin_font, builtin_font_file, builtin_font_hash, font_for_stack, FONT_CREDIT, FONT_NAME,
+};
 pub use geometry::{RenderOptions, TileContext, TileGeometry, TilePolygon};
 pub use glyphs::{encode_pbf as encode_glyph_pbf, FontGlyphs, Glyph, GlyphError, GlyphRange};
-pub use layers::{
-    provider_class, road_class, road_coverage_layer, MapLayers, BOUNDS, CENTER,
-    MAX_ZOOM as MAP_MAX_ZOOM, MIN_ZOOM as MAP_MIN_ZOOM, ROAD_CLASS_MIN_ZOOM, TOWNS_MIN_ZOOM,
-};
 pub use pmtiles::{tile_id as pmtiles_tile_id, write_pmtiles, PmtilesMeta, PmtilesStats};
 pub use project::{
     lat_to_tile_y, lon_to_tile_x, tile_x_to_lon, tile_y_to_lat, TileProjector, EARTH_RADIUS_M,
@@ -61,10 +59,6 @@ pub use project::{
 };
 pub use rings::{ring_area2, TilePoint};
 pub use source::{render_tile, render_tile_with, FeatureRef, FieldType, LayerSource};
-pub use style::{
-    builtin_font, builtin_font_file, builtin_font_hash, font_for_stack, style_json, FONT_CREDIT,
-    FONT_NAME,
-};
 pub use tilejson::tilejson;
 pub use vec_layer::VecLayer;
 

@@ -79,7 +79,7 @@ pub fn dataset() -> Arc<Dataset> {
 pub fn roads() -> &'static carecover::routing::Roads {
     static R: OnceLock<carecover::routing::Roads> = OnceLock::new();
     R.get_or_init(|| {
-        carecover::routing::Roads::for_dataset(&dataset())
+        carecover::app::load_roads(&dataset())
             .unwrap_or_else(|e| panic!("{e}"))
             .expect("the manifest has a roads layer")
     })
@@ -90,7 +90,7 @@ pub fn roads() -> &'static carecover::routing::Roads {
 pub fn router() -> axum::Router {
     static STATE: OnceLock<carecover::server::AppState> = OnceLock::new();
     let state = STATE.get_or_init(|| {
-        let snap = carecover::snapshot::Snapshot::build(dataset()).expect("snapshot");
+        let snap = carecover::app::Snapshot::build(dataset()).expect("snapshot");
         carecover::server::AppState::new(snap)
     });
     carecover::server::app(state.clone())

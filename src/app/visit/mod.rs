@@ -22,9 +22,9 @@
 
 pub mod uncertainty;
 
+pub use super::rules::HOME_VISIT_RADIUS_M;
 use crate::data::KindFilter;
 use crate::geom::LonLat;
-pub use crate::index::HOME_VISIT_RADIUS_M;
 use crate::index::{Hit, ProviderIndex};
 use serde::Serialize;
 pub use uncertainty::{PatientPoint, TownPoint, Uncertainty, CAP_M};

@@ -4,10 +4,11 @@
 //! municipality for its name) and `roads` (the road layer's lines, classed by how often probe
 //! vehicles were seen on them). Built once per snapshot; tiles are cut from them.
 
-use super::{render_tile, LayerSource, PropValue, TileCoord, TileError, VecLayer};
-use crate::coverage::{CoverageSet, Preset};
+use super::rules::{Preset, ServiceArea};
+use crate::coverage::CoverageSet;
 use crate::data::{Dataset, ProviderKind};
 use crate::routing::{RoadArea, ROAD_BUFFER_M};
+use crate::tiles::{render_tile, LayerSource, PropValue, TileCoord, TileError, TileSet, VecLayer};
 use geo_types::Geometry;
 
 mod basemap;
@@ -18,10 +19,6 @@ pub const MIN_ZOOM: u8 = 5;
 pub const MAX_ZOOM: u8 = 14;
 /// Towns are dense (2,492 points): only from this zoom.
 pub const TOWNS_MIN_ZOOM: u8 = 12;
-
-/// Kumamoto's bounds (lon/lat) and a default view, for TileJSON.
-pub const BOUNDS: [f64; 4] = [129.96, 32.09, 131.33, 33.20];
-pub const CENTER: [f64; 3] = [130.74, 32.62, 8.0];
 
 /// The styling class of a provider: the most palliative capability it has, so a widget can
 /// colour points with one `match` expression.
@@ -43,6 +40,8 @@ pub fn provider_class(kinds: crate::data::KindSet) -> &'static str {
 /// All layers of the map for one snapshot.
 pub struct MapLayers {
     layers: Vec<Box<dyn LayerSource>>,
+    /// The data's extent, for TileJSON's `bounds` and `center`.
+    area: ServiceArea,
 }
 
 impl MapLayers {
@@ -55,7 +54,7 @@ impl MapLayers {
         coverage: &CoverageSet,
         road_area: Option<&RoadArea>,
     ) -> Result<Self, TileError> {
-        let home_care = coverage.preset(Preset::HomeCare);
+        let home_care = Preset::HomeCare.layer(coverage);
         let mut extra = coverage_layers(coverage)?;
         if let Some(a) = road_area {
             extra.push(road_coverage_layer(a)?);
@@ -150,7 +149,10 @@ impl MapLayers {
         layers.push(Box::new(towns));
         layers.push(Box::new(providers));
         layers.push(Box::new(basemap::municipality_labels(ds)?));
-        Ok(Self { layers })
+        Ok(Self {
+            layers,
+            area: ServiceArea::of(ds),
+        })
     }
 
     /// The layers as producers, in draw order.
@@ -167,14 +169,24 @@ impl MapLayers {
         render_tile(coord, &self.sources())
     }
 
+    /// The layers, their area and zooms, for an archive (`carecover export`).
+    pub fn tile_set(&self) -> TileSet<'_> {
+        TileSet {
+            layers: self.sources(),
+            bounds: self.area.bounds(),
+            center: self.area.center(),
+            zooms: MIN_ZOOM..=MAX_ZOOM,
+        }
+    }
+
     /// TileJSON 3.0 for these layers, with `tiles_url` the template the clients fetch.
     pub fn tilejson(&self, tiles_url: &str, attribution: &str) -> serde_json::Value {
-        super::tilejson(
+        crate::tiles::tilejson(
             tiles_url,
             MIN_ZOOM,
             MAX_ZOOM,
-            BOUNDS,
-            CENTER,
+            self.area.bounds(),
+            self.area.center(),
             attribution,
             &self.sources(),
         )
@@ -193,7 +205,7 @@ pub fn coverage_layers(coverage: &CoverageSet) -> Result<Vec<VecLayer>, TileErro
     let mut gaps = VecLayer::new("gaps", MIN_ZOOM, MAX_ZOOM);
     let mut id = 0u64;
     for preset in Preset::ALL {
-        let result = coverage.preset(preset);
+        let result = preset.layer(coverage);
         for rc in &result.regions {
             let st = &rc.stats;
             let props = vec![

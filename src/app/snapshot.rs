@@ -1,13 +1,15 @@
 //! [`Snapshot`]: everything a request reads, built whole and validated before it is served.
 //! The server swaps snapshots atomically, so one request sees one consistent data version.
 
+use super::layers::MapLayers;
+use super::rules::{preset_params, ServiceArea, HOME_VISIT_RADIUS_M};
+use super::visit::Uncertainty;
 use crate::coverage::{CoverageSet, Population};
 use crate::data::{DataErrors, DataFiles, Dataset, Manifest};
 use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
 use crate::routing::Roads;
-use crate::tiles::{CachedTile, MapLayers, TileCache, TileCoord};
-use crate::visit::Uncertainty;
+use crate::tiles::{CachedTile, TileCache, TileCoord};
 use std::sync::Arc;
 
 /// Why a snapshot could not be built.
@@ -40,6 +42,8 @@ pub struct Snapshot {
     pub roads: Option<Roads>,
     /// Town and provider point uncertainty for the 16 km rule's "to confirm".
     pub uncertainty: Uncertainty,
+    /// Where the data lies, and so where a query point may lie.
+    pub area: ServiceArea,
 }
 
 /// Bytes of encoded tiles kept per snapshot (raw + gzip). Kumamoto's z5–z14 pyramid of
@@ -50,14 +54,16 @@ impl Snapshot {
     /// Builds every derived structure from a loaded dataset. Strict: the population files
     /// must load too, or the snapshot is refused (the old one keeps serving).
     pub fn build(dataset: Arc<Dataset>) -> Result<Self, SnapshotError> {
-        let index = ProviderIndex::from_providers(&dataset.providers);
+        let index = ProviderIndex::from_providers(&dataset.providers)
+            .with_exact_boundary(HOME_VISIT_RADIUS_M);
         let gazetteer = load_gazetteer(&dataset)?;
         let population = Population::load(&dataset)?;
-        let coverage = CoverageSet::with_population(&dataset, population);
-        let roads = Roads::for_dataset(&dataset)?;
+        let coverage = CoverageSet::with_population(&dataset, population, &preset_params());
+        let roads = super::load_roads(&dataset)?;
         let layers = MapLayers::build(&dataset, &coverage, roads.as_ref().map(|r| &r.area))?;
         let uncertainty = Uncertainty::for_dataset(&dataset);
         Ok(Self {
+            area: ServiceArea::of(&dataset),
             uncertainty,
             roads,
             dataset,

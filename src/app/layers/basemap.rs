@@ -13,9 +13,9 @@
 use geo::{Area, InteriorPoint};
 use geo_types::{Geometry, LineString, MultiLineString, Rect};
 
-use super::super::source::{FeatureRef, FieldType};
-use super::{LayerSource, PropValue, TileCoord, TileError, VecLayer, MAX_ZOOM, MIN_ZOOM};
+use super::{MAX_ZOOM, MIN_ZOOM};
 use crate::data::Dataset;
+use crate::tiles::{FeatureRef, FieldType, LayerSource, PropValue, TileCoord, TileError, VecLayer};
 
 /// Lowest zoom of each road class: `ROAD_CLASS_MIN_ZOOM[class - 1]` (class 1 from z12, 2 from
 /// z10, 3 from z8).
@@ -66,14 +66,14 @@ const MIN_LINE_PX: f64 = 2.0;
 
 /// Ground metres per pixel of a 256-px tile at zoom `z` at Kumamoto's latitude (32.6°).
 fn metres_per_px(z: u8) -> f64 {
-    2.0 * std::f64::consts::PI * super::super::EARTH_RADIUS_M * 32.6f64.to_radians().cos()
+    2.0 * std::f64::consts::PI * crate::tiles::EARTH_RADIUS_M * 32.6f64.to_radians().cos()
         / (256.0 * f64::from(1u32 << z))
 }
 
 /// Length of a lon/lat line in metres (equirectangular per segment: exact enough for a
 /// threshold at pixel scale).
 fn length_m(line: &LineString<f64>) -> f64 {
-    let r = super::super::EARTH_RADIUS_M;
+    let r = crate::tiles::EARTH_RADIUS_M;
     line.0
         .windows(2)
         .map(|w| {
