@@ -4,7 +4,7 @@
 //! byte-bounded [`TileCache`], TileJSON 3.0, a PMTiles v3 writer, and signed-distance-field
 //! glyph ranges for map labels ([`FontGlyphs`], the built-in font [`builtin_font`]). The engine
 //! renders whatever layers it is handed; which layers the data becomes (the map, its
-//! basemap and style) is the application's (`crate::app::layers`, `crate::app::style`).
+//! basemap and style) is the application's (the `app` module: `layers` and `style`).
 //!
 //! Typical request path:
 //! ```
