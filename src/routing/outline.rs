@@ -12,7 +12,7 @@
 //! required to represent a digitized line or its caricature", Cartographica 10 (1973).
 
 use super::graph::RoadGraph;
-use super::grid::segment_distance;
+use crate::geom::segment_distance;
 
 /// Largest distance between a link's shape and its outline, metres.
 pub const OUTLINE_TOLERANCE_M: f64 = 20.0;
