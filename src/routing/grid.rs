@@ -181,21 +181,10 @@ impl LevelGrid {
     }
 }
 
-/// Distance from `c` to segment `p`–`q`, metres (the oracle of the painting tests).
-pub fn segment_distance(c: [f64; 2], p: [f64; 2], q: [f64; 2]) -> f64 {
-    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((c[0] - p[0]) * dx + (c[1] - p[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (c[0] - p[0] - t * dx).hypot(c[1] - p[1] - t * dy)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geom::segment_distance;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 

@@ -1,18 +1,15 @@
-//! [`Outline`]: link shapes generalised for buffering (Douglas–Peucker, a few metres), with the
-//! along-link distance of every kept vertex, so reached parts can be cut from them.
+//! [`Outline`]: link shapes generalised for buffering (Douglas–Peucker, a few metres:
+//! [`crate::geom::Simplifier`]), with the along-link distance of every kept vertex, so reached
+//! parts can be cut from them.
 //!
 //! The probe links carry a vertex every few metres along curves; buffering by 1 km on a 100 m
 //! grid gains nothing from them but costs one capsule each. Dropping vertices that lie within
 //! [`OUTLINE_TOLERANCE_M`] of the chord moves no shape point by more than that, so buffer
 //! boundaries move by at most as much. Kept vertices keep their exact along-link distance, and
 //! the end vertices (the nodes) are always kept.
-//!
-//! # References
-//! D. H. Douglas and T. K. Peucker, "Algorithms for the reduction of the number of points
-//! required to represent a digitized line or its caricature", Cartographica 10 (1973).
 
 use super::graph::RoadGraph;
-use super::grid::segment_distance;
+use crate::geom::Simplifier;
 
 /// Largest distance between a link's shape and its outline, metres.
 pub const OUTLINE_TOLERANCE_M: f64 = 20.0;
@@ -35,27 +32,10 @@ impl Outline {
             cum: Vec::new(),
         };
         out.start.push(0);
-        let mut keep = Vec::new();
-        let mut stack = Vec::new();
+        let mut simplifier = Simplifier::new();
         for i in 0..g.links.len() {
             let (shape, cum) = (g.shape(i), g.shape_cum(i));
-            keep.clear();
-            keep.resize(shape.len(), false);
-            keep[0] = true;
-            keep[shape.len() - 1] = true;
-            stack.push((0, shape.len() - 1));
-            while let Some((a, b)) = stack.pop() {
-                let far = (a + 1..b)
-                    .map(|k| (k, segment_distance(shape[k], shape[a], shape[b])))
-                    .max_by(|x, y| x.1.total_cmp(&y.1));
-                if let Some((k, d)) = far {
-                    if d > tolerance_m {
-                        keep[k] = true;
-                        stack.push((a, k));
-                        stack.push((k, b));
-                    }
-                }
-            }
+            let keep = simplifier.mask(shape, tolerance_m);
             for k in 0..shape.len() {
                 if keep[k] {
                     out.xy.push(shape[k]);

@@ -3,8 +3,8 @@
 //! and painting those parts with a buffer on a [`LevelGrid`].
 //!
 //! # Method
-//! A bounded multi-source Dijkstra (binary heap) gives every node its least cost from the
-//! sources. Cost grows linearly along a link (uniform speed per link), so within link `a → b`
+//! The bounded multi-source Dijkstra ([`super::bounded_dijkstra`]) gives every node its least
+//! cost from the sources. Cost grows linearly along a link (uniform speed per link), so within link `a → b`
 //! of length L and cost rate k per metre the part reached within budget c is
 //! `[0, (c − d(a))/k]` from `a` (when travel `a → b` is allowed), `[L − (c − d(b))/k, L]`
 //! from `b` (when `b → a` is allowed), and `[s − (c − c₀)/k, s + (c − c₀)/k]` around a source
@@ -12,11 +12,11 @@
 //! `[0, L]` and merged. Travel runs from the sources outwards (provider → home, origin →
 //! destination).
 
+use super::dijkstra::{bounded_dijkstra, Flow};
 use super::graph::RoadGraph;
 use super::grid::LevelGrid;
 use super::outline::Outline;
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 /// What a budget is measured in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,20 +54,6 @@ pub struct ReachSource {
     pub cost: f64,
 }
 
-#[derive(PartialEq)]
-struct Item(f64, u32);
-impl Eq for Item {}
-impl Ord for Item {
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.0.total_cmp(&self.0).then_with(|| o.1.cmp(&self.1))
-    }
-}
-impl PartialOrd for Item {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-
 /// Least costs from a set of sources, up to a limit.
 #[derive(Debug, Clone)]
 pub struct Reach {
@@ -83,57 +69,31 @@ pub struct Reach {
 impl Reach {
     /// Runs the bounded multi-source Dijkstra.
     pub fn compute(g: &RoadGraph, metric: Metric, sources: Vec<ReachSource>, limit: f64) -> Self {
-        let n = g.node_count();
-        let mut cost = vec![f64::INFINITY; n];
-        let mut done = vec![false; n];
-        let mut heap = BinaryHeap::new();
         let mut on_link: HashMap<u32, Vec<usize>> = HashMap::new();
-        let mut seed = |node: u32, c: f64, heap: &mut BinaryHeap<Item>| {
-            if c <= limit && c < cost[node as usize] {
-                cost[node as usize] = c;
-                heap.push(Item(c, node));
-            }
-        };
+        // Each source enters the graph at the ends of its link it may drive to.
+        let mut seeds: Vec<(u32, f64, ())> = Vec::with_capacity(2 * sources.len());
         for (k, s) in sources.iter().enumerate() {
             let i = s.link as usize;
             let Some(l) = g.links.get(i) else { continue };
             on_link.entry(s.link).or_default().push(k);
             let rate = metric.rate(g, i);
             if l.forward {
-                seed(
-                    l.to,
-                    s.cost + (l.length_m - s.along_m).max(0.0) * rate,
-                    &mut heap,
-                );
+                seeds.push((l.to, s.cost + (l.length_m - s.along_m).max(0.0) * rate, ()));
             }
             if l.backward {
-                seed(l.from, s.cost + s.along_m.max(0.0) * rate, &mut heap);
+                seeds.push((l.from, s.cost + s.along_m.max(0.0) * rate, ()));
             }
         }
-        // Per directed edge cost: the CSR stores length and time; one rate per link.
-        let edge_cost = |len: f64, t: f64| match metric {
-            Metric::Distance => len,
-            Metric::Time => t,
+        // Per directed edge cost: the CSR stores length and time (one rate per link).
+        let settle = |_, _, _| Flow::Continue;
+        let node_cost = match metric {
+            Metric::Distance => bounded_dijkstra(g, seeds, limit, |(), len, _| (len, ()), settle),
+            Metric::Time => bounded_dijkstra(g, seeds, limit, |(), _, t| (t, ()), settle),
         };
-        while let Some(Item(d, u)) = heap.pop() {
-            let ui = u as usize;
-            if done[ui] || d > cost[ui] {
-                continue;
-            }
-            done[ui] = true;
-            for (v, len, t) in g.edges(u) {
-                let nd = d + edge_cost(len, t);
-                let vi = v as usize;
-                if nd <= limit && !done[vi] && nd < cost[vi] {
-                    cost[vi] = nd;
-                    heap.push(Item(nd, v));
-                }
-            }
-        }
         Self {
             metric,
             limit,
-            node_cost: cost,
+            node_cost,
             sources,
             on_link,
         }

@@ -2,7 +2,7 @@
 //! metres), preferring the largest connected component.
 
 use super::graph::RoadGraph;
-use crate::geom::{geodesic_distance_m, LonLat};
+use crate::geom::{geodesic_distance_m, segment_foot, LonLat};
 use rstar::primitives::{GeomWithData, Line};
 use rstar::RTree;
 
@@ -128,15 +128,7 @@ impl Snapper {
 
 /// The point of segment `s` nearest to `q`, and its fraction along the segment.
 fn project(s: &Line<[f64; 2]>, q: [f64; 2]) -> ([f64; 2], f64) {
-    let (a, b) = (s.from, s.to);
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let f = if len2 > 0.0 {
-        (((q[0] - a[0]) * dx + (q[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    ([a[0] + f * dx, a[1] + f * dy], f)
+    segment_foot(q, s.from, s.to)
 }
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {

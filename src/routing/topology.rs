@@ -29,7 +29,7 @@
 //! another way (a handful in the Helsinki fixture).
 
 use super::graph::{GraphBuilder, Plane, RoadGraph};
-use crate::geom::LonLat;
+use crate::geom::{segment_foot, LonLat};
 use std::collections::HashMap;
 
 /// Line ends within this distance (metres, planar) of another road's end, vertex or segment
@@ -424,14 +424,8 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
 
 /// Distance from `q` to segment `a`–`b` and the parameter of the foot (0 at `a`, 1 at `b`).
 fn project(q: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let l2 = dx * dx + dy * dy;
-    let t = if l2 == 0.0 {
-        0.0
-    } else {
-        (((q[0] - a[0]) * dx + (q[1] - a[1]) * dy) / l2).clamp(0.0, 1.0)
-    };
-    (dist(q, [a[0] + t * dx, a[1] + t * dy]), t)
+    let (foot, t) = segment_foot(q, a, b);
+    (dist(q, foot), t)
 }
 
 /// End nodes on a hash grid of `tol` cells: a new end joins the nearest node within `tol` in

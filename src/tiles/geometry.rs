@@ -3,15 +3,15 @@
 //!
 //! # References
 //! - Mapbox Vector Tile Specification 2.1, §4.3 (geometry encoding, winding).
-//! - See [`super::clip`], [`super::simplify`], [`super::rings`] for methods.
+//! - See [`super::clip`], [`crate::geom::simplify_line`], [`super::rings`] for methods.
 
 use geo_types::{Coord, Geometry, LineString, Polygon, Rect};
 
 use super::clip::{clip_line, clip_ring, ClipBox};
 use super::project::TileProjector;
 use super::rings::{orient, round_line, round_point, round_ring, TilePoint};
-use super::simplify::{simplify_line, simplify_ring};
 use super::{TileCoord, BUFFER, EXTENT};
+use crate::geom::{simplify_line, simplify_ring};
 
 /// A polygon in tile space: open rings (the closing vertex is implied, as
 /// MVT's ClosePath does), exterior with positive spec area, holes negative.

@@ -37,7 +37,6 @@ mod pbf;
 mod pmtiles;
 mod project;
 mod rings;
-mod simplify;
 mod source;
 mod tilejson;
 mod vec_layer;
