@@ -42,7 +42,8 @@ fn data_dir() -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
-    let (gaz, _) = match Gazetteer::load(&data_dir()) {
+    let (gaz, _) = match Gazetteer::load(data_dir(), &carecover::data::Manifest::builtin().unwrap())
+    {
         Ok(g) => g,
         Err(e) => panic!("cannot load gazetteer: {e}"),
     };
@@ -73,7 +74,11 @@ fn bench(c: &mut Criterion) {
         c.bench_function(name, |b| b.iter(|| black_box(gaz.geocode(black_box(q), 5))));
     }
     c.bench_function("load_gazetteer", |b| {
-        b.iter(|| black_box(Gazetteer::load(&data_dir()).is_ok()))
+        b.iter(|| {
+            black_box(
+                Gazetteer::load(data_dir(), &carecover::data::Manifest::builtin().unwrap()).is_ok(),
+            )
+        })
     });
 }
 

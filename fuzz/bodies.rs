@@ -117,7 +117,10 @@ fn gazetteer() -> &'static carecover::geocode::Gazetteer {
         let dir = std::env::var_os("CARECOVER_DATA")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| std::path::Path::new(repo).join("geodata"));
-        match carecover::geocode::Gazetteer::load(&dir) {
+        match carecover::geocode::Gazetteer::load(
+            &dir,
+            &carecover::data::Manifest::builtin().unwrap(),
+        ) {
             Ok((g, _)) => g,
             Err(e) => panic!(
                 "fuzz setup: cannot load the gazetteer from {}: {e}",

@@ -9,7 +9,7 @@ mod common;
 use common::data_dir;
 
 fn real() -> Gazetteer {
-    Gazetteer::load(&data_dir())
+    Gazetteer::load(data_dir(), &carecover::data::Manifest::builtin().unwrap())
         .unwrap_or_else(|e| panic!("{e}"))
         .0
 }
@@ -88,7 +88,9 @@ fn json_shape_uses_the_documented_field_names() {
 
 #[test]
 fn real_data_loads_with_exactly_the_four_known_warnings() {
-    let (gaz, warnings) = Gazetteer::load(&data_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let (gaz, warnings) =
+        Gazetteer::load(data_dir(), &carecover::data::Manifest::builtin().unwrap())
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
     for name in ["世安一丁目", "世安二丁目", "世安三丁目", "十禅寺四丁目"] {
         assert!(
@@ -180,7 +182,11 @@ fn other_load_errors_are_precise() {
 
 #[test]
 fn missing_file_is_named() {
-    let err = Gazetteer::load(Path::new("/nonexistent/carecover-data")).err();
+    let err = Gazetteer::load(
+        Path::new("/nonexistent/carecover-data"),
+        &carecover::data::Manifest::builtin().unwrap(),
+    )
+    .err();
     match err {
         Some(GeocodeError::Open { file, .. }) => assert!(file.starts_with("addresses/kumamoto_")),
         other => panic!("expected Open error, got {other:?}"),

@@ -319,7 +319,8 @@ fn show(a: &GeocodeAnswer) -> String {
 
 #[test]
 fn generated_addresses_resolve_to_their_town_per_kind() {
-    let (gaz, _) = Gazetteer::load(&data_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let (gaz, _) = Gazetteer::load(data_dir(), &carecover::data::Manifest::builtin().unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
     let cases = cases();
     // kind → (cases, first right, listed, flagged ambiguous)
     let mut stats: BTreeMap<&str, (usize, usize, usize, usize)> = BTreeMap::new();
@@ -425,7 +426,8 @@ fn every_former_prefix_occurs_among_the_current_towns() {
 /// The same 大字 name in two municipalities stays ambiguous: all are listed, flagged.
 #[test]
 fn a_name_shared_by_two_municipalities_stays_ambiguous() {
-    let (gaz, _) = Gazetteer::load(&data_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let (gaz, _) = Gazetteer::load(data_dir(), &carecover::data::Manifest::builtin().unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
     // 宮原 is a 大字 of 玉名市, 阿蘇郡小国町 and 八代郡氷川町.
     let a = gaz.geocode("宮原 100番地", 10);
     assert!(a.ambiguous, "{a:?}");

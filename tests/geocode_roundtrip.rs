@@ -88,7 +88,8 @@ fn run(gaz: &Gazetteer, rows: &[Row], make: impl Fn(&Row) -> String) -> Vec<Stri
 
 #[test]
 fn every_town_finds_itself_as_written_in_the_file() {
-    let (gaz, _) = Gazetteer::load(&data_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let (gaz, _) = Gazetteer::load(data_dir(), &carecover::data::Manifest::builtin().unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
     let rows = rows();
     assert!(rows.len() > 2000);
     let misses = run(&gaz, &rows, |r| {
@@ -103,7 +104,8 @@ fn every_town_finds_itself_as_written_in_the_file() {
 
 #[test]
 fn every_town_finds_itself_written_the_other_way() {
-    let (gaz, _) = Gazetteer::load(&data_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let (gaz, _) = Gazetteer::load(data_dir(), &carecover::data::Manifest::builtin().unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
     let rows = rows();
     let misses = run(&gaz, &rows, |r| {
         // 熊本市 keeps its ward; other municipalities lose their 郡.

@@ -23,8 +23,6 @@ pub enum SnapshotError {
     Tiles(#[from] crate::tiles::TileError),
     #[error("roads: {0}")]
     Roads(#[from] crate::routing::RoutingError),
-    #[error("the manifest has no `{0}` layer, which address search needs")]
-    MissingLayer(&'static str),
 }
 
 /// The immutable served state for one data version.
@@ -56,7 +54,7 @@ impl Snapshot {
     pub fn build(dataset: Arc<Dataset>) -> Result<Self, SnapshotError> {
         let index = ProviderIndex::from_providers(&dataset.providers)
             .with_exact_boundary(HOME_VISIT_RADIUS_M);
-        let gazetteer = load_gazetteer(&dataset)?;
+        let gazetteer = Gazetteer::from_dataset(&dataset)?;
         let population = Population::load(&dataset)?;
         let coverage = CoverageSet::with_population(&dataset, population, &preset_params());
         let roads = super::load_roads(&dataset)?;
@@ -114,37 +112,4 @@ impl Snapshot {
     pub fn version(&self) -> &str {
         &self.dataset.version
     }
-}
-
-/// The gazetteer from the address files the manifest names.
-fn load_gazetteer(ds: &Dataset) -> Result<Gazetteer, SnapshotError> {
-    let m = &ds.manifest;
-    let postal = m
-        .postal_codes
-        .as_ref()
-        .ok_or(SnapshotError::MissingLayer("postal_codes"))?;
-    let munis = m
-        .address_municipalities
-        .as_ref()
-        .ok_or(SnapshotError::MissingLayer("address_municipalities"))?;
-    let open = |file: &str| {
-        ds.file_bytes(file)
-            .map(std::io::Cursor::new)
-            .map_err(|source| GeocodeError::Open {
-                file: file.to_string(),
-                source,
-            })
-    };
-    // Warnings (rows without a point) are the same rows the dataset loader already reported.
-    let (gaz, _warnings) = Gazetteer::from_readers(
-        open(&m.towns.file)?,
-        open(&postal.file)?,
-        open(&munis.file)?,
-    )?;
-    // Optional layer: without it, addresses written with pre-merger names are not read.
-    let gaz = match &m.former_municipalities {
-        Some(former) => gaz.with_former_municipalities(open(&former.file)?)?.0,
-        None => gaz,
-    };
-    Ok(gaz)
 }

@@ -1,27 +1,41 @@
 //! The Kumamoto dataset: medical regions, municipalities, providers and towns, loaded from the
 //! data folder named by the manifest and validated as a whole.
+//!
+//! `data` owns the parsing of every layer: one CSV reader (`csv.rs`) and one issue log
+//! ([`IssueLog`]: file, row or feature, field) for the providers, standards, towns, census
+//! tables, the gazetteer's address tables ([`AddressTables`]) and the population mesh
+//! ([`MeshTable`]); the engines (coverage, geocode, routing) compute on typed rows. The data
+//! version hashes each file's decoded bytes, whatever the format.
 
-mod csv_rows;
-pub(crate) use csv_rows::{column_index, has_columns, CsvRows};
+mod addresses;
+mod csv;
 mod files;
 mod issues;
 mod kinds;
 mod manifest;
 mod municipal_population;
 mod polygons;
+mod population;
 mod providers;
 mod standards;
 mod towns;
 
+pub(crate) use addresses::{
+    read_former_municipalities, read_municipalities as read_address_municipalities,
+    read_postal_codes,
+};
+pub use addresses::{AddressMunicipality, AddressTables, FormerMunicipality, PostalRow};
 pub use files::{DataFiles, MAX_DECODED_BYTES};
 pub use issues::{DataErrors, DataIssue, IssueLog, Severity};
 pub use kinds::{KindFilter, KindRule, KindSet, ProviderKind, MAX_CLAUSES};
 pub use manifest::{Manifest, ManifestError, RoadLayer, Source};
 pub use municipal_population::MunicipalPopulation;
 pub use polygons::{project_multipolygon, PolygonFeature};
+pub use population::{MeshRow, MeshTable};
 pub use providers::{FacilityType, GeocodeLevel, Provider, Tiers};
 pub use standards::{kind_of_symbol, DerivedKinds};
-pub use towns::{municipality_code, Town};
+pub(crate) use towns::read_towns;
+pub use towns::{municipality_code, Town, TownRecord};
 
 use crate::geom::Projection;
 use geo::{Contains, Distance, Euclidean, Point};
@@ -66,6 +80,10 @@ pub struct Dataset {
     pub municipalities: Vec<Municipality>,
     pub providers: Vec<Provider>,
     pub towns: Vec<Town>,
+    /// The gazetteer's tables (every row of the towns file, postal codes, address
+    /// municipalities, former municipalities), parsed with the rest so that the towns file
+    /// is read once per load.
+    pub addresses: AddressTables,
     /// 2020 census population per municipality (45 rows, 熊本市 as one) when the manifest
     /// names the table; empty otherwise.
     pub municipal_population: Vec<MunicipalPopulation>,
@@ -109,8 +127,9 @@ impl Dataset {
         let proj = Projection::kumamoto();
         let mut hasher = Sha256::new();
         hasher.update(serde_json::to_vec(&manifest.files()).unwrap_or_default());
-        // Every file is hashed as decoded bytes (text or not: a road layer may be an OSM
-        // PBF); the four layers parsed here must also be UTF-8.
+        // Every file is hashed as its decoded bytes (gunzipped when stored gzipped, so a plain
+        // and a gzipped copy give one version), text or not: a road layer may be an OSM PBF.
+        // Only the GeoJSON layers must be UTF-8 as a whole; a CSV reports a bad row.
         let mut unparsed = HashMap::new();
         let mut read = |file: &str, log: &mut IssueLog| -> Option<Vec<u8>> {
             match files.read(file) {
@@ -144,8 +163,6 @@ impl Dataset {
         }
         let regions_text = text(&manifest.regions.file, regions_bytes, &mut log);
         let munis_text = text(&manifest.municipalities.file, munis_bytes, &mut log);
-        let providers_text = text(&manifest.providers.file, providers_bytes, &mut log);
-        let towns_text = text(&manifest.towns.file, towns_bytes, &mut log);
         let version = hasher
             .finalize()
             .iter()
@@ -168,9 +185,9 @@ impl Dataset {
             .collect();
 
         let mut providers = Vec::new();
-        if let Some(t) = providers_text {
+        if let Some(bytes) = providers_bytes {
             let file = manifest.providers.file.as_str();
-            for row in providers::load_providers(&t, file, &mut log) {
+            for row in providers::load_providers(&bytes, file, &mut log) {
                 let mut p = row.provider;
                 match locate_region(&regions, p.location.point(), &proj) {
                     Some((id, 0.0)) => p.region_id = id,
@@ -202,11 +219,10 @@ impl Dataset {
         // The standards table adds the kinds the provider file has no column for (pediatric);
         // parsed here, not later, because every index, layer and answer reads the kinds.
         if let Some(layer) = &manifest.facility_standards {
-            let bytes = unparsed.remove(&layer.file);
-            if let Some(t) = text(&layer.file, bytes, &mut log) {
+            if let Some(bytes) = unparsed.remove(&layer.file) {
                 let known: std::collections::HashSet<&str> =
                     providers.iter().map(|p| p.id.as_str()).collect();
-                let derived = standards::load_standards(&t, &layer.file, &known, &mut log);
+                let derived = standards::load_standards(&bytes, &layer.file, &known, &mut log);
                 for p in &mut providers {
                     if let Some(d) = derived.get(&p.id) {
                         p.kinds = p.kinds.union(d.kinds);
@@ -216,28 +232,38 @@ impl Dataset {
             }
         }
         let municipal_population = match &manifest.municipality_population {
-            Some(layer) => {
-                let bytes = unparsed.remove(&layer.file);
-                text(&layer.file, bytes, &mut log)
-                    .map(|t| municipal_population::load(&t, &layer.file, &municipalities, &mut log))
-                    .unwrap_or_default()
-            }
+            Some(layer) => unparsed
+                .remove(&layer.file)
+                .map(|b| municipal_population::load(&b, &layer.file, &municipalities, &mut log))
+                .unwrap_or_default(),
             None => Default::default(),
         };
         let municipal_population::MunicipalTable {
             municipalities: municipal_population,
             wards: ward_population,
         } = municipal_population;
-        let towns = towns_text
-            .map(|t| {
-                towns::load_towns(
-                    &t,
-                    &manifest.towns.file,
-                    &|code| region_of_muni.get(code).copied(),
-                    &mut log,
-                )
-            })
+        // The towns file is parsed once: its rows feed both the dataset's towns and the
+        // gazetteer (through `addresses`).
+        let town_records = towns_bytes
+            .map(|b| towns::read_towns(&b, &manifest.towns.file, &mut log))
             .unwrap_or_default();
+        let towns = towns::towns_of(
+            &town_records,
+            &manifest.towns.file,
+            &|code| region_of_muni.get(code).copied(),
+            &mut log,
+        );
+        fn take<'m>(
+            layer: &'m Option<manifest::FileLayer>,
+            unparsed: &mut HashMap<String, Vec<u8>>,
+        ) -> Option<(&'m String, Option<Vec<u8>>)> {
+            let file = &layer.as_ref()?.file;
+            Some((file, unparsed.remove(file)))
+        }
+        let postal = take(&manifest.postal_codes, &mut unparsed);
+        let munis = take(&manifest.address_municipalities, &mut unparsed);
+        let former = take(&manifest.former_municipalities, &mut unparsed);
+        let addresses = AddressTables::parse(town_records, postal, munis, former, &mut log);
 
         if regions.is_empty() {
             return (None, log);
@@ -253,6 +279,7 @@ impl Dataset {
             municipalities,
             providers,
             towns,
+            addresses,
             municipal_population,
             ward_population,
             manifest: manifest.clone(),
@@ -312,7 +339,7 @@ impl Dataset {
 /// bytes must give issues, never a panic.
 pub fn check_provider_csv(text: &str) -> (usize, Vec<DataIssue>) {
     let mut log = IssueLog::default();
-    let rows = providers::load_providers(text, "providers.csv", &mut log);
+    let rows = providers::load_providers(text.as_bytes(), "providers.csv", &mut log);
     (rows.len(), log.issues)
 }
 

@@ -4,9 +4,9 @@
 //! 65+ where the table has the column, and the wards of a designated city (熊本市's five) as
 //! rows of their own.
 
+use super::csv::CsvTable;
 use super::issues::IssueLog;
 use super::Municipality;
-use super::{column_index, has_columns, CsvRows};
 use std::collections::HashMap;
 
 /// One municipality's 2020 census figures.
@@ -43,27 +43,23 @@ const REQUIRED: &[&str] = &[
 /// prefecture row is skipped. A bad number is an error naming row and column, a municipality
 /// without a row a warning.
 pub fn load(
-    text: &str,
+    bytes: &[u8],
     file: &str,
     municipalities: &[Municipality],
     log: &mut IssueLog,
 ) -> MunicipalTable {
     let mut out = MunicipalTable::default();
-    let Some((mut rows, headers)) = CsvRows::open(text.as_bytes(), file, log) else {
+    let Some(mut rows) = CsvTable::open(bytes, file, REQUIRED, log) else {
         return out;
     };
-    let col = column_index(&headers);
-    if !has_columns(&col, REQUIRED, file, log) {
-        return out;
-    }
-    let has_65 = col.contains_key("pop_65_plus_2020");
+    let has_65 = rows.has("pop_65_plus_2020");
     let by_code: HashMap<&str, &Municipality> = municipalities
         .iter()
         .map(|m| (m.jis_code.as_str(), m))
         .collect();
-    while let Some((row, rec)) = rows.next_row(file, log) {
-        let loc = format!("row {row}");
-        let get = |c: &str| rec.get(col[c]).unwrap_or("").trim();
+    while let Some(rec) = rows.next_row(log) {
+        let loc = rec.location();
+        let get = |c: &str| rec.get(c);
         let ward = match get("unit_kind") {
             "prefecture" => continue,
             "ward" => true,
@@ -76,9 +72,8 @@ pub fn load(
             code.to_string()
         };
         let Some(m) = by_code.get(layer_code.as_str()) else {
-            log.warn(
-                file,
-                loc,
+            rec.warn(
+                log,
                 "jis_code",
                 format!("{code:?} is not a municipality of the municipality layer; row skipped"),
             );

@@ -1,8 +1,8 @@
 //! Loading providers (医療機関) from the 九州厚生局 list with their accepted 施設基準 flags.
 
+use super::csv::CsvTable;
 use super::issues::IssueLog;
 use super::kinds::{KindSet, ProviderKind};
-use super::{column_index, has_columns, CsvRows};
 use crate::geom::LonLat;
 use std::collections::HashSet;
 
@@ -131,13 +131,12 @@ pub struct ProviderRow {
 
 /// Parses the provider CSV. Every problem is logged with its row and column; rows with errors
 /// are left out.
-pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<ProviderRow> {
-    let Some((mut rows, headers)) = CsvRows::open(text.as_bytes(), file, log) else {
+pub fn load_providers(bytes: &[u8], file: &str, log: &mut IssueLog) -> Vec<ProviderRow> {
+    let Some(mut rows) = CsvTable::open_any(bytes, file, log) else {
         return Vec::new();
     };
-    let col = column_index(&headers);
     let mut header_ok = true;
-    for h in headers.iter() {
+    for h in rows.headers() {
         if let Some(k) = ProviderKind::parse(h).filter(|k| !k.is_provider_column()) {
             log.error(
                 file,
@@ -156,21 +155,22 @@ pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<Provide
             header_ok = false;
         }
     }
-    let required_ok = has_columns(&col, REQUIRED, file, log);
+    let required_ok = rows.has_columns(REQUIRED, log);
     if !(header_ok && required_ok) {
         return Vec::new();
     }
-    let kind_cols: Vec<(ProviderKind, usize)> = ProviderKind::ALL
+    let kind_cols: Vec<ProviderKind> = ProviderKind::ALL
         .iter()
-        .filter_map(|k| col.get(k.as_str()).map(|i| (*k, *i)))
+        .filter(|k| rows.has(k.as_str()))
+        .copied()
         .collect();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    while let Some((row, rec)) = rows.next_row(file, log) {
-        let loc = format!("row {row}");
-        let get = |name: &str| col.get(name).and_then(|i| rec.get(*i)).unwrap_or("").trim();
+    while let Some(rec) = rows.next_row(log) {
+        let row = rec.row;
+        let get = |name: &str| rec.get(name);
         let errors_before = log.issues.len();
-        let mut err = |field: &str, msg: String| log.error(file, loc.clone(), field, msg);
+        let mut err = |field: &str, msg: String| rec.error(log, field, msg);
 
         let id = get("inst_code").to_string();
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
@@ -190,8 +190,8 @@ pub fn load_providers(text: &str, file: &str, log: &mut IssueLog) -> Vec<Provide
             }
         };
         let mut kinds = KindSet::EMPTY;
-        for (k, i) in &kind_cols {
-            match rec.get(*i).unwrap_or("").trim() {
+        for k in &kind_cols {
+            match get(k.as_str()) {
                 "True" | "true" | "1" => kinds.insert(*k),
                 "False" | "false" | "0" | "" => {}
                 other => err(

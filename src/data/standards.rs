@@ -14,9 +14,9 @@
 //! outpatient fee (a child's regular doctor); a pediatric ward is a hospital a child at home
 //! can be admitted to, not a home-visiting service.
 
+use super::csv::CsvTable;
 use super::issues::IssueLog;
 use super::kinds::{KindSet, ProviderKind};
-use super::{column_index, has_columns, CsvRows};
 use std::collections::{HashMap, HashSet};
 
 /// Columns of the standards table; any other column is an error (a changed format is
@@ -62,18 +62,17 @@ pub fn kind_of_symbol(symbol: &str) -> Option<(ProviderKind, Option<u8>)> {
 /// warning with its row (the provider may have been dropped for its own errors, or the two
 /// files are of different months), and only rows carrying a derived standard are reported.
 pub fn load_standards(
-    text: &str,
+    bytes: &[u8],
     file: &str,
     known: &HashSet<&str>,
     log: &mut IssueLog,
 ) -> HashMap<String, DerivedKinds> {
     let mut out: HashMap<String, DerivedKinds> = HashMap::new();
-    let Some((mut rows, headers)) = CsvRows::open(text.as_bytes(), file, log) else {
+    let Some(mut rows) = CsvTable::open_any(bytes, file, log) else {
         return out;
     };
-    let col = column_index(&headers);
     let mut header_ok = true;
-    for h in headers.iter().filter(|h| !COLUMNS.contains(h)) {
+    for h in rows.headers().filter(|h| !COLUMNS.contains(h)) {
         log.error(
             file,
             "header".into(),
@@ -83,15 +82,14 @@ pub fn load_standards(
         header_ok = false;
     }
     // Both checks report before the table is refused.
-    let required_ok = has_columns(&col, REQUIRED, file, log);
+    let required_ok = rows.has_columns(REQUIRED, log);
     if !(header_ok && required_ok) {
         return out;
     }
-    let (ci, cs) = (col["inst_code"], col["standard_symbol"]);
-    while let Some((row, rec)) = rows.next_row(file, log) {
-        let loc = format!("row {row}");
-        let id = rec.get(ci).unwrap_or("").trim();
-        let symbol = rec.get(cs).unwrap_or("").trim();
+    while let Some(rec) = rows.next_row(log) {
+        let loc = rec.location();
+        let id = rec.get("inst_code");
+        let symbol = rec.get("standard_symbol");
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
             log.error(
                 file,
@@ -109,9 +107,8 @@ pub fn load_standards(
             continue;
         };
         if !known.contains(id) {
-            log.warn(
-                file,
-                loc,
+            rec.warn(
+                log,
                 "inst_code",
                 format!(
                     "{id} ({symbol}) is not a provider of the provider file; the standard is not applied"
@@ -135,7 +132,7 @@ mod tests {
     fn run(text: &str) -> (HashMap<String, DerivedKinds>, IssueLog) {
         let known: HashSet<&str> = ["0110001", "0110002"].into_iter().collect();
         let mut log = IssueLog::default();
-        let m = load_standards(text, "std.csv", &known, &mut log);
+        let m = load_standards(text.as_bytes(), "std.csv", &known, &mut log);
         (m, log)
     }
 

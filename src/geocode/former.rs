@@ -9,9 +9,10 @@
 
 use super::error::GeocodeError;
 use super::index::{Gazetteer, UnitKind};
-use super::load::{read_former_municipalities, FORMER_MUNICIPALITIES_FILE};
+use super::load::{former_from_reader, FORMER_MUNICIPALITIES_FILE};
 use super::normalize::name_key;
 use super::trie::Trie;
+use crate::data::FormerMunicipality;
 
 /// One former municipality.
 #[derive(Debug, Clone)]
@@ -33,10 +34,19 @@ impl Gazetteer {
     /// Errors name the row whose `current_jis_code` is not a unit of the municipalities
     /// file; a warning names each row whose `town_prefix` begins no town of that unit.
     pub fn with_former_municipalities(
-        mut self,
+        self,
         input: impl std::io::Read,
     ) -> Result<(Gazetteer, Vec<String>), GeocodeError> {
-        let rows = read_former_municipalities(input)?;
+        let rows = former_from_reader(input)?;
+        self.with_former_rows(&rows, FORMER_MUNICIPALITIES_FILE)
+    }
+
+    /// Adds checked former-municipality rows of `file`.
+    pub(crate) fn with_former_rows(
+        mut self,
+        rows: &[FormerMunicipality],
+        file: &str,
+    ) -> Result<(Gazetteer, Vec<String>), GeocodeError> {
         let mut warnings = Vec::new();
         let mut trie = Trie::new();
         let mut formers = Vec::with_capacity(rows.len());
@@ -46,9 +56,9 @@ impl Gazetteer {
                 .iter()
                 .position(|u| u.jis_code == r.jis_code)
                 .ok_or_else(|| GeocodeError::Field {
-                    file: FORMER_MUNICIPALITIES_FILE.to_string(),
-                    row: r.row,
-                    field: "current_jis_code",
+                    file: file.to_string(),
+                    row: r.line,
+                    field: "current_jis_code".into(),
                     message: format!(
                         "{:?} is not a city or ward of the municipalities file",
                         r.jis_code
@@ -57,8 +67,8 @@ impl Gazetteer {
             let prefix = name_key(&r.town_prefix);
             if !prefix.is_empty() && !self.unit_has_town_prefix(unit, &prefix) {
                 warnings.push(format!(
-                    "{FORMER_MUNICIPALITIES_FILE} row {}: no town of {} starts with {:?}",
-                    r.row, self.units[unit as usize].city_full, r.town_prefix
+                    "{file} row {}: no town of {} starts with {:?}",
+                    r.line, self.units[unit as usize].city_full, r.town_prefix
                 ));
             }
             let id = formers.len() as u32;
@@ -66,7 +76,7 @@ impl Gazetteer {
             trie.insert(&name_key(&r.name), id);
             formers.push(FormerEntry {
                 name: format!("{}{}", r.county, r.name),
-                ceased: r.ceased,
+                ceased: r.ceased.clone(),
                 unit,
                 prefix,
             });

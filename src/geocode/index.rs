@@ -8,19 +8,19 @@
 use std::collections::{HashMap, HashSet};
 
 use std::io::Read;
-use std::path::Path;
 
 use super::error::GeocodeError;
 use super::former::FormerEntry;
 use super::kana::kana_name_key;
 use super::load::{
-    read_municipalities, read_postal_codes, read_towns, LatLon, FORMER_MUNICIPALITIES_FILE,
-    MUNICIPALITIES_FILE, POSTAL_FILE, TOWNS_FILE,
+    latlon, read_tables, tables_from_readers, LatLon, Tables, MUNICIPALITIES_FILE, POSTAL_FILE,
+    TOWNS_FILE,
 };
 use super::normalize::name_key;
 use super::points::median_point;
 use super::towns::{build_towns, TownEntry};
 use super::trie::Trie;
+use crate::data::{AddressTables, DataFiles, Dataset, Manifest};
 
 /// The 46 prefectures other than 熊本県; a query starting with one of these
 /// is answered `not_in_kumamoto`.
@@ -120,8 +120,8 @@ pub(crate) struct PostalEntry {
 
 /// Offline gazetteer of Kumamoto towns, municipalities and postal codes.
 ///
-/// Load once with [`Gazetteer::load`] (about 2,500 towns; a few MB of RAM),
-/// then call [`Gazetteer::geocode`] from any number of threads (`&self`).
+/// Build once with [`Gazetteer::from_dataset`] or [`Gazetteer::load`] (about 2,500 towns; a
+/// few MB of RAM), then call [`Gazetteer::geocode`] from any number of threads (`&self`).
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
     pub(crate) units: Vec<Unit>,
@@ -147,31 +147,43 @@ pub struct Gazetteer {
 }
 
 impl Gazetteer {
-    /// Loads the four CSV files under `data_dir` (`addresses/…`: towns, postal codes,
-    /// municipalities, former municipalities).
+    /// The gazetteer of a loaded dataset, from the address tables it parsed (the layers its
+    /// manifest names; the towns file is not read again). Its warnings are dropped, as the
+    /// snapshot always did: the towns without a point are those the dataset loader reported.
+    pub fn from_dataset(ds: &Dataset) -> Result<Gazetteer, GeocodeError> {
+        Ok(Self::from_tables(&ds.addresses, &ds.manifest)?.0)
+    }
+
+    /// Reads only the address files `manifest` names (towns, postal codes, address
+    /// municipalities and, when named, former municipalities) from `files` — the built-in
+    /// data or a folder.
     ///
     /// Returns the gazetteer and human-readable warnings (rows without a
     /// point, points outside Kumamoto). Warnings name data rows only, never
     /// a query.
-    pub fn load(data_dir: &Path) -> Result<(Gazetteer, Vec<String>), GeocodeError> {
-        let files = crate::data::DataFiles::Folder(data_dir.to_path_buf());
-        let open = |file: &'static str| {
-            files
-                .read(file)
-                .map(std::io::Cursor::new)
-                .map_err(|source| GeocodeError::Open {
-                    file: file.to_string(),
-                    source,
-                })
-        };
-        let (gaz, mut warnings) = Self::from_readers(
-            open(TOWNS_FILE)?,
-            open(POSTAL_FILE)?,
-            open(MUNICIPALITIES_FILE)?,
-        )?;
-        let (gaz, more) = gaz.with_former_municipalities(open(FORMER_MUNICIPALITIES_FILE)?)?;
-        warnings.extend(more);
-        Ok((gaz, warnings))
+    pub fn load(
+        files: impl Into<DataFiles>,
+        manifest: &Manifest,
+    ) -> Result<(Gazetteer, Vec<String>), GeocodeError> {
+        let tables = read_tables(&files.into(), manifest)?;
+        Self::from_tables(&tables, manifest)
+    }
+
+    /// Builds from parsed address tables, the files named as in `manifest`.
+    fn from_tables(
+        t: &AddressTables,
+        manifest: &Manifest,
+    ) -> Result<(Gazetteer, Vec<String>), GeocodeError> {
+        let (gaz, mut warnings) = Self::build(&Tables::of(t, manifest)?)?;
+        // Optional layer: without it, addresses written with pre-merger names are not read.
+        match (&t.former_municipalities, &manifest.former_municipalities) {
+            (Some(rows), Some(layer)) => {
+                let (gaz, more) = gaz.with_former_rows(rows, &layer.file)?;
+                warnings.extend(more);
+                Ok((gaz, warnings))
+            }
+            _ => Ok((gaz, warnings)),
+        }
     }
 
     /// Builds a gazetteer from CSV text with the same columns as the files
@@ -182,9 +194,21 @@ impl Gazetteer {
         postal_codes: impl Read,
         municipalities: impl Read,
     ) -> Result<(Gazetteer, Vec<String>), GeocodeError> {
-        let muni_rows = read_municipalities(municipalities)?;
-        let town_rows = read_towns(towns)?;
-        let postal_rows = read_postal_codes(postal_codes)?;
+        let t = tables_from_readers(towns, postal_codes, municipalities)?;
+        Self::build(&Tables {
+            towns: &t.towns,
+            towns_file: TOWNS_FILE,
+            postal: t.postal_codes.as_deref().unwrap_or_default(),
+            postal_file: POSTAL_FILE,
+            municipalities: t.municipalities.as_deref().unwrap_or_default(),
+            municipalities_file: MUNICIPALITIES_FILE,
+        })
+    }
+
+    /// Builds the search structures from checked rows.
+    fn build(t: &Tables) -> Result<(Gazetteer, Vec<String>), GeocodeError> {
+        let muni_rows = t.municipalities;
+        let postal_rows = t.postal;
         let mut warnings = Vec::new();
 
         // 1. Units and the municipality trie.
@@ -194,13 +218,13 @@ impl Gazetteer {
         let mut cities: Vec<(String, Vec<u32>)> = Vec::new();
         let mut muni_kana_trie = Trie::new();
         let mut ward_kana: HashMap<String, Vec<Vec<char>>> = HashMap::new();
-        for m in &muni_rows {
+        for m in muni_rows {
             let id = units.len() as u32;
             if by_jis.insert(m.jis_code.clone(), id).is_some() {
                 return Err(GeocodeError::Field {
-                    file: MUNICIPALITIES_FILE.to_string(),
-                    row: m.row,
-                    field: "jis_code",
+                    file: t.municipalities_file.to_string(),
+                    row: m.line,
+                    field: "jis_code".into(),
                     message: format!("{:?} appears twice", m.jis_code),
                 });
             }
@@ -229,7 +253,7 @@ impl Gazetteer {
             units.push(Unit {
                 jis_code: m.jis_code.clone(),
                 city_full: m.city_full.clone(),
-                point: m.point,
+                point: latlon(m.point),
                 trie: Trie::new(),
                 kana_trie: Trie::new(),
                 kind: UnitKind::Plain,
@@ -266,7 +290,7 @@ impl Gazetteer {
         }
 
         // 2.–4. Towns, parents and town tries.
-        let towns = build_towns(&mut units, &by_jis, &town_rows, &postal_rows, &mut warnings)?;
+        let towns = build_towns(&mut units, &by_jis, t, &mut warnings)?;
 
         // 5. Whole-city points: median of all town points in its wards.
         for unit in &mut units {
@@ -285,18 +309,18 @@ impl Gazetteer {
         // 6. Postal codes.
         let mut postal: HashMap<u32, Vec<PostalEntry>> = HashMap::new();
         let mut postal_areas = HashSet::new();
-        for r in &postal_rows {
+        for r in postal_rows {
             let unit = *by_jis.get(&r.jis_code).ok_or_else(|| GeocodeError::Field {
-                file: POSTAL_FILE.to_string(),
-                row: r.row,
-                field: "jis_code",
-                message: format!("{:?} is not in {MUNICIPALITIES_FILE}", r.jis_code),
+                file: t.postal_file.to_string(),
+                row: r.line,
+                field: "jis_code".into(),
+                message: format!("{:?} is not in {}", r.jis_code, t.municipalities_file),
             })?;
             postal_areas.insert(r.code / 10_000);
-            let Some(point) = r.point else {
+            let Some(point) = r.point.map(latlon) else {
                 warnings.push(format!(
-                    "{POSTAL_FILE} row {}: postal code {:07} has no lat/lon; skipped",
-                    r.row, r.code
+                    "{} row {}: postal code {:07} has no lat/lon; skipped",
+                    t.postal_file, r.line, r.code
                 ));
                 continue;
             };

@@ -3,18 +3,21 @@
 //! Discharge nurses know a patient's address, not coordinates. This module
 //! turns `熊本市中央区水前寺６丁目１８－１`, `八代市松江城町` or
 //! `上益城郡益城町…` into a representative point of the town, without any
-//! network access, from the files in `<data>/addresses/` (see
-//! `SOURCES.md`: Geolonia town points, Japan Post codes).
+//! network access, from the address layers the manifest names (see
+//! `SOURCES.md`: Geolonia town points, Japan Post codes), as parsed by
+//! [`crate::data`]: a snapshot builds it from its loaded dataset
+//! ([`Gazetteer::from_dataset`]), or it reads those files alone:
 //!
 //! ```no_run
+//! use carecover::data::{DataFiles, Manifest};
 //! use carecover::geocode::Gazetteer;
-//! let (gaz, _warnings) = Gazetteer::load(std::path::Path::new("geodata"))?;
+//! let (gaz, _warnings) = Gazetteer::load(DataFiles::Builtin, &Manifest::builtin()?)?;
 //! let answer = gaz.geocode("熊本市中央区水前寺６丁目１８－１", 3);
 //! if let Some(best) = answer.best() {
 //!     // Use the point; never log the address (it is a patient's home).
 //!     let _point = (best.lat, best.lon);
 //! }
-//! # Ok::<(), carecover::geocode::GeocodeError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # What is matched

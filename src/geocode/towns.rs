@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::error::GeocodeError;
 use super::index::Unit;
 use super::kana::kana_name_key;
-use super::load::{LatLon, PostalRow, TownRow, MUNICIPALITIES_FILE, TOWNS_FILE};
+use super::load::{latlon, LatLon, Tables};
 use super::normalize::name_key;
 use super::numerals::is_kanji_numeral;
 use super::points::{in_bbox, medoid};
@@ -42,10 +42,11 @@ pub(crate) struct TownEntry {
 pub(crate) fn build_towns(
     units: &mut [Unit],
     by_jis: &HashMap<String, u32>,
-    town_rows: &[TownRow],
-    postal_rows: &[PostalRow],
+    tables: &Tables,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<TownEntry>, GeocodeError> {
+    let (town_rows, postal_rows) = (tables.towns, tables.postal);
+    let towns_file = tables.towns_file;
     // Towns.
     let mut towns: Vec<TownEntry> = Vec::with_capacity(town_rows.len() + 200);
     let mut keys: Vec<Vec<char>> = Vec::with_capacity(town_rows.len() + 200);
@@ -54,10 +55,10 @@ pub(crate) fn build_towns(
     let mut group_index: HashMap<(u32, Vec<char>), usize> = HashMap::new();
     for r in town_rows {
         let unit = *by_jis.get(&r.jis_code).ok_or_else(|| GeocodeError::Field {
-            file: TOWNS_FILE.to_string(),
-            row: r.row,
-            field: "jis_code",
-            message: format!("{:?} is not in {MUNICIPALITIES_FILE}", r.jis_code),
+            file: towns_file.to_string(),
+            row: r.line,
+            field: "jis_code".into(),
+            message: format!("{:?} is not in {}", r.jis_code, tables.municipalities_file),
         })?;
         let city_full = &units[unit as usize].city_full;
         let name = if r.koaza.is_empty() {
@@ -65,15 +66,16 @@ pub(crate) fn build_towns(
         } else {
             format!("{}字{}", r.town, r.koaza)
         };
-        match r.point {
+        let point = r.point.map(latlon);
+        match point {
             None => warnings.push(format!(
-                "{TOWNS_FILE} row {}: {city_full} {name} has no lat/lon; it is still matched, \
+                "{towns_file} row {}: {city_full} {name} has no lat/lon; it is still matched, \
                  answered with a nearby point and a note",
-                r.row
+                r.line
             )),
             Some(p) if !in_bbox(p) => warnings.push(format!(
-                "{TOWNS_FILE} row {}: {city_full} {name} point {:.6},{:.6} is outside Kumamoto",
-                r.row, p.0, p.1
+                "{towns_file} row {}: {city_full} {name} point {:.6},{:.6} is outside Kumamoto",
+                r.line, p.0, p.1
             )),
             Some(_) => {}
         }
@@ -99,7 +101,7 @@ pub(crate) fn build_towns(
         towns.push(TownEntry {
             unit,
             name,
-            point: r.point,
+            point,
             synthetic: false,
             parent: None,
             point_from_postal: false,
@@ -120,7 +122,7 @@ pub(crate) fn build_towns(
     // 丁目 has a point (世安一〜三丁目 in 熊本市中央区).
     let mut postal_points: HashMap<(u32, Vec<char>), LatLon> = HashMap::new();
     for r in postal_rows {
-        if let (Some(&unit), Some(p)) = (by_jis.get(&r.jis_code), r.point) {
+        if let (Some(&unit), Some(p)) = (by_jis.get(&r.jis_code), r.point.map(latlon)) {
             if !r.town.is_empty() {
                 postal_points.entry((unit, name_key(&r.town))).or_insert(p);
             }
