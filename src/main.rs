@@ -621,23 +621,6 @@ fn print_road_topology(net: &carecover::routing::RoadNetwork) {
 /// Per-region provider counts by kind, with a prefecture total.
 fn print_counts(ds: &Dataset) {
     let counts = ds.provider_counts();
-    let short = [
-        "支援診",
-        "支援病",
-        "緩和病棟",
-        "緩和チーム",
-        "診緩診",
-        "外緩",
-        "在緩充実",
-        "在総",
-        "在医総管",
-        "在後病",
-        "在看",
-        "小か診",
-        "小入",
-        "小集",
-        "小夜",
-    ];
     println!(
         "\nproviders per medical region ({} providers, {} towns, data version {})",
         ds.providers.len(),
@@ -645,8 +628,8 @@ fn print_counts(ds: &Dataset) {
         ds.version
     );
     print!("{:<4} {:<14}", "id", "region");
-    for s in short {
-        print!(" {s:>8}");
+    for k in ProviderKind::ALL {
+        print!(" {:>8}", k.short_ja());
     }
     println!();
     let mut total = [0usize; ProviderKind::ALL.len()];
@@ -663,8 +646,8 @@ fn print_counts(ds: &Dataset) {
         print!(" {n:>8}");
     }
     println!();
-    for (k, s) in ProviderKind::ALL.iter().zip(short) {
-        println!("  {s} = {} ({})", k.name_ja(), k.as_str());
+    for k in ProviderKind::ALL {
+        println!("  {} = {} ({})", k.short_ja(), k.name_ja(), k.as_str());
     }
 }
 
