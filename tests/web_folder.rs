@@ -1,9 +1,10 @@
 //! `serve --web DIR`: the widget from a folder instead of the built-in copy (for developing
-//! it). Its own test binary, because the widget folder is process-wide.
+//! it). The folder is server configuration ([`ServerConfig::web`]), not process-wide state.
 
 mod common;
 
-use common::{get, router};
+use carecover::server::{app_with, AppState, ServerConfig, WebFiles};
+use common::get;
 
 #[tokio::test]
 async fn a_widget_folder_replaces_the_builtin_page_and_a_missing_maplibre_is_a_404_saying_why() {
@@ -11,8 +12,12 @@ async fn a_widget_folder_replaces_the_builtin_page_and_a_missing_maplibre_is_a_4
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("index.html"), "<!doctype html><p>dev page</p>").unwrap();
-    carecover::server::set_web_dir(dir.clone());
-    let r = router();
+    let config = ServerConfig {
+        web: WebFiles::Folder(dir.clone()),
+        ..ServerConfig::default()
+    };
+    let snap = carecover::snapshot::Snapshot::build(common::dataset()).expect("snapshot");
+    let r = app_with(AppState::new(snap), &config);
 
     let (s, _, body) = get(&r, "/").await;
     assert_eq!(s, 200);
@@ -30,6 +35,6 @@ async fn a_widget_folder_replaces_the_builtin_page_and_a_missing_maplibre_is_a_4
     let (s, _, body) = get(&r, "/app.js").await;
     assert_eq!(s, 404);
     assert!(String::from_utf8(body).unwrap().contains("app.js"));
-    assert!(carecover::server::widget_status().is_err());
+    assert!(config.web.status().is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }

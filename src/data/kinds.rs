@@ -119,6 +119,28 @@ impl ProviderKind {
         }
     }
 
+    /// The short Japanese label of `carecover check`'s count table (the 施設基準 abbreviation
+    /// where there is one).
+    pub fn short_ja(self) -> &'static str {
+        match self {
+            Self::HomeCareSupportClinic => "支援診",
+            Self::HomeCareSupportHospital => "支援病",
+            Self::PalliativeCareWard => "緩和病棟",
+            Self::PalliativeCareTeam => "緩和チーム",
+            Self::ClinicBedPalliative => "診緩診",
+            Self::OutpatientPalliative => "外緩",
+            Self::EnhancedHomePalliative => "在緩充実",
+            Self::HomeCancerComprehensive => "在総",
+            Self::HomeMedicalMgmt => "在医総管",
+            Self::HomeBackupHospital => "在後病",
+            Self::HomeVisitNursingByInst => "在看",
+            Self::PediatricPrimaryCare => "小か診",
+            Self::PediatricInpatient => "小入",
+            Self::PediatricIcu => "小集",
+            Self::PediatricAfterHours => "小夜",
+        }
+    }
+
     /// Parses an API / column name.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)

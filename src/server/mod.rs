@@ -10,6 +10,7 @@ mod limits;
 mod nearest;
 mod params;
 mod reload;
+mod run;
 mod style;
 mod tiles;
 mod web;
@@ -22,7 +23,8 @@ pub use nearest::parse_nearest_query;
 pub use reload::{
     reload, watch_files, DataSource, Fingerprint, ReloadDone, ReloadError, ReloadStatus, Reloader,
 };
-pub use web::{builtin_maplibre, set_web_dir, web_dir, widget_status};
+pub use run::{reload_on, run, Drain};
+pub use web::{builtin_maplibre, WebFiles};
 
 use crate::app::Snapshot;
 use arc_swap::ArcSwap;
@@ -32,6 +34,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -96,13 +99,35 @@ impl AppState {
     }
 }
 
-/// How the router is wrapped: limits on the public routes and their CORS policy.
-#[derive(Debug, Clone, Default)]
+/// How the router is wrapped (limits on the public routes, their CORS policy, the widget's
+/// files) and how [`run`] serves it (drain timeout, data-file watching).
+#[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub limits: Limits,
     pub cors: CorsOrigins,
     /// Other sites' pages that may show the widget in a frame.
     pub frame_ancestors: FrameAncestors,
+    /// Where the map widget's files come from.
+    pub web: WebFiles,
+    /// On shutdown, how long in-flight requests may take to finish before [`run`] returns
+    /// anyway (a stuck client must not block a deploy).
+    pub drain_timeout: Duration,
+    /// Poll the data files this often and reload when they change (see [`watch_files`]);
+    /// `None`: no watching.
+    pub watch: Option<Duration>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            cors: CorsOrigins::default(),
+            frame_ancestors: FrameAncestors::default(),
+            web: WebFiles::Builtin,
+            drain_timeout: Duration::from_secs(20),
+            watch: None,
+        }
+    }
 }
 
 /// The whole API as a router with the default [`ServerConfig`], without a socket (tests call
@@ -157,7 +182,7 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
     let public = api
         .merge(tiles)
         .merge(style)
-        .merge(web::routes(&config.frame_ancestors))
+        .merge(web::routes(&config.frame_ancestors, &config.web))
         .method_not_allowed_fallback(method_not_allowed);
     let mut public = limited(public, &config.limits);
     // CORS outside the limits: preflights are answered without taking a slot, and a shed

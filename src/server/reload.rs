@@ -1,5 +1,6 @@
 //! Hot reload: build a new [`Snapshot`] from the data folder, validate it, and swap it in only
-//! when it is whole. Triggered by SIGHUP (see `main.rs`) and `POST /admin/reload`.
+//! when it is whole. Triggered by `POST /admin/reload`, by SIGHUP (the CLI feeds it to
+//! [`super::reload_on`]) and by [`watch_files`] (`serve --watch`).
 //!
 //! Invariants:
 //! - A failed reload changes nothing that is served: the old snapshot keeps answering, and the

@@ -4,7 +4,8 @@
 //! file under the widget folder. By default the files are those compiled into the binary
 //! (`build.rs` embeds `web/` and MapLibre GL JS, which the build takes from npm at the version
 //! `web/package-lock.json` pins); `--web DIR` / `CARECOVER_WEB` serves a folder instead (for
-//! developing the widget; MapLibre then comes from `DIR/node_modules`). When MapLibre is
+//! developing the widget; MapLibre then comes from `DIR/node_modules`). Which one is
+//! configuration ([`WebFiles`], in the server's config), not process-wide state. When MapLibre is
 //! missing its routes answer 404 with the reason and the page says what is missing, while the
 //! API keeps working.
 
@@ -15,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 
 /// The page may load scripts, styles, images and data from this server only; MapLibre runs
@@ -85,50 +86,52 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
 }
 
-static WEB_DIR: OnceLock<PathBuf> = OnceLock::new();
-
-/// Sets the widget folder (from `serve --web DIR`). Only the first call counts; without one,
-/// [`web_dir`] falls back to `CARECOVER_WEB`, then to the files built into the binary.
-pub fn set_web_dir(dir: PathBuf) {
-    let _ = WEB_DIR.set(dir);
+/// Where the widget's files come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum WebFiles {
+    /// The copy compiled into the binary (the default).
+    #[default]
+    Builtin,
+    /// A folder laid out like `web/` (`serve --web DIR` / `CARECOVER_WEB`), MapLibre under
+    /// its `node_modules/`: for developing the widget.
+    Folder(PathBuf),
 }
 
-/// The folder the widget files are read from, or `None` for the built-in widget.
-pub fn web_dir() -> Option<PathBuf> {
-    if let Some(d) = WEB_DIR.get() {
-        return Some(d.clone());
+impl WebFiles {
+    /// The folder given, else the built-in copy.
+    pub fn from_option(dir: Option<PathBuf>) -> Self {
+        dir.map_or(Self::Builtin, Self::Folder)
     }
-    std::env::var_os("CARECOVER_WEB").map(PathBuf::from)
+
+    /// One line for the start-up log: where the widget comes from and whether MapLibre is
+    /// there (`Err` when the page will not draw a map).
+    pub fn status(&self) -> Result<String, String> {
+        match self {
+            Self::Folder(dir) => {
+                let js = dir.join(VENDOR_JS_FILE);
+                if js.is_file() {
+                    Ok(format!("map widget from {}", dir.display()))
+                } else {
+                    Err(format!(
+                        "map widget from {}: MapLibre missing ({} not found; run `npm ci` there)",
+                        dir.display(),
+                        js.display()
+                    ))
+                }
+            }
+            Self::Builtin => match embedded::MAPLIBRE {
+                Ok((version, _, _)) => Ok(format!("map widget built in, MapLibre GL JS {version}")),
+                Err(why) => Err(format!(
+                    "map widget built in WITHOUT MapLibre GL JS ({why}); the page cannot draw a map"
+                )),
+            },
+        }
+    }
 }
 
 /// The MapLibre GL JS version built into this binary, or why there is none.
 pub fn builtin_maplibre() -> Result<&'static str, &'static str> {
     embedded::MAPLIBRE.map(|(version, _, _)| version)
-}
-
-/// One line for the start-up log: where the widget comes from and whether MapLibre is there
-/// (`Err` when the page will not draw a map).
-pub fn widget_status() -> Result<String, String> {
-    match web_dir() {
-        Some(dir) => {
-            let js = dir.join(VENDOR_JS_FILE);
-            if js.is_file() {
-                Ok(format!("map widget from {}", dir.display()))
-            } else {
-                Err(format!(
-                    "map widget from {}: MapLibre missing ({} not found; run `npm ci` there)",
-                    dir.display(),
-                    js.display()
-                ))
-            }
-        }
-        None => match embedded::MAPLIBRE {
-            Ok((version, _, _)) => Ok(format!("map widget built in, MapLibre GL JS {version}")),
-            Err(why) => Err(format!(
-                "map widget built in WITHOUT MapLibre GL JS ({why}); the page cannot draw a map"
-            )),
-        },
-    }
 }
 
 /// The built-in bytes of a widget file (a page file, or MapLibre's), or why it is missing.
@@ -145,13 +148,18 @@ fn builtin_file(asset: &Asset) -> Result<&'static [u8], &'static str> {
 }
 
 /// The widget's routes, one per row of [`ASSETS`], gzip-compressed when the client asks
-/// (MapLibre is ~1 MB of JavaScript). `frames` says which other sites may frame the page.
-pub fn routes(frames: &FrameAncestors) -> Router {
+/// (MapLibre is ~1 MB of JavaScript), read from `files`. `frames` says which other sites may
+/// frame the page.
+pub fn routes(frames: &FrameAncestors, files: &WebFiles) -> Router {
     let headers = SecurityHeaders::new(frames);
+    let files = Arc::new(files.clone());
     let mut r = Router::new();
     for asset in ASSETS {
-        let headers = headers.clone();
-        r = r.route(asset.url, get(move || serve_asset(asset, headers)));
+        let (headers, files) = (headers.clone(), files.clone());
+        r = r.route(
+            asset.url,
+            get(move || async move { serve_asset(asset, &files, &headers).await }),
+        );
     }
     r.layer(CompressionLayer::new())
 }
@@ -198,27 +206,34 @@ impl SecurityHeaders {
     }
 }
 
-async fn serve_asset(asset: &'static Asset, headers: SecurityHeaders) -> Response {
-    let Some(dir) = web_dir() else {
-        return match builtin_file(asset) {
-            Ok(bytes) => file_response(asset, Body::from(bytes), &headers),
-            Err(why) => missing(asset, why, &headers),
-        };
+async fn serve_asset(
+    asset: &'static Asset,
+    files: &WebFiles,
+    headers: &SecurityHeaders,
+) -> Response {
+    let dir = match files {
+        WebFiles::Builtin => {
+            return match builtin_file(asset) {
+                Ok(bytes) => file_response(asset, Body::from(bytes), headers),
+                Err(why) => missing(asset, why, headers),
+            }
+        }
+        WebFiles::Folder(dir) => dir,
     };
     let path = dir.join(asset.file);
     match tokio::fs::read(&path).await {
-        Ok(bytes) => file_response(asset, Body::from(bytes), &headers),
+        Ok(bytes) => file_response(asset, Body::from(bytes), headers),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing(
             asset,
             &format!("{} not found (run `npm ci` there)", path.display()),
-            &headers,
+            headers,
         ),
         Err(e) => {
             tracing::error!(file = %path.display(), error = %e, "widget file unreadable");
             plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "widget file unreadable\n".to_string(),
-                &headers,
+                headers,
             )
         }
     }

@@ -1,0 +1,111 @@
+//! The `carecover` command line: its arguments, the data every command reads, and one module
+//! per subcommand. `main.rs` only parses, sets up logging and calls [`run`].
+
+mod check;
+mod clip_osm;
+mod coverage;
+mod export;
+mod geocode;
+mod logging;
+mod nearest;
+mod serve;
+
+pub use logging::init_logging;
+
+use crate::data::{DataFiles, KindSet, Manifest, ManifestError};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A command's failure, printed as `error: …` with exit code 1.
+pub type CliError = Box<dyn std::error::Error>;
+
+#[derive(Parser)]
+#[command(
+    name = "carecover",
+    version,
+    about = "Home palliative-care coverage for Kumamoto: tiles, nearest providers, gaps"
+)]
+pub struct Cli {
+    /// Data folder (files named as in the manifest, each plain or gzipped); default: the
+    /// Kumamoto dataset built into this binary.
+    #[arg(long, global = true, env = "CARECOVER_DATA")]
+    data: Option<PathBuf>,
+    /// Dataset manifest replacing the built-in geodata/manifest.json.
+    #[arg(long, global = true, env = "CARECOVER_MANIFEST")]
+    manifest: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API and the map widget.
+    ///
+    /// Reload the data without downtime with SIGHUP or `POST /admin/reload` (bearer token from
+    /// the environment variable CARECOVER_ADMIN_TOKEN; admin routes are off without it).
+    Serve(serve::Args),
+    /// The nearest providers to a point.
+    Nearest(nearest::Args),
+    /// Validate the data and print provider counts per region and kind.
+    Check,
+    /// Write every non-empty tile over Kumamoto to a PMTiles or MBTiles archive.
+    Export(export::Args),
+    /// Place a Kumamoto address (町丁目/大字 level), offline.
+    Geocode(geocode::Args),
+    /// Cut an OpenStreetMap extract (.osm.pbf covering more than Kumamoto, e.g. Geofabrik's
+    /// Kyushu) to the drivable roads with a node within the prefecture plus a margin, and
+    /// write them as the road layer file of the data folder. Point the manifest's
+    /// `roads.files` at the output to serve OSM road distances (`speed_model` osm_maxspeed).
+    ClipOsm(clip_osm::Args),
+    /// Coverage per medical region: covered area, gaps, uncovered towns and people.
+    Coverage(coverage::Args),
+}
+
+/// What every command reads: the data files, the manifest, and the manifest's path (`None`:
+/// the built-in one), which a server re-reads on reload.
+pub struct Data {
+    pub files: DataFiles,
+    pub manifest: Manifest,
+    pub manifest_path: Option<PathBuf>,
+}
+
+/// Runs the parsed command line; `Err` is printed as `error: …` (exit code 1) by `main`.
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    let data = Data {
+        files: data_files(cli.data.as_deref()),
+        manifest: manifest(cli.manifest.as_deref())?,
+        manifest_path: cli.manifest,
+    };
+    match cli.command {
+        Command::Check => Ok(check::run(&data)),
+        Command::ClipOsm(args) => clip_osm::run(&data, args),
+        Command::Coverage(args) => coverage::run(&data, args),
+        Command::Nearest(args) => nearest::run(&data, args),
+        Command::Geocode(args) => geocode::run(&data, args),
+        Command::Export(args) => export::run(&data, args),
+        Command::Serve(args) => serve::run(&data, args),
+    }
+}
+
+/// The data to load: the given folder (`--data DIR` / `CARECOVER_DATA`), else the Kumamoto
+/// dataset built into this binary. No default points outside the binary.
+pub fn data_files(given: Option<&Path>) -> DataFiles {
+    DataFiles::from_option(given)
+}
+
+/// The built-in manifest, or the one in `path`.
+pub fn manifest(path: Option<&Path>) -> Result<Manifest, ManifestError> {
+    match path {
+        Some(p) => Manifest::from_file(p),
+        None => Manifest::builtin(),
+    }
+}
+
+/// A `--kind`/`--require` comma list, or `default` when the option is absent.
+fn kind_list(given: Option<&str>, default: KindSet) -> Result<KindSet, String> {
+    match given {
+        Some(s) => KindSet::parse_list(s).map_err(|bad| format!("unknown kind {bad:?}")),
+        None => Ok(default),
+    }
+}
