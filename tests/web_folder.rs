@@ -1,6 +1,7 @@
 //! `serve --web DIR`: the widget from a folder instead of the built-in copy (for developing
 //! it). Its own test binary, because the widget folder is process-wide.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::{get, router};
