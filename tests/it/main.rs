@@ -18,6 +18,7 @@ mod api_nearest;
 mod api_roads;
 mod api_tiles;
 mod api_web;
+mod api_web_folder;
 mod browser;
 mod cli;
 mod coverage_geometry;
