@@ -195,21 +195,19 @@ pub async fn assert_error(
     v
 }
 
-/// True when `python3` can run `import {modules}` (the independent readers some tests use).
-/// Under `CARECOVER_REQUIRE_PY` (set by CI) a missing reader fails the test instead of
-/// skipping it; otherwise the skip is printed with `pip_hint`.
-pub fn python_has(modules: &str, pip_hint: &str) -> bool {
-    let ok = std::process::Command::new("python3")
+/// Panics unless `python3` can run `import {modules}` (the independent readers some ignored
+/// tests use): a test that needs them fails, naming them and how to install them
+/// (`pip_hint`), instead of passing without checking anything.
+pub fn require_python(modules: &str, pip_hint: &str) {
+    let out = std::process::Command::new("python3")
         .args(["-c", &format!("import {modules}")])
         .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CARECOVER_REQUIRE_PY").is_none(),
-            "CARECOVER_REQUIRE_PY is set (CI) but python3 cannot import {modules} ({pip_hint})"
-        );
-        eprintln!("NOTE: skipping: python3 cannot import {modules} ({pip_hint})");
-    }
-    ok
+        .unwrap_or_else(|e| {
+            panic!("this test needs python3 ({e}); install Python 3, then {pip_hint}")
+        });
+    assert!(
+        out.status.success(),
+        "this test needs python3 with {modules} ({pip_hint}): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
