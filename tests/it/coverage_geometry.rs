@@ -9,7 +9,7 @@ use carecover::coverage::{
 };
 use carecover::data::{KindSet, ProviderKind};
 use carecover::geom::{geodesic_distance_m, LonLat, Projection};
-use geo::{Area, Contains, Distance, Euclidean, Point};
+use geo::{Area, BoundingRect, Contains, Distance, Euclidean, Point};
 use geo_types::MultiPolygon;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -236,13 +236,87 @@ fn the_balanced_union_equals_a_fold_on_seeded_random_discs() {
     }
 }
 
-#[test]
-fn a_computed_layer_equals_the_preset_with_the_same_parameters() {
+/// The coverage polygons against an independent oracle: seeded random points inside each
+/// region are covered iff a provider the parameters select (brute force over every provider of
+/// the data, exact geodesic distance) is within the radius. Points within 1 % of the radius of
+/// the boundary are not judged (the discs are 64-gons in a plane projection).
+fn assert_coverage_matches_brute_force(layer: &CoverageResult, seed: u64) {
     let ds = common::dataset();
+    let proj = &ds.projection;
+    let r = layer.params.radius_m();
+    let chosen: Vec<LonLat> = ds
+        .providers
+        .iter()
+        .filter(|p| layer.params.selects(p))
+        .map(|p| p.location)
+        .collect();
+    assert!(!chosen.is_empty(), "{:?}", layer.params);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (mut judged, mut covered) = (0usize, 0usize);
+    for region in &ds.regions {
+        let rc = layer.region(region.id).unwrap();
+        let b = region.projected.bounding_rect().unwrap();
+        let mut inside = 0;
+        while inside < 150 {
+            let x = rng.gen_range(b.min().x..b.max().x);
+            let y = rng.gen_range(b.min().y..b.max().y);
+            let xy = Point::new(x, y);
+            if !region.projected.contains(&xy) {
+                continue;
+            }
+            inside += 1;
+            let (lon, lat) = proj.inverse(carecover::geom::Xy { x, y });
+            let p = LonLat::new(lon, lat).unwrap();
+            let nearest = chosen
+                .iter()
+                .map(|s| geodesic_distance_m(*s, p))
+                .fold(f64::INFINITY, f64::min);
+            if (nearest - r).abs() < 0.01 * r {
+                continue;
+            }
+            judged += 1;
+            let want = nearest < r;
+            covered += usize::from(want);
+            assert_eq!(
+                rc.covered.contains(&xy),
+                want,
+                "{:?} region {}: ({lon:.5}, {lat:.5}) nearest provider {nearest:.0} m",
+                layer.params,
+                region.id
+            );
+            // Covered and gap split the region: a point is in exactly one of them.
+            assert_eq!(rc.gap.contains(&xy), !want, "gap at ({lon:.5}, {lat:.5})");
+        }
+    }
+    // Both answers occur, or the check proves little.
+    assert!(judged > 1000, "{judged}");
+    assert!(covered > 0 && covered < judged, "{covered}/{judged}");
+}
+
+#[test]
+fn coverage_polygons_cover_exactly_the_points_near_a_chosen_provider() {
+    for (i, layer) in layers().into_iter().enumerate() {
+        assert_coverage_matches_brute_force(layer, i as u64);
+    }
+}
+
+#[test]
+fn a_computed_layer_covers_exactly_the_points_near_a_chosen_provider() {
+    let ds = common::dataset();
+    // Parameters no preset has: computed fresh, not taken from the set.
+    let kinds = KindSet::from_kinds([ProviderKind::HomeCareSupportClinic]);
+    let params = CoverageParams::new(kinds, 7.5, None).unwrap();
+    assert!(Preset::ALL.iter().all(|p| p.params() != params));
+    let fresh = CoverageResult::compute(&ds, &set().frames, params);
+    assert_coverage_matches_brute_force(&fresh, 99);
+    // And the presets are what compute() gives for their parameters.
     let p = Preset::Strengthened.params();
-    let fresh = CoverageResult::compute(&ds, &set().frames, p);
-    let preset = set().preset(Preset::Strengthened);
-    for (a, b) in fresh.regions.iter().zip(&preset.regions) {
+    let again = CoverageResult::compute(&ds, &set().frames, p);
+    for (a, b) in again
+        .regions
+        .iter()
+        .zip(&set().preset(Preset::Strengthened).regions)
+    {
         assert_eq!(a.stats, b.stats);
     }
 }
