@@ -144,13 +144,17 @@ fn a_town_is_uncovered_iff_every_chosen_provider_is_farther_than_the_radius() {
 #[test]
 fn the_worst_town_is_the_farthest_from_any_provider() {
     let layer = set().preset(Preset::EnhancedPalliative);
+    let mut checked = 0;
     for rc in &layer.regions {
         let worst = rc.stats.worst_town.as_ref().unwrap();
         let max = rc.uncovered_towns.first().map(|g| g.distance_m / 1000.0);
         if let Some(max) = max {
             assert!((worst.distance_km.unwrap() - max).abs() < 1e-9);
+            checked += 1;
         }
     }
+    // Some region has uncovered towns (天草 does), or nothing was checked.
+    assert!(checked > 0);
 }
 
 #[test]
