@@ -286,6 +286,7 @@ async fn one_municipality_lists_its_uncovered_towns_and_equals_its_row() {
     assert_eq!(&v["municipality"], row);
     let towns = v["uncovered_towns"].as_array().unwrap();
     assert_eq!(towns.len() as u64, row["towns_uncovered"].as_u64().unwrap());
+    assert!(!towns.is_empty(), "no uncovered town to check");
     assert!(towns
         .iter()
         .all(|t| t["jis_code"] == "43513" && t["lat"].is_number()));
