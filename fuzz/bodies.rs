@@ -1,5 +1,5 @@
 //! The fuzz target bodies, shared by the libFuzzer targets (`fuzz_targets/*.rs`), the corpus
-//! replay test (`tests/fuzz_corpus.rs`, run by plain `cargo test`) and the seeded stress run
+//! replay test (`tests/it/fuzz_corpus.rs`, run by plain `cargo test`) and the seeded stress run
 //! (`examples/fuzz_stress.rs`). A body panics only when it finds a bug: a crash in the code
 //! under test or a broken invariant checked here.
 #![allow(dead_code)]

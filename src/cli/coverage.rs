@@ -2,8 +2,8 @@
 //! road), the towns the straight-line map flatters most, and optionally the polygons as GeoJSON.
 
 use super::{CliError, Data};
-use crate::coverage::{text_table, CoverageParams};
 use crate::app::Snapshot;
+use crate::coverage::{text_table, CoverageParams};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

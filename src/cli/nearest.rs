@@ -1,9 +1,9 @@
 //! `carecover nearest`: the nearest providers to a point, as a table or as the API's JSON.
 
 use super::{CliError, Data};
+use crate::app::Snapshot;
 use crate::data::{KindFilter, KindSet};
 use crate::geom::LonLat;
-use crate::app::Snapshot;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -45,8 +45,14 @@ fn print_nearest(
     json: bool,
 ) -> Result<(), CliError> {
     // One typed answer for both outputs: the text is a view of what --json prints.
-    let answer =
-        crate::app::nearest::nearest_answer(snap, at, k, kinds, crate::app::nearest::Sort::Distance, None);
+    let answer = crate::app::nearest::nearest_answer(
+        snap,
+        at,
+        k,
+        kinds,
+        crate::app::nearest::Sort::Distance,
+        None,
+    );
     if json {
         println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(());

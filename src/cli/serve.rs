@@ -2,12 +2,12 @@
 //! the OS signals (SIGTERM/ctrl-c to stop, SIGHUP to reload) are wired here.
 
 use super::{CliError, Data};
+use crate::app::Snapshot;
 use crate::data::DataFiles;
 use crate::server::{
     self, AdminToken, AppState, CorsOrigins, DataSource, FrameAncestors, Limits, ServerConfig,
     WebFiles,
 };
-use crate::app::Snapshot;
 use clap::builder::TypedValueParser;
 use std::net::SocketAddr;
 use std::path::PathBuf;

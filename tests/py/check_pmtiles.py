@@ -2,7 +2,7 @@
 
 Usage: python3 tests/py/check_pmtiles.py ARCHIVE.pmtiles EXPECTED.json
 
-EXPECTED.json (written by tests/tiles_pmtiles.rs) holds:
+EXPECTED.json (written by tests/it/tiles_pmtiles.rs) holds:
   header: expected header fields, metadata: expected JSON metadata,
   tiles: {"z/x/y": hex of the raw MVT bytes}, ids: [[z, x, y, tile_id], ...]
 Reads every tile with the `pmtiles` package (pip install pmtiles), gunzips

@@ -972,7 +972,7 @@ function renderedProps(page, layer) {
 }
 
 test('/style.json passes the MapLibre style-spec validator', TEST, async () => {
-  // A missing validator fails here (CARECOVER_BROWSER=1 runs need `cd web && npm ci`).
+  // A missing validator fails here (the browser test needs `cd web && npm ci`).
   const spec = await import('@maplibre/maplibre-gl-style-spec');
   const style = await api(server.base, '/style.json');
   const errors = spec.validateStyleMin(style);

@@ -1,0 +1,332 @@
+//! The coverage API in-process: every 4xx path and the shape of each answer.
+
+use crate::common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use carecover::app::Snapshot;
+use carecover::server::{app, AppState};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+use tower::ServiceExt;
+
+fn state() -> AppState {
+    static STATE: OnceLock<AppState> = OnceLock::new();
+    STATE
+        .get_or_init(|| AppState::new(Snapshot::build(common::dataset()).expect("snapshot")))
+        .clone()
+}
+
+async fn send(req: Request<Body>) -> (StatusCode, Value) {
+    let resp = app(state()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let v = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, v)
+}
+
+async fn get(uri: &str) -> (StatusCode, Value) {
+    send(Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn post(body: impl Into<Body>) -> (StatusCode, Value) {
+    send(
+        Request::post("/api/scenarios")
+            .header("content-type", "application/json")
+            .body(body.into())
+            .unwrap(),
+    )
+    .await
+}
+
+fn code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn regions_lists_ten_regions_and_a_total() {
+    let (s, v) = get("/api/regions").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["regions"].as_array().unwrap().len(), 10);
+    assert_eq!(v["total"]["name"], "熊本県");
+    assert_eq!(v["radius_km"], 16.0);
+    assert_eq!(
+        v["kinds"],
+        json!(["home_care_support_clinic", "home_care_support_hospital"])
+    );
+    assert!(v["data_version"].is_string());
+    let r1 = &v["regions"][0];
+    for k in [
+        "area_km2",
+        "covered_km2",
+        "gap_km2",
+        "covered_pct",
+        "providers",
+        "towns_uncovered",
+        "population_data_share",
+    ] {
+        assert!(!r1[k].is_null(), "{k}");
+    }
+}
+
+#[tokio::test]
+async fn one_region_names_its_uncovered_towns() {
+    let (s, v) = get("/api/regions/10?radius_km=8&tier_max=3").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["region"]["id"], 10);
+    let towns = v["uncovered_towns"].as_array().unwrap();
+    assert_eq!(
+        towns.len() as u64,
+        v["region"]["towns_uncovered"].as_u64().unwrap()
+    );
+    assert!(!towns.is_empty());
+    assert!(towns[0]["name"]
+        .as_str()
+        .unwrap()
+        .contains(towns[0]["town"].as_str().unwrap()));
+}
+
+#[tokio::test]
+async fn coverage_is_a_feature_collection_with_coverage_and_gap_per_region() {
+    let (s, v) = get("/api/coverage?kind=enhanced_home_palliative").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["type"], "FeatureCollection");
+    let f = v["features"].as_array().unwrap();
+    assert_eq!(f.len(), 20);
+    assert_eq!(f[0]["properties"]["layer"], "coverage");
+    assert_eq!(f[1]["properties"]["layer"], "gap");
+    assert_eq!(f[1]["geometry"]["type"], "MultiPolygon");
+    let lon = f[1]["geometry"]["coordinates"][0][0][0][0]
+        .as_f64()
+        .unwrap();
+    assert!((129.9..131.4).contains(&lon), "{lon}");
+}
+
+#[tokio::test]
+async fn bad_layer_parameters_are_400s_with_codes() {
+    for (uri, want) in [
+        ("/api/regions?radius_km=0.5", "out_of_range"),
+        ("/api/regions?radius_km=51", "out_of_range"),
+        ("/api/regions?radius_km=abc", "invalid_number"),
+        ("/api/regions?tier_max=4", "out_of_range"),
+        ("/api/regions?tier_max=x", "out_of_range"),
+        ("/api/regions?kind=hospice", "unknown_kind"),
+        ("/api/regions?colour=red", "unknown_parameter"),
+        (
+            "/api/regions?radius_km=16&radius_km=8",
+            "duplicate_parameter",
+        ),
+        ("/api/regions/99", "invalid_region"),
+        ("/api/regions/abc", "invalid_region"),
+        ("/api/regions/1?radius_km=0", "out_of_range"),
+        ("/api/coverage?radius_km=100", "out_of_range"),
+        ("/api/coverage?kind=,", "unknown_kind"),
+        ("/api/coverage?lat=32.8", "unknown_parameter"),
+        ("/api/suggest", "invalid_region"),
+        ("/api/suggest?region=0", "invalid_region"),
+        ("/api/suggest?region=1&n=0", "out_of_range"),
+        ("/api/suggest?region=1&n=11", "out_of_range"),
+        ("/api/suggest?region=1&kind=x", "unknown_kind"),
+        ("/api/suggest?region=1&zoom=3", "unknown_parameter"),
+    ] {
+        let (s, v) = get(uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert_eq!(code(&v), want, "{uri}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn a_scenario_answers_before_and_after_and_changed_gaps() {
+    // 球磨 area, far from every 在宅緩和ケア充実 provider.
+    let body = json!({"add": [{"lat": 32.25, "lon": 130.65}], "remove": [], "radius_km": 16,
+        "kind": "enhanced_home_palliative"});
+    let (s, v) = post(body.to_string()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let regions = v["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 10);
+    let changed: Vec<&Value> = regions.iter().filter(|r| r["changed"] == true).collect();
+    assert!(!changed.is_empty());
+    assert!(changed
+        .iter()
+        .any(|r| r["after"]["gap_km2"].as_f64() < r["before"]["gap_km2"].as_f64()));
+    let gaps = v["changed_gaps"]["features"].as_array().unwrap();
+    assert_eq!(gaps.len(), changed.len());
+}
+
+#[tokio::test]
+async fn bad_scenarios_are_400s_with_codes() {
+    for (body, want) in [
+        ("{not json".to_string(), "invalid_json"),
+        (json!({"add": [], "colour": 1}).to_string(), "invalid_json"),
+        (json!({"add": [{"lat": 32.8}]}).to_string(), "invalid_json"),
+        (
+            json!({"add": [{"lat": 35.68, "lon": 139.76}]}).to_string(),
+            "out_of_kumamoto",
+        ),
+        (
+            json!({"add": [{"lat": 32.5, "lon": 129.6}]}).to_string(),
+            "out_of_kumamoto",
+        ),
+        (
+            json!({"add": [{"lat": 95.0, "lon": 130.7}]}).to_string(),
+            "out_of_kumamoto",
+        ),
+        (
+            json!({"remove": ["9999999"]}).to_string(),
+            "unknown_provider",
+        ),
+        (
+            json!({"add": [{"lat": 32.8, "lon": 130.7, "kinds": ["hospice"]}]}).to_string(),
+            "unknown_kind",
+        ),
+        (
+            json!({"add": [{"lat": 32.8, "lon": 130.7, "kinds": ["palliative_care_ward"]}]})
+                .to_string(),
+            "kind_mismatch",
+        ),
+        (json!({"kind": "nope"}).to_string(), "unknown_kind"),
+        (json!({"radius_km": 0}).to_string(), "out_of_range"),
+        (json!({"tier_max": 9}).to_string(), "out_of_range"),
+        (
+            json!({"add": vec![json!({"lat": 32.8, "lon": 130.7}); 51]}).to_string(),
+            "too_large",
+        ),
+    ] {
+        let (s, v) = post(body.clone()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}: {v}");
+        assert_eq!(code(&v), want, "{body}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_scenario_is_a_413() {
+    let ids: Vec<String> = (0..12_000).map(|i| format!("{i:07}")).collect();
+    let body = json!({ "remove": ids }).to_string();
+    assert!(body.len() > 64 * 1024);
+    let (s, v) = post(body).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code(&v), "payload_too_large");
+}
+
+#[tokio::test]
+async fn get_on_the_scenario_route_is_a_405() {
+    let (s, v) = get("/api/scenarios").await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(code(&v), "method_not_allowed");
+}
+
+#[tokio::test]
+async fn suggest_names_its_objective_and_sites() {
+    let (s, v) = get("/api/suggest?region=10&n=2").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["objective"], "uncovered_towns");
+    assert!(v["sites"].as_array().unwrap().len() <= 2);
+    assert!(v["after"]["gap_km2"].as_f64() <= v["before"]["gap_km2"].as_f64());
+    let (_, v) = get("/api/suggest?region=3&n=1").await;
+    assert_eq!(v["objective"], "uncovered_65_plus");
+}
+
+#[tokio::test]
+async fn municipalities_lists_45_with_census_figures_and_kumamoto_city_wards() {
+    let (s, v) = get("/api/municipalities").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let m = v["municipalities"].as_array().unwrap();
+    assert_eq!(m.len(), 45);
+    assert_eq!(v["preset"], "home_care");
+    assert!(v["data_version"].is_string());
+    for row in m {
+        for k in [
+            "jis_code",
+            "name",
+            "region",
+            "area_km2",
+            "covered_pct",
+            "gap_km2",
+            "providers",
+            "towns_uncovered",
+            "population",
+            "population_65_plus",
+            "children_0_14",
+        ] {
+            assert!(!row[k].is_null(), "{k} of {row}");
+        }
+    }
+    let people: u64 = m.iter().map(|r| r["population"].as_u64().unwrap()).sum();
+    assert_eq!(people, 1_738_301);
+    let city = m.iter().find(|r| r["jis_code"] == "43100").unwrap();
+    let wards = city["wards"].as_array().unwrap();
+    assert_eq!(wards.len(), 5);
+    assert_eq!(wards[0]["name"], "熊本市中央区");
+    // A municipality outside the census cells has census figures but no cell figures.
+    let kuma = m.iter().find(|r| r["name"] == "球磨村").unwrap();
+    assert!(kuma["population_65_plus"].as_u64().unwrap() > 0);
+    assert!(kuma["cells"]["uncovered_population"].is_null());
+    // The same parameters as /api/regions, and their errors.
+    let (s, v) = get("/api/municipalities?preset=pediatric_home").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["preset"], "pediatric_home");
+    let (s, v) = get("/api/municipalities?kind=nope").await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "unknown_kind"));
+    let (s, v) = get("/api/municipalities?radius_km=500").await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "out_of_range"));
+}
+
+#[tokio::test]
+async fn one_municipality_lists_its_uncovered_towns_and_equals_its_row() {
+    let (_, all) = get("/api/municipalities?radius_km=8").await;
+    let (s, v) = get("/api/municipalities/43513?radius_km=8").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let row = all["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["jis_code"] == "43513")
+        .unwrap();
+    assert_eq!(&v["municipality"], row);
+    let towns = v["uncovered_towns"].as_array().unwrap();
+    assert_eq!(towns.len() as u64, row["towns_uncovered"].as_u64().unwrap());
+    assert!(!towns.is_empty(), "no uncovered town to check");
+    assert!(towns
+        .iter()
+        .all(|t| t["jis_code"] == "43513" && t["lat"].is_number()));
+    // The region answer carries the same municipal rows.
+    let (_, region) = get("/api/regions/9?radius_km=8").await;
+    let in_region = region["municipalities"].as_array().unwrap();
+    assert!(in_region.contains(row));
+}
+
+#[tokio::test]
+async fn a_bad_municipality_code_is_named() {
+    let (s, v) = get("/api/municipalities/kuma").await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::BAD_REQUEST, "invalid_municipality")
+    );
+    assert!(v["error"]["message"].as_str().unwrap().contains("kuma"));
+    let (s, v) = get("/api/municipalities/43999").await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found"));
+    assert!(v["error"]["message"].as_str().unwrap().contains("43999"));
+    let (s, v) = get("/api/municipalities/43101").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(v["error"]["message"].as_str().unwrap().contains("ward"));
+    let (s, v) = get("/api/municipalities/43100?tier_max=9").await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "out_of_range"));
+}
+
+#[tokio::test]
+async fn uncovered_towns_is_geojson_matching_the_region_counts() {
+    let (_, regions) = get("/api/regions?preset=enhanced_palliative").await;
+    let (s, v) = get("/api/uncovered_towns?preset=enhanced_palliative").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["type"], "FeatureCollection");
+    let f = v["features"].as_array().unwrap();
+    assert_eq!(
+        f.len() as u64,
+        regions["total"]["towns_uncovered"].as_u64().unwrap()
+    );
+    assert_eq!(f[0]["geometry"]["type"], "Point");
+    assert!(f[0]["properties"]["distance_km"].as_f64().unwrap() > 16.0);
+    let (s, v) = get("/api/uncovered_towns?preset=nope").await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "unknown_preset"));
+}
