@@ -6,8 +6,6 @@ import { buildStyle, hatchImage, PROVIDER_CLASSES, COLORS, VIEW_LAYERS } from '.
 import { NurseView } from './js/nurse.js';
 import { PlannerView } from './js/planner.js';
 
-const KUMAMOTO = [[129.96, 32.09], [131.33, 33.2]];
-
 // Map errors, kept for the browser test and shown to the user.
 window.carecoverErrors = [];
 
@@ -26,11 +24,11 @@ function missingMapLibre() {
   document.getElementById('legend').hidden = true;
 }
 
-/** The server's map style (basemap, labels, coverage, providers), or null with a notice. */
-async function serverStyle() {
+/** Fetches a JSON document of this server, or null with a notice (and the error kept). */
+async function serverJson(path) {
   try {
-    const r = await fetch('/style.json');
-    if (!r.ok) throw new Error(`/style.json: HTTP ${r.status}`);
+    const r = await fetch(path);
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
     return await r.json();
   } catch (e) {
     window.carecoverErrors.push(String(e.message ?? e));
@@ -41,20 +39,38 @@ async function serverStyle() {
   }
 }
 
+/**
+ * The map's first view and its style, fetched together (neither waits for the other): the
+ * server's map style (basemap, labels, coverage, providers) and the area it serves, the
+ * TileJSON `bounds` [west, south, east, north] it derives from the data. Null style: no map.
+ */
+async function serverMap() {
+  const [style, tilejson] = await Promise.all([serverJson('/style.json'), serverJson('/tiles.json')]);
+  const b = tilejson?.bounds;
+  const bounds = Array.isArray(b) && b.length === 4 ? [[b[0], b[1]], [b[2], b[3]]] : null;
+  return { style, bounds, center: tilejson?.center ?? null };
+}
+
 /** A map narrower than 640 px (a phone, or a small <iframe>): its credits fold. */
 function narrowMap() {
   return document.getElementById('map').clientWidth <= 640;
 }
 
-function createMap(baseStyle) {
+/** The opening view: the served area fitted (else the TileJSON centre, else MapLibre's). */
+function initialView({ bounds, center }) {
+  if (bounds) return { bounds, fitBoundsOptions: { padding: 8 } };
+  if (Array.isArray(center) && center.length >= 2) return { center: center.slice(0, 2), zoom: center[2] ?? 8 };
+  return {};
+}
+
+function createMap({ style, ...view }) {
   const map = new window.maplibregl.Map({
     container: 'map',
-    style: buildStyle(baseStyle, 'home_care'),
+    style: buildStyle(style, 'home_care'),
     // CJK labels from the server's glyphs (BIZ UDPGothic), not the browser's local fonts:
     // the same map everywhere, headless browsers without Japanese fonts included.
     localIdeographFontFamily: false,
-    bounds: KUMAMOTO,
-    fitBoundsOptions: { padding: 8 },
+    ...initialView(view),
     minZoom: 5,
     maxZoom: 17,
     dragRotate: false,
@@ -188,9 +204,9 @@ async function main() {
   const state = { view: 'nurse' };
 
   let map = null;
-  const baseStyle = window.maplibregl ? await serverStyle() : null;
-  if (baseStyle) {
-    map = createMap(baseStyle);
+  const served = window.maplibregl ? await serverMap() : { style: null };
+  if (served.style) {
+    map = createMap(served);
     window.carecoverMap = map;
   } else if (window.maplibregl) {
     document.getElementById('legend').hidden = true;

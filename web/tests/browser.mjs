@@ -122,6 +122,26 @@ function renderedCount(page, layer, sourceLayer) {
     .filter((f) => f.sourceLayer === sourceLayer).length, [layer, sourceLayer]);
 }
 
+/** The area the server serves (TileJSON `bounds`, from the data) as MapLibre bounds. */
+async function servedBounds(base) {
+  const { bounds: [w, s, e, n] } = await api(base, '/tiles.json');
+  return [[w, s], [e, n]];
+}
+
+/**
+ * The map opens on the whole served area: its view holds the TileJSON bounds and, fitted,
+ * is no more than twice as wide or as tall as them in one direction.
+ */
+async function assertOpensOnArea(p, base) {
+  const [[w, s], [e, n]] = await servedBounds(base);
+  const v = await p.evaluate(() => window.carecoverMap.getBounds().toArray());
+  const [[vw, vs], [ve, vn]] = v;
+  const eps = 1e-6;
+  assert.ok(vw <= w + eps && vs <= s + eps && ve >= e - eps && vn >= n - eps,
+    `view ${JSON.stringify(v)} holds the served area ${JSON.stringify([w, s, e, n])}`);
+  assert.ok((ve - vw) <= 2 * (e - w) || (vn - vs) <= 2 * (n - s), `view ${JSON.stringify(v)} is fitted to the area`);
+}
+
 /** The first site the service proposes, trying regions from the largest gap down. */
 async function proposedSite(base) {
   const kind = 'home_care_support_clinic,home_care_support_hospital';
@@ -138,6 +158,7 @@ let server;
 let browser;
 let page;
 const problems = []; // page errors, failed requests, requests to other hosts
+const requests = []; // every request of the main page: { url, method, body }
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -152,6 +173,7 @@ before(async () => {
   page.on('request', (r) => {
     const u = new URL(r.url());
     if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== server.base) problems.push(`request to ${u.origin}`);
+    requests.push({ url: u, method: r.method(), body: r.postData() });
   });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
 }, TEST);
@@ -203,6 +225,10 @@ test('the map loads the tiles without errors and draws providers and regions', T
   assert.deepEqual(errors, [], 'map errors');
   const layers = await page.evaluate(() => window.carecoverMap.getStyle().sources.carecover.type);
   assert.equal(layers, 'vector');
+  // The first view comes from the server's TileJSON (the page keeps no extent of its own).
+  assert.ok(requests.some((r) => r.url.pathname === '/tiles.json'), 'the page asks for /tiles.json');
+  await assertOpensOnArea(page, server.base);
+  await page.screenshot({ path: path.join(SHOTS, 'nurse-open-1280.png') });
   assert.ok(await renderedCount(page, 'providers-circle', 'providers') > 50, 'providers drawn');
   assert.ok(await renderedCount(page, 'regions-fill', 'regions') >= 10, 'regions drawn');
   assert.ok(await renderedCount(page, 'coverage-fill', 'coverage') > 0, 'coverage drawn');
@@ -325,7 +351,7 @@ test('the nurse view filters to a pediatric kind and lists only providers holdin
 test('a what-if clinic changes the planner table', TEST, async () => {
   await page.click('#tab-planner');
   await page.waitForSelector('#region-table tbody tr');
-  await page.evaluate(() => window.carecoverMap.fitBounds([[129.96, 32.09], [131.33, 33.2]], { duration: 0 }));
+  await page.evaluate((b) => window.carecoverMap.fitBounds(b, { duration: 0 }), await servedBounds(server.base));
   await mapIdle(page);
   const before = await page.locator('#region-table').innerText();
   // A site the service itself proposes is inside Kumamoto and covers something new.
@@ -564,6 +590,7 @@ test('an intranet page on another origin may frame the widget only when configur
     assert.equal(await framed(allowed.base), true, 'configured: the widget shows in the frame');
     const f = p.frames().find((x) => x.url().startsWith(allowed.base));
     await f.waitForFunction(() => window.carecover?.planner?.stats && window.carecoverMap?.loaded());
+    await assertOpensOnArea(f, allowed.base);
     // The frame's map is narrow: its credits start folded, one tap away.
     assert.equal(await f.evaluate(() => document.querySelector('.maplibregl-ctrl-attrib')
       .classList.contains('maplibregl-compact-show')), false);
