@@ -1,13 +1,9 @@
 // Calls to this server's API only (relative URLs): clicked points and addresses are a
 // patient's home and never leave for any other host.
 
-export const PRESETS = {
-  home_care: { kind: 'home_care_support_clinic,home_care_support_hospital' },
-  enhanced_palliative: { kind: 'enhanced_home_palliative' },
-  strengthened: { kind: 'home_care_support_clinic,home_care_support_hospital', tier_max: 2 },
-  // An or of clauses (see the README): only the server's name for it can say it.
-  pediatric_home: { preset: 'pediatric_home' },
-};
+// Coverage is asked for by the preset's name (`preset=home_care`, …): the server knows what
+// each preset counts and its radius, and every coverage answer says both (`preset`,
+// `radius_km`). The page keeps no copy of those rules.
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -51,35 +47,32 @@ export function nearest({ lat, lon, address, kinds, k = 5, sort = 'distance' }) 
 }
 
 export function regions(preset) {
-  return getJson('/api/regions', PRESETS[preset]);
+  return getJson('/api/regions', { preset });
 }
 
 /** One region with its municipalities (`/api/regions/{id}`), for the preset. */
 export function region(preset, id) {
-  return getJson(`/api/regions/${encodeURIComponent(id)}`, PRESETS[preset]);
+  return getJson(`/api/regions/${encodeURIComponent(id)}`, { preset });
 }
 
 /** Every municipality (`/api/municipalities`), 熊本市 with its wards, for the preset. */
 export function municipalities(preset) {
-  return getJson('/api/municipalities', PRESETS[preset]);
+  return getJson('/api/municipalities', { preset });
 }
 
 /** GeoJSON points of the towns beyond the preset's reach (`/api/uncovered_towns`). */
 export function uncoveredTowns(preset) {
-  return getJson('/api/uncovered_towns', PRESETS[preset]);
+  return getJson('/api/uncovered_towns', { preset });
 }
 
 export function coverage(preset) {
-  return getJson('/api/coverage', PRESETS[preset]);
+  return getJson('/api/coverage', { preset });
 }
 
 export function scenario(preset, sites) {
-  const p = PRESETS[preset];
-  const body = { add: sites.map(({ lat, lon }) => ({ lat, lon })) };
-  for (const key of ['kind', 'tier_max', 'preset']) if (p[key]) body[key] = p[key];
-  return postJson('/api/scenarios', body);
+  return postJson('/api/scenarios', { add: sites.map(({ lat, lon }) => ({ lat, lon })), preset });
 }
 
 export function suggest(preset, regionId, n = 3) {
-  return getJson('/api/suggest', { region: regionId, n, ...PRESETS[preset] });
+  return getJson('/api/suggest', { region: regionId, n, preset });
 }

@@ -199,7 +199,7 @@ export function pointFeature(lon, lat, properties = {}) {
   return { type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties };
 }
 
-/** A circle of radius_km around a point (spherical, 64 vertices): the 16 km reach drawn. */
+/** A circle of radius_km around a point (spherical, 64 vertices): a preset's reach drawn. */
 export function circleFeature(lon, lat, radiusKm, properties = {}) {
   const R = 6371.0088;
   const d = radiusKm / R;

@@ -6,7 +6,6 @@ import {
   presetFilters, featureCollection, pointFeature, circleFeature, rankMarker, ROAD_LAYERS,
 } from './mapstyle.js';
 
-const RADIUS_KM = 16;
 const COLUMNS = [
   { key: 'name', label: 'col_region', value: (s) => regionName(s), numeric: false },
   { key: 'covered_pct', label: 'col_covered', value: (s) => s.covered_pct, fmt: (v) => v.toFixed(1) },
@@ -452,6 +451,7 @@ export class PlannerView {
       const answer = await api.scenario(this.preset, this.sites);
       if (seq !== this.seq) return;
       this.scenario = answer;
+      this.drawSites(); // at the answer's own radius
       this.status('');
     } catch (e) {
       if (seq !== this.seq) return;
@@ -469,10 +469,19 @@ export class PlannerView {
     this.runScenario();
   }
 
+  /**
+   * The reach of a what-if site: the radius the server states for the current answer (the
+   * scenario's, else the region table's); none before either has arrived.
+   */
+  radiusKm() {
+    return this.scenario?.radius_km ?? this.stats?.radius_km ?? null;
+  }
+
   drawSites() {
     if (!this.map?.getSource('whatif')) return;
     const pts = this.sites.map((s, i) => pointFeature(s.lon, s.lat, { n: i + 1 }));
-    const areas = this.sites.map((s) => circleFeature(s.lon, s.lat, RADIUS_KM));
+    const radiusKm = this.radiusKm();
+    const areas = radiusKm ? this.sites.map((s) => circleFeature(s.lon, s.lat, radiusKm)) : [];
     this.map.getSource('whatif').setData(featureCollection(pts));
     this.map.getSource('whatif-area').setData(featureCollection(areas));
   }

@@ -365,6 +365,20 @@ test('a what-if clinic changes the planner table', TEST, async () => {
   assert.match(afterText, /→/);
   const row = await page.locator(`#region-table tbody tr[data-region="${worst.id}"]`).innerText();
   assert.match(row, /→/, `region ${worst.id} row: ${row}`);
+  // The site's circle has the radius the scenario answer states (the page keeps none).
+  const { radius, at: placed, ring } = await page.evaluate(async () => {
+    const { planner } = window.carecover;
+    const fc = await window.carecoverMap.getSource('whatif-area').getData();
+    return { radius: planner.scenario.radius_km, at: planner.sites[0], ring: fc.features[0].geometry.coordinates[0] };
+  });
+  assert.equal(radius, (await api(server.base, '/api/regions?preset=home_care')).radius_km);
+  const km = (a, b) => {
+    const rad = Math.PI / 180;
+    const h = Math.sin((b[1] - a[1]) * rad / 2) ** 2
+      + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin((b[0] - a[0]) * rad / 2) ** 2;
+    return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
+  };
+  for (const v of ring) assert.ok(Math.abs(km([placed.lon, placed.lat], v) - radius) < 0.01, `vertex ${v} at ${radius} km`);
   await mapIdle(page);
   await page.screenshot({ path: path.join(SHOTS, 'planner-1280.png') });
   assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
@@ -543,6 +557,30 @@ test('球磨 opens its municipalities with 65+, 熊本市 opens its wards, and t
   assert.deepEqual(fc.features, (await api(server.base, '/api/uncovered_towns')).features);
   assert.equal(fc.features.length, (await api(server.base, '/api/regions')).total.towns_uncovered);
   assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
+test('the planner asks for coverage by the preset\'s name only, never by a list of kinds', TEST, async () => {
+  // Suggestions for 球磨, so every coverage endpoint the page uses has been asked by now.
+  await page.click('#region-table tbody tr[data-region="9"] th');
+  await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/suggest'),
+    page.click('#suggest-button'),
+  ]);
+  const coverage = /^\/api\/(regions|municipalities|uncovered_towns|coverage|suggest|scenarios)(\/|$)/;
+  const asked = requests.filter((r) => coverage.test(r.url.pathname));
+  const seen = new Set(asked.map((r) => r.url.pathname.split('/')[2]));
+  for (const e of ['regions', 'municipalities', 'uncovered_towns', 'coverage', 'suggest', 'scenarios']) {
+    assert.ok(seen.has(e), `the page asked /api/${e}: ${[...seen]}`);
+  }
+  const presets = ['home_care', 'enhanced_palliative', 'strengthened', 'pediatric_home'];
+  for (const r of asked) {
+    const params = r.method === 'POST' ? JSON.parse(r.body) : Object.fromEntries(r.url.searchParams);
+    const what = `${r.method} ${r.url.pathname}${r.url.search} ${r.body ?? ''}`;
+    assert.ok(presets.includes(params.preset), `preset named: ${what}`);
+    for (const k of ['kind', 'require', 'tier_max', 'radius_km']) assert.equal(params[k], undefined, `no ${k}: ${what}`);
+  }
+  assert.ok(asked.some((r) => r.url.searchParams.get('preset') === 'pediatric_home'), 'the preset switch is sent by name');
   assert.deepEqual(problems, []);
 });
 
