@@ -27,11 +27,6 @@ export const COLORS = {
 /** The fontstack of the served style's labels (`/fonts/{fontstack}/…`). */
 export const LABEL_FONT = 'BIZ UDPGothic Regular';
 
-/** The pediatric kinds (provider properties in the tiles). */
-export const PEDIATRIC_KINDS = [
-  'pediatric_primary_care', 'pediatric_inpatient', 'pediatric_icu', 'pediatric_after_hours',
-];
-
 export const PROVIDER_CLASSES = [
   ['palliative_care_ward', '#882255', 'legend_ward'],
   ['enhanced_home_palliative', '#e69f00', 'legend_enhanced'],
