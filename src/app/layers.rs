@@ -8,7 +8,9 @@ use super::rules::{Preset, ServiceArea};
 use crate::coverage::CoverageSet;
 use crate::data::{Dataset, ProviderKind};
 use crate::routing::{RoadArea, ROAD_BUFFER_M};
-use crate::tiles::{render_tile, LayerSource, PropValue, TileCoord, TileError, TileSet, VecLayer};
+use crate::tiles::{
+    render_tile, LayerSource, PropValue, TileCoord, TileError, TileJson, TileSet, VecLayer,
+};
 use geo_types::Geometry;
 
 mod basemap;
@@ -180,7 +182,7 @@ impl MapLayers {
     }
 
     /// TileJSON 3.0 for these layers, with `tiles_url` the template the clients fetch.
-    pub fn tilejson(&self, tiles_url: &str, attribution: &str) -> serde_json::Value {
+    pub fn tilejson(&self, tiles_url: &str, attribution: &str) -> TileJson {
         crate::tiles::tilejson(
             tiles_url,
             MIN_ZOOM,

@@ -9,8 +9,10 @@
 //! (`tiles`, `routing`, `coverage`, `index`, `geocode`), which know nothing of each other's
 //! domain and nothing of this one.
 
+pub mod isochrone;
 pub mod layers;
 pub mod nearest;
+pub mod planner;
 pub mod rules;
 mod snapshot;
 pub mod style;

@@ -12,12 +12,13 @@ use crate::geom::LonLat;
 use crate::index::{Hit, ProviderIndex};
 use crate::routing::{RoadCost, RoadReason, Roads};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Most results one nearest query may ask for.
 pub const MAX_K: usize = 50;
 
 /// One provider as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ProviderView<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -65,7 +66,7 @@ impl<'a> ProviderView<'a> {
 
 /// One result of a nearest answer: the provider, its straight-line distance and 16 km state,
 /// and its road figures.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct NearestResult<'a> {
     #[serde(flatten)]
     pub provider: ProviderView<'a>,
@@ -84,7 +85,7 @@ pub struct NearestResult<'a> {
 }
 
 /// A `/api/nearest` answer, as the handler and `carecover nearest --json` give it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct NearestAnswer<'a> {
     pub results: Vec<NearestResult<'a>>,
     pub kinds: Vec<ProviderKind>,
@@ -107,7 +108,7 @@ pub struct NearestAnswer<'a> {
 }
 
 /// One data source of an answer: what it gives, its name, date and credit line.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AnswerSource<'a> {
     /// `providers`, `addresses`, `postal_codes`, `roads` or `boundaries`.
     pub role: &'static str,
@@ -144,7 +145,7 @@ fn answer_sources(ds: &Dataset) -> Vec<AnswerSource<'_>> {
 
 /// The geocoded address echoed in an answer: municipality and town, never more than the
 /// geocoder matched (`rest` is the caller's own text after the town).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AddressEcho {
     pub city: String,
     pub town: Option<String>,
@@ -159,7 +160,7 @@ pub struct AddressEcho {
 }
 
 /// Another place an ambiguous address may mean.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Alternative {
     pub city: String,
     pub town: Option<String>,
@@ -351,7 +352,7 @@ impl Sort {
 }
 
 /// The road part of one result: numbers, or nulls and the reason.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, ToSchema)]
 pub struct RoadFields {
     /// Length of the trip by road, km (metre precision): the on-network part plus the two
     /// straight legs between the points and the road. The `sort=road` rank key; never below
@@ -450,6 +451,43 @@ pub fn rank(
                 },
                 Err(reason) => straight(reason, sort),
             }
+        }
+    }
+}
+
+/// `GET /api/v1/providers/{id}`: one provider.
+#[derive(Serialize, ToSchema)]
+pub struct ProviderAnswer<'a> {
+    pub provider: ProviderView<'a>,
+    pub data_version: &'a str,
+}
+
+impl<'a> ProviderAnswer<'a> {
+    /// `None` when no provider has this id.
+    pub fn new(snap: &'a Snapshot, id: &str) -> Option<Self> {
+        let ds = &snap.dataset;
+        let p = ds.providers.iter().find(|p| p.id == id)?;
+        Some(Self {
+            provider: ProviderView::new(p, ds),
+            data_version: snap.version(),
+        })
+    }
+}
+
+/// `GET /api/v1/geocode`: address candidates, best first; an empty list with a `reason`
+/// when nothing in Kumamoto matches.
+#[derive(Serialize, ToSchema)]
+pub struct GeocodeAnswer<'a> {
+    #[serde(flatten)]
+    pub answer: crate::geocode::GeocodeAnswer,
+    pub data_version: &'a str,
+}
+
+impl<'a> GeocodeAnswer<'a> {
+    pub fn new(snap: &'a Snapshot, query: &str, limit: usize) -> Self {
+        Self {
+            answer: snap.gazetteer.geocode(query, limit),
+            data_version: snap.version(),
         }
     }
 }

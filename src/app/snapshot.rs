@@ -9,7 +9,7 @@ use crate::data::{DataErrors, DataFiles, Dataset, Manifest};
 use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
 use crate::routing::Roads;
-use crate::tiles::{CachedTile, TileCache, TileCoord};
+use crate::tiles::{CachedTile, TileCache, TileCoord, TileJson};
 use std::sync::Arc;
 
 /// Why a snapshot could not be built.
@@ -86,15 +86,15 @@ impl Snapshot {
 
     /// TileJSON 3.0 for this snapshot's tiles, fetched from `tiles_url` (a `{z}/{x}/{y}`
     /// template).
-    pub fn tilejson(&self, tiles_url: &str) -> serde_json::Value {
+    pub fn tilejson(&self, tiles_url: &str) -> TileJson {
         let mut tj = self.layers.tilejson(tiles_url, &self.attribution());
-        tj["name"] = serde_json::json!("carecover Kumamoto home palliative care");
-        tj["description"] = serde_json::json!(
+        tj.name = Some("carecover Kumamoto home palliative care".into());
+        tj.description = Some(
             "在宅緩和ケアマップ: providers (九州厚生局 施設基準), medical regions, 16 km coverage and gaps, towns"
+                .into(),
         );
-        tj["version"] = serde_json::json!(self.version());
-        // Which data: `builtin` or the folder it was loaded from.
-        tj["dataset"] = serde_json::json!(self.dataset.files.label());
+        tj.version = Some(self.version().to_string());
+        tj.dataset = Some(self.dataset.files.label().to_string());
         tj
     }
 

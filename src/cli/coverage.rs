@@ -25,7 +25,7 @@ pub struct Args {
 
 pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
     let kinds = super::kind_list(args.kind.as_deref(), crate::app::rules::home_care_kinds())?;
-    let params = CoverageParams::new(kinds, args.radius_km, args.tier_max)?;
+    let params = CoverageParams::new(kinds, args.radius_km, args.tier_max.map(i64::from))?;
     let snap = Snapshot::load(&data.files, &data.manifest)?;
     let layer = snap.coverage.get(&snap.dataset, params);
     print!("{}", text_table(&layer));
@@ -35,7 +35,7 @@ pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
         print_flattered(roads, 10);
     }
     if let Some(path) = args.geojson {
-        let fc = crate::coverage::coverage_feature_collection(&layer);
+        let fc = crate::app::planner::CoverageAnswer::new(&snap, &layer);
         std::fs::write(&path, serde_json::to_vec(&fc)?)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}", path.display());

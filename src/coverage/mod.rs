@@ -22,7 +22,6 @@
 
 mod compute;
 mod disc;
-mod geojson;
 mod municipalities;
 mod params;
 mod population;
@@ -37,9 +36,6 @@ pub mod union;
 
 pub use compute::{CoverageResult, RegionCoverage};
 pub use disc::{ServiceArea, DISC_SEGMENTS};
-pub use geojson::{
-    coverage_feature_collection, multipolygon_coordinates, uncovered_towns_feature_collection,
-};
 pub use municipalities::{
     municipality_stats, CensusFigures, MunicipalityFrame, MunicipalityStats, UncoveredTown,
     WardStats,

@@ -14,7 +14,7 @@ pub enum ParamError {
     #[error("radius_km={0} must be a number from 1 to 50 (km)")]
     Radius(f64),
     #[error("tier_max={0} must be 1, 2 or 3")]
-    Tier(u8),
+    Tier(i64),
     #[error("the kind set is empty")]
     NoKinds,
 }
@@ -36,7 +36,7 @@ impl CoverageParams {
     pub fn new(
         kinds: impl Into<KindRule>,
         radius_km: f64,
-        tier_max: Option<u8>,
+        tier_max: Option<i64>,
     ) -> Result<Self, ParamError> {
         let rule = kinds.into();
         if rule.clauses().iter().any(|c| c.any.is_empty()) {
@@ -45,9 +45,11 @@ impl CoverageParams {
         if !radius_km.is_finite() || !RADIUS_KM_RANGE.contains(&radius_km) {
             return Err(ParamError::Radius(radius_km));
         }
-        if let Some(t) = tier_max.filter(|t| !(1..=3).contains(t)) {
-            return Err(ParamError::Tier(t));
-        }
+        let tier_max = match tier_max {
+            None => None,
+            Some(t @ 1..=3) => Some(t as u8),
+            Some(t) => return Err(ParamError::Tier(t)),
+        };
         Ok(Self {
             rule,
             radius_m: radius_km * 1000.0,

@@ -157,6 +157,19 @@ impl fmt::Display for ProviderKind {
     }
 }
 
+/// In the OpenAPI document: a string, one of the kinds' API names.
+impl utoipa::PartialSchema for ProviderKind {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(ProviderKind::ALL.iter().map(|k| k.as_str())))
+            .description(Some("A care standard (施設基準) a provider has filed"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ProviderKind {}
+
 impl serde::Serialize for ProviderKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 /// How a provider's point was found: the town (町丁目/大字) representative point, or its postal
 /// code's point. Either can be 100 m – 3 km from the building.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GeocodeLevel {
     Town,
@@ -28,7 +28,7 @@ impl GeocodeLevel {
 }
 
 /// Hospital (20+ beds) or clinic (0–19 beds), as the list says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FacilityType {
     Hospital,
@@ -36,7 +36,7 @@ pub enum FacilityType {
 }
 
 /// Tier of the strongest accepted standard: 1 = 機能強化型（単独型）, 2 = 機能強化型（連携型）, 3 = 従来型.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Tiers {
     pub home_care_support_clinic: Option<u8>,
     pub home_care_support_hospital: Option<u8>,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// How precise a candidate's point is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// A 町丁目, 大字 or 小字 representative point (typically 100–500 m from
@@ -18,7 +18,7 @@ pub enum Level {
 }
 
 /// One possible location for an address.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
     /// Latitude, WGS84 degrees.
     pub lat: f64,
@@ -47,7 +47,7 @@ pub struct Candidate {
 }
 
 /// Result of a geocoding query.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GeocodeAnswer {
     /// Candidates, best first (by score, then in gazetteer order).
     pub candidates: Vec<Candidate>,

@@ -3,7 +3,7 @@
 //! Off unless `CARECOVER_ADMIN_TOKEN` is set: without a token the routes answer 404, exactly
 //! like an unknown path, so a public deployment does not even reveal that they exist.
 
-use super::error::AppError;
+use super::error::{AppError, ErrorBody};
 use super::reload::reload;
 use super::AppState;
 use axum::body::Bytes;
@@ -65,14 +65,28 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     }
 }
 
+/// `POST /admin/reload`'s answer.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Reloaded {
+    pub reloaded: super::reload::ReloadDone,
+}
+
 /// Rebuilds the snapshot from the data folder; 200 with the old and new data versions, 422
 /// with the data errors (first 20) when the new data is invalid (the old data keeps serving).
 /// Takes no body: any body is a 413, so nobody mistakes this route for an upload.
+#[utoipa::path(post, path = "/admin/reload", tag = "operations",
+    summary = "Reload the data (only when the server has an admin token; 404 otherwise)",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Reloaded),
+        (status = 401, description = "No or a wrong bearer token", body = ErrorBody),
+        (status = 413, description = "A body was sent", body = ErrorBody),
+        (status = 422, description = "The new data is invalid; the old data keeps serving", body = ErrorBody)))]
 pub async fn reload_route(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<Reloaded>, AppError> {
     authorize(&state, &headers)?;
     match body {
         Ok(b) if b.is_empty() => {}
@@ -83,7 +97,7 @@ pub async fn reload_route(
         }
     }
     let done = reload(&state).await?;
-    Ok(Json(serde_json::json!({ "reloaded": done })))
+    Ok(Json(Reloaded { reloaded: done }))
 }
 
 #[cfg(test)]

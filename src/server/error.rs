@@ -89,16 +89,42 @@ impl AppError {
     }
 }
 
+/// Every error answer: `{"error": {"code", "message"}}` (and the data issues of a refused
+/// reload).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong: a stable code (see the API reference) and a message naming the parameter
+/// and value.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub code: &'static str,
+    pub message: String,
+    /// A refused reload's first data issues (file, row, message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub issues: Option<Vec<serde_json::Value>>,
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
         }
         let (status, code, message) = self.parts();
-        let mut body = serde_json::json!({ "error": { "code": code, "message": message } });
-        if let Self::InvalidData { issues, .. } = &self {
-            body["error"]["issues"] = serde_json::Value::Array(issues.clone());
-        }
+        let issues = match &self {
+            Self::InvalidData { issues, .. } => Some(issues.clone()),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message,
+                issues,
+            },
+        };
         let mut resp = (status, Json(body)).into_response();
         let h = resp.headers_mut();
         match self {

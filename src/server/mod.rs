@@ -5,9 +5,11 @@ mod admin;
 mod cors;
 mod coverage;
 mod error;
+mod health;
 mod isochrone;
 mod limits;
 mod nearest;
+mod openapi;
 mod params;
 mod reload;
 mod run;
@@ -17,9 +19,10 @@ mod web;
 
 pub use admin::{constant_time_eq, AdminToken};
 pub use cors::{CorsOrigins, FrameAncestors};
-pub use error::AppError;
+pub use error::{AppError, ErrorBody, ErrorDetail};
 pub use limits::{limited, Limits};
 pub use nearest::parse_nearest_query;
+pub use openapi::{openapi, API_PREFIX, API_V1_PREFIX};
 pub use reload::{
     reload, watch_files, DataSource, Fingerprint, ReloadDone, ReloadError, ReloadStatus, Reloader,
 };
@@ -28,9 +31,9 @@ pub use web::{builtin_maplibre, WebFiles};
 
 use crate::app::Snapshot;
 use arc_swap::ArcSwap;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path};
 use axum::http::Request;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -144,38 +147,17 @@ pub fn app(state: AppState) -> Router {
 /// - operations (`/healthz`, `/readyz`, `/admin/*`): outside the limits, so a load balancer's
 ///   health checks and an operator's reload still answer during a tile storm; no CORS.
 pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
-    let api = Router::new()
-        .route("/api/nearest", get(nearest::nearest))
-        .route("/api/providers/{id}", get(nearest::provider))
-        .route("/api/geocode", get(nearest::geocode))
-        .route("/api/isochrone", get(isochrone::isochrone_route))
-        .route("/api/regions", get(coverage::regions))
-        .route("/api/regions/{id}", get(coverage::region))
-        .route("/api/municipalities", get(coverage::municipalities))
-        .route("/api/municipalities/{jis}", get(coverage::municipality))
-        .route("/api/uncovered_towns", get(coverage::uncovered_towns))
-        .route("/api/coverage", get(coverage::coverage))
-        .route("/api/suggest", get(coverage::suggest))
-        .route(
-            "/api/scenarios",
-            post(coverage::scenarios).layer(DefaultBodyLimit::max(coverage::SCENARIO_BODY_LIMIT)),
-        )
-        .with_state(state.clone())
-        // Tiles carry their own pre-gzipped bytes (gzip per request would cost ~25× the rest
-        // of the request), so the compression layer wraps only the JSON API.
-        .layer(CompressionLayer::new());
-    let tiles = Router::new()
-        .route("/tiles.json", get(tiles::tilejson))
-        .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
-        .with_state(state.clone());
-    // The style (JSON) and glyph ranges (PBF, 60 % smaller gzipped; a client fetches each
-    // once a day at most): compressed per request like the API.
-    let style = Router::new()
-        .route("/style.json", get(style::style))
-        .route("/fonts/ui.ttf", get(style::ui_font))
-        .route("/fonts/{fontstack}/{range}", get(style::glyphs))
-        .with_state(state.clone())
-        .layer(CompressionLayer::new());
+    // Tiles carry their own pre-gzipped bytes (gzip per request would cost ~25× the rest of
+    // the request), so only the JSON API and the style group are compressed per request.
+    let group = |routes: Vec<(String, MethodRouter<AppState>)>| {
+        routes
+            .into_iter()
+            .fold(Router::new(), |r, (path, handler)| r.route(&path, handler))
+            .with_state(state.clone())
+    };
+    let api = group(api_routes()).layer(CompressionLayer::new());
+    let tiles = group(tile_routes());
+    let style = group(style_routes()).layer(CompressionLayer::new());
     // The 405 fallback is set before the layers so that it is wrapped by them too: set
     // afterwards, axum swaps it in unlayered, and CORS preflights (OPTIONS on a GET-only
     // route) would reach it without the CORS layer and fail with 405.
@@ -190,21 +172,8 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
     if let Some(cors) = config.cors.layer() {
         public = public.layer(cors);
     }
-    let mut ops = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz));
-    // Without a token the admin routes do not exist at all: every method gets the plain 404,
-    // so a public server does not reveal them (not even by a 405 for GET).
-    if state.admin_token.is_some() {
-        // No body is read: the limit makes any body fail at its first byte (413).
-        ops = ops.route(
-            "/admin/reload",
-            post(admin::reload_route).layer(DefaultBodyLimit::max(0)),
-        );
-    }
-    let ops = ops
-        .with_state(state)
-        .method_not_allowed_fallback(method_not_allowed);
+    let ops = group(ops_routes(state.admin_token.is_some()));
+    let ops = ops.method_not_allowed_fallback(method_not_allowed);
     public
         .merge(ops)
         .fallback(not_found)
@@ -217,27 +186,93 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
         )
 }
 
-async fn healthz() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+/// The API routes: each at its documented `/api/v1/…` path and at the older `/api/…` one, and
+/// the OpenAPI document.
+fn api_routes() -> Vec<(String, MethodRouter<AppState>)> {
+    let mut routes = Vec::new();
+    for prefix in [API_V1_PREFIX, API_PREFIX] {
+        let at = |path: &str| format!("{prefix}{path}");
+        routes.extend([
+            (at("/nearest"), get(nearest::nearest)),
+            (at("/providers/{id}"), get(nearest::provider)),
+            (at("/geocode"), get(nearest::geocode)),
+            (at("/isochrone"), get(isochrone::isochrone_route)),
+            (at("/regions"), get(coverage::regions)),
+            (at("/regions/{id}"), get(coverage::region)),
+            (at("/municipalities"), get(coverage::municipalities)),
+            (at("/municipalities/{jis}"), get(coverage::municipality)),
+            (at("/uncovered_towns"), get(coverage::uncovered_towns)),
+            (at("/coverage"), get(coverage::coverage)),
+            (at("/suggest"), get(coverage::suggest)),
+            (
+                at("/scenarios"),
+                post(coverage::scenarios)
+                    .layer(DefaultBodyLimit::max(coverage::SCENARIO_BODY_LIMIT)),
+            ),
+        ]);
+    }
+    routes.push(("/openapi.json".into(), get(openapi_json)));
+    routes
 }
 
-async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
-    if state.is_draining() {
-        return Err(AppError::Unavailable("shutting down".into()));
+fn tile_routes() -> Vec<(String, MethodRouter<AppState>)> {
+    vec![
+        ("/tiles.json".into(), get(tiles::tilejson)),
+        ("/tiles/{z}/{x}/{y}".into(), get(tiles::tile)),
+    ]
+}
+
+/// The style (JSON) and glyph ranges (PBF, 60 % smaller gzipped; a client fetches each once a
+/// day at most).
+fn style_routes() -> Vec<(String, MethodRouter<AppState>)> {
+    vec![
+        ("/style.json".into(), get(style::style)),
+        ("/fonts/ui.ttf".into(), get(style::ui_font)),
+        ("/fonts/{fontstack}/{range}".into(), get(style::glyphs)),
+    ]
+}
+
+/// Health, readiness, and with an admin token the admin routes. Without a token those do not
+/// exist at all: every method gets the plain 404, so a public server does not reveal them (not
+/// even by a 405 for GET).
+fn ops_routes(admin: bool) -> Vec<(String, MethodRouter<AppState>)> {
+    let mut routes = vec![
+        ("/healthz".into(), get(health::healthz)),
+        ("/readyz".into(), get(health::readyz)),
+    ];
+    if admin {
+        // No body is read: the limit makes any body fail at its first byte (413).
+        routes.push((
+            "/admin/reload".into(),
+            post(admin::reload_route).layer(DefaultBodyLimit::max(0)),
+        ));
     }
-    let snap = state.snapshot();
-    let last_reload = state.reloader().and_then(Reloader::last);
-    Ok(Json(serde_json::json!({
-        "status": "ready",
-        "data_version": snap.version(),
-        // `builtin` (the Kumamoto data compiled into the binary) or the data folder.
-        "dataset": snap.dataset.files.label(),
-        "providers": snap.dataset.providers.len(),
-        "regions": snap.dataset.regions.len(),
-        // Null until the first reload; a failed one shows `ok: false` and the data errors
-        // while the previous data keeps serving (still ready).
-        "last_reload": last_reload,
-    })))
+    routes
+}
+
+/// Every path the router answers (with the admin routes and the widget's files), from the
+/// same tables the router is built from: the OpenAPI document must list each one.
+pub fn route_paths() -> Vec<String> {
+    [
+        api_routes(),
+        tile_routes(),
+        style_routes(),
+        ops_routes(true),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|(path, _)| path)
+    .chain(
+        web::asset_paths()
+            .into_iter()
+            .map(|(url, _)| url.to_string()),
+    )
+    .collect()
+}
+
+/// `GET /openapi.json`: the OpenAPI 3.1 document of every route, the widget's files included.
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi(&web::asset_paths()))
 }
 
 async fn not_found(uri: axum::http::Uri) -> AppError {

@@ -1,12 +1,15 @@
 //! `GET /api/v1/nearest`, `GET /api/v1/providers/{id}` and `GET /api/v1/geocode`: parse, call
 //! [`crate::app::nearest`], answer.
 
-use super::error::AppError;
+use super::error::{AppError, ErrorBody};
 use super::params::Params;
 use super::{provider_id, AppState};
-use crate::app::nearest::{NearestAt, NearestError, NearestQuery, ProviderView, Sort, MAX_K};
+use crate::app::nearest::{
+    GeocodeAnswer, NearestAt, NearestError, NearestQuery, ProviderAnswer, Sort, MAX_K,
+};
 use crate::app::rules::ServiceArea;
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 /// Parses the raw `/api/nearest` query string (percent-encoded, without `?`); a point must lie
@@ -42,26 +45,33 @@ pub fn parse_nearest_query(raw: &str, area: &ServiceArea) -> Result<NearestQuery
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/nearest", tag = "nurses",
+    summary = "The nearest providers that may visit a home",
+    params(super::openapi::NearestParams),
+    responses((status = 200, body = crate::app::nearest::NearestAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
 pub async fn nearest(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Response, AppError> {
     let snap = state.snapshot();
     let query = parse_nearest_query(q.as_deref().unwrap_or(""), &snap.area)?;
     let answer = crate::app::nearest::answer(&snap, query).map_err(|e| match e {
         NearestError::AddressNotFound(_) => AppError::bad("address_not_found", e.to_string()),
         NearestError::BadGazetteerPoint(_) => AppError::Internal(e.to_string()),
     })?;
-    let body = serde_json::to_value(&answer).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Json(body))
+    Ok(Json(&answer).into_response())
 }
 
 /// `GET /api/geocode?q=…&limit=5`: address candidates, best first; an empty list with a
 /// `reason` when nothing in Kumamoto matches.
+#[utoipa::path(get, path = "/api/v1/geocode", tag = "nurses",
+    summary = "Places a Kumamoto address (町丁目/大字 level), offline",
+    params(super::openapi::GeocodeParams),
+    responses((status = 200, body = GeocodeAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
 pub async fn geocode(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Response, AppError> {
     let params = Params::parse(q.as_deref(), &["q", "limit"])?;
     let query = params.get("q").ok_or_else(|| {
         AppError::bad("missing_parameter", "parameter q (the address) is required")
@@ -74,27 +84,21 @@ pub async fn geocode(
     }
     let limit = params.integer("limit", 5, 1..=20, "invalid_limit")?;
     let snap = state.snapshot();
-    let answer = snap.gazetteer.geocode(query, limit);
-    let mut body = serde_json::to_value(&answer).map_err(|e| AppError::Internal(e.to_string()))?;
-    body["data_version"] = serde_json::json!(snap.version());
-    Ok(Json(body))
+    Ok(Json(&GeocodeAnswer::new(&snap, query, limit)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/providers/{id}", tag = "nurses",
+    summary = "One provider by its 医療機関番号",
+    params(("id" = String, Path, description = "医療機関番号 (digits)")),
+    responses((status = 200, body = ProviderAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody),
+        (status = 404, description = "No provider with this id", body = ErrorBody)))]
 pub async fn provider(
     State(state): State<AppState>,
     path: Path<String>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Response, AppError> {
     let id = provider_id(path)?;
     let snap = state.snapshot();
-    let ds = &snap.dataset;
-    let p = ds
-        .providers
-        .iter()
-        .find(|p| p.id == id)
+    let answer = ProviderAnswer::new(&snap, &id)
         .ok_or_else(|| AppError::NotFound(format!("no provider with id {id}")))?;
-    let body = serde_json::json!({
-        "provider": ProviderView::new(p, ds),
-        "data_version": snap.version(),
-    });
-    Ok(Json(body))
+    Ok(Json(&answer).into_response())
 }

@@ -152,7 +152,7 @@ impl ReloadError {
 }
 
 /// The outcome of the last reload, shown in `/readyz`.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ReloadStatus {
     pub ok: bool,
     /// RFC 3339, UTC, when the reload finished.
@@ -162,11 +162,12 @@ pub struct ReloadStatus {
     pub error: Option<String>,
     /// The first data issues of a failed reload.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
     pub issues: Vec<serde_json::Value>,
 }
 
 /// What a successful reload did.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ReloadDone {
     pub previous_version: String,
     pub data_version: String,

@@ -2,7 +2,7 @@
 //! `GET /fonts/{fontstack}/{start}-{end}.pbf` (glyph ranges, as martin's `/font/…`) and
 //! `GET /fonts/ui.ttf` (the same font for the page's text).
 
-use super::error::{off_workers, AppError};
+use super::error::{off_workers, AppError, ErrorBody};
 use super::tiles::{base_url, if_none_match, not_modified_with};
 use super::AppState;
 use crate::app::style::style_json;
@@ -19,6 +19,8 @@ const STYLE_CACHE: &str = "public, max-age=300";
 const GLYPH_CACHE: &str = "public, max-age=86400";
 const PBF: &str = "application/x-protobuf";
 
+#[utoipa::path(get, path = "/style.json", tag = "map", summary = "The map's MapLibre style",
+    responses((status = 200, description = "A MapLibre style (v8)", content_type = "application/json")))]
 pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let snap = state.snapshot();
     let etag = format!("\"style-{}-{}\"", snap.version(), env!("CARGO_PKG_VERSION"));
@@ -30,6 +32,14 @@ pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Respons
     resp
 }
 
+#[utoipa::path(get, path = "/fonts/{fontstack}/{range}", tag = "map",
+    summary = "One glyph range of the label font (SDF, MapLibre's glyphs.proto)",
+    params(("fontstack" = String, Path), ("range" = String, Path, description = "e.g. 0-255.pbf")),
+    responses(
+        (status = 200, description = "Glyph PBF", content_type = "application/x-protobuf"),
+        (status = 304, description = "Not modified (ETag)"),
+        (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody),
+        (status = 404, description = "No font of this stack", body = ErrorBody)))]
 pub async fn glyphs(
     Path((fontstack, range)): Path<(String, String)>,
     headers: HeaderMap,
@@ -65,6 +75,9 @@ pub async fn glyphs(
 
 /// `GET /fonts/ui.ttf`: the same font as a web font for the page's own text (its CSS lists it
 /// after the usual Japanese system fonts, so a browser downloads it only when it has none).
+#[utoipa::path(get, path = "/fonts/ui.ttf", tag = "map", summary = "The widget's text font",
+    responses((status = 200, description = "TrueType font", content_type = "font/ttf"),
+        (status = 304, description = "Not modified (ETag)")))]
 pub async fn ui_font(headers: HeaderMap) -> Response {
     let etag = format!("\"font-{}\"", builtin_font_hash());
     if if_none_match(&headers, &etag) {

@@ -1,6 +1,6 @@
 //! `GET /tiles.json` and `GET /tiles/{z}/{x}/{y}.mvt`.
 
-use super::error::{off_workers, AppError};
+use super::error::{off_workers, AppError, ErrorBody};
 use super::AppState;
 use crate::tiles::TileCoord;
 use axum::body::Body;
@@ -14,10 +14,12 @@ const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// a 304). Data changes monthly, but a reload must show within minutes.
 const CACHE_CONTROL: &str = "public, max-age=300";
 
+#[utoipa::path(get, path = "/tiles.json", tag = "map", summary = "TileJSON 3.0 of the vector tiles",
+    responses((status = 200, body = crate::tiles::TileJson)))]
 pub async fn tilejson(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<crate::tiles::TileJson>, AppError> {
     let snap = state.snapshot();
     let base = base_url(&headers);
     let url = format!("{base}/tiles/{{z}}/{{x}}/{{y}}.mvt?v={}", snap.version());
@@ -40,6 +42,14 @@ pub(super) fn base_url(headers: &HeaderMap) -> String {
     }
 }
 
+#[utoipa::path(get, path = "/tiles/{z}/{x}/{y}", tag = "map",
+    summary = "One Mapbox Vector Tile (y may end in .mvt or .pbf)",
+    params(("z" = u8, Path), ("x" = u32, Path), ("y" = String, Path, description = "row, e.g. 413 or 413.mvt")),
+    responses(
+        (status = 200, description = "The tile (gzip when asked)", content_type = "application/vnd.mapbox-vector-tile"),
+        (status = 204, description = "An empty tile"),
+        (status = 304, description = "Not modified (ETag)"),
+        (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
 pub async fn tile(
     State(state): State<AppState>,
     Path((z, x, y)): Path<(String, String, String)>,

@@ -147,6 +147,11 @@ fn builtin_file(asset: &Asset) -> Result<&'static [u8], &'static str> {
     }
 }
 
+/// Every URL the widget answers, with its content type (for the OpenAPI document).
+pub fn asset_paths() -> Vec<(&'static str, &'static str)> {
+    ASSETS.iter().map(|a| (a.url, a.content_type)).collect()
+}
+
 /// The widget's routes, one per row of [`ASSETS`], gzip-compressed when the client asks
 /// (MapLibre is ~1 MB of JavaScript), read from `files`. `frames` says which other sites may
 /// frame the page.

@@ -5,7 +5,7 @@
 
 use super::{
     gzip, render_tile, tiles_covering, write_pmtiles, LayerSource, PmtilesMeta, TileCoord,
-    TileError,
+    TileError, TileJson,
 };
 use std::ops::RangeInclusive;
 use std::path::Path;
@@ -64,7 +64,7 @@ pub enum ExportError {
 /// archive. `progress` is called with (done, total) as tiles finish.
 pub fn export(
     set: &TileSet,
-    tilejson: &serde_json::Value,
+    tilejson: &TileJson,
     format: ExportFormat,
     minzoom: u8,
     maxzoom: u8,
@@ -162,17 +162,20 @@ fn render_all(
 }
 
 /// The archive's JSON metadata: TileJSON's `vector_layers`, attribution and description.
-fn metadata(tilejson: &serde_json::Value) -> serde_json::Value {
+fn metadata(tilejson: &TileJson) -> serde_json::Value {
     let mut m = serde_json::Map::new();
-    for key in [
-        "name",
-        "description",
-        "attribution",
-        "vector_layers",
-        "version",
+    m.insert(
+        "vector_layers".into(),
+        serde_json::json!(tilejson.vector_layers),
+    );
+    m.insert("attribution".into(), tilejson.attribution.clone().into());
+    for (key, v) in [
+        ("name", &tilejson.name),
+        ("description", &tilejson.description),
+        ("version", &tilejson.version),
     ] {
-        if let Some(v) = tilejson.get(key) {
-            m.insert(key.to_string(), v.clone());
+        if let Some(v) = v {
+            m.insert(key.to_string(), v.clone().into());
         }
     }
     serde_json::Value::Object(m)
@@ -187,7 +190,7 @@ fn metadata(tilejson: &serde_json::Value) -> serde_json::Value {
 fn write_mbtiles(
     out: &Path,
     tiles: &[(TileCoord, Vec<u8>)],
-    tilejson: &serde_json::Value,
+    tilejson: &TileJson,
     set: &TileSet,
     minzoom: u8,
     maxzoom: u8,
@@ -208,21 +211,15 @@ fn write_mbtiles(
     .map_err(sql)?;
     let tx = db.transaction().map_err(sql)?;
     {
-        let json = serde_json::json!({ "vector_layers": tilejson.get("vector_layers").cloned().unwrap_or_default() });
-        let text = |k: &str| {
-            tilejson
-                .get(k)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
+        let json = serde_json::json!({ "vector_layers": tilejson.vector_layers });
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let meta: Vec<(&str, String)> = vec![
-            ("name", text("name")),
+            ("name", text(&tilejson.name)),
             ("format", "pbf".into()),
             ("type", "overlay".into()),
-            ("version", text("version")),
-            ("description", text("description")),
-            ("attribution", text("attribution")),
+            ("version", text(&tilejson.version)),
+            ("description", text(&tilejson.description)),
+            ("attribution", tilejson.attribution.clone()),
             ("minzoom", minzoom.to_string()),
             ("maxzoom", maxzoom.to_string()),
             (

@@ -58,7 +58,7 @@ pub use project::{
 };
 pub use rings::{ring_area2, TilePoint};
 pub use source::{render_tile, render_tile_with, FeatureRef, FieldType, LayerSource};
-pub use tilejson::tilejson;
+pub use tilejson::{tilejson, TileJson, VectorLayer};
 pub use vec_layer::VecLayer;
 
 /// Highest supported zoom level.

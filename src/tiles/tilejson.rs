@@ -6,9 +6,48 @@
 //!   optional `minzoom`, `maxzoom`, `bounds` (`[w, s, e, n]` degrees),
 //!   `center` (`[lon, lat, zoom]`), `attribution`, `scheme`.
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::source::LayerSource;
+
+/// One `vector_layers` entry: a layer's id, its fields and their types, and its zooms.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct VectorLayer {
+    pub id: String,
+    /// Field name → `String`, `Number` or `Boolean`.
+    pub fields: BTreeMap<String, String>,
+    pub minzoom: u8,
+    pub maxzoom: u8,
+}
+
+/// A TileJSON 3.0.0 document. The optional members a server adds (`name`, `description`,
+/// `version`, and carecover's `dataset`) are left out when unset.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TileJson {
+    pub tilejson: &'static str,
+    pub tiles: Vec<String>,
+    pub scheme: &'static str,
+    pub minzoom: u8,
+    pub maxzoom: u8,
+    /// West, south, east, north, degrees.
+    pub bounds: [f64; 4],
+    /// Longitude, latitude, zoom.
+    pub center: [f64; 3],
+    pub attribution: String,
+    pub vector_layers: Vec<VectorLayer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Which data: `builtin` or the folder it was loaded from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+}
 
 /// Builds the TileJSON document. `tiles_url` is a template such as
 /// `https://example.org/tiles/{z}/{x}/{y}.mvt`; `bounds` is
@@ -23,34 +62,35 @@ pub fn tilejson(
     center: [f64; 3],
     attribution: &str,
     sources: &[&dyn LayerSource],
-) -> Value {
-    let layers: Vec<Value> = sources
+) -> TileJson {
+    let vector_layers = sources
         .iter()
-        .map(|s| {
-            let fields: Map<String, Value> = s
+        .map(|s| VectorLayer {
+            id: s.name().to_string(),
+            fields: s
                 .fields()
                 .into_iter()
-                .map(|(k, t)| (k, Value::from(t.as_str())))
-                .collect();
-            json!({
-                "id": s.name(),
-                "fields": fields,
-                "minzoom": s.minzoom().clamp(minzoom, maxzoom),
-                "maxzoom": s.maxzoom().clamp(minzoom, maxzoom),
-            })
+                .map(|(k, t)| (k, t.as_str().to_string()))
+                .collect(),
+            minzoom: s.minzoom().clamp(minzoom, maxzoom),
+            maxzoom: s.maxzoom().clamp(minzoom, maxzoom),
         })
         .collect();
-    json!({
-        "tilejson": "3.0.0",
-        "tiles": [tiles_url],
-        "scheme": "xyz",
-        "minzoom": minzoom,
-        "maxzoom": maxzoom,
-        "bounds": bounds,
-        "center": center,
-        "attribution": attribution,
-        "vector_layers": layers,
-    })
+    TileJson {
+        tilejson: "3.0.0",
+        tiles: vec![tiles_url.to_string()],
+        scheme: "xyz",
+        minzoom,
+        maxzoom,
+        bounds,
+        center,
+        attribution: attribution.to_string(),
+        vector_layers,
+        name: None,
+        description: None,
+        version: None,
+        dataset: None,
+    }
 }
 
 #[cfg(test)]
@@ -71,7 +111,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let v = tilejson(
+        let v = serde_json::to_value(tilejson(
             "https://example.org/tiles/{z}/{x}/{y}.mvt",
             5,
             14,
@@ -79,7 +119,8 @@ mod tests {
             [130.7, 32.8, 9.0],
             "© Kumamoto",
             &[&l],
-        );
+        ))
+        .unwrap();
         assert_eq!(v["tilejson"], "3.0.0");
         assert_eq!(v["tiles"][0], "https://example.org/tiles/{z}/{x}/{y}.mvt");
         let vl = &v["vector_layers"][0];

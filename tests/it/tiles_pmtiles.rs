@@ -109,7 +109,7 @@ fn kumamoto_archive(name: &str) -> (Written, carecover::tiles::PmtilesStats) {
         maxzoom: 12,
         bounds: [129.9, 32.1, bbox.max().x, bbox.max().y],
         center: [130.7, 32.8, 9.0],
-        metadata: tilejson(
+        metadata: serde_json::to_value(tilejson(
             "pmtiles://kumamoto",
             0,
             12,
@@ -117,7 +117,8 @@ fn kumamoto_archive(name: &str) -> (Written, carecover::tiles::PmtilesStats) {
             [130.7, 32.8, 9.0],
             "test",
             &srcs,
-        ),
+        ))
+        .unwrap(),
     };
     let dir = out_dir(name);
     let path = dir.join("kumamoto.pmtiles");

@@ -88,7 +88,7 @@ fn duplicate_source_names_are_reported() {
 #[test]
 fn tilejson_lists_every_source() {
     let (regions, providers, towns) = sources();
-    let v = tilejson(
+    let v = serde_json::to_value(tilejson(
         "https://carecover.example/tiles/{z}/{x}/{y}.mvt",
         0,
         14,
@@ -96,7 +96,8 @@ fn tilejson_lists_every_source() {
         [130.7, 32.8, 9.0],
         "© 熊本県",
         &[&regions, &providers, &towns],
-    );
+    ))
+    .unwrap();
     assert_eq!(v["tilejson"], "3.0.0");
     let vl = v["vector_layers"].as_array().unwrap();
     assert_eq!(vl.len(), 3);

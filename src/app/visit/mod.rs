@@ -30,7 +30,7 @@ use serde::Serialize;
 pub use uncertainty::{PatientPoint, TownPoint, Uncertainty, CAP_M};
 
 /// A provider against the 16 km rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Visit16 {
     /// Surely within 16 km (○ 16 km以内).
@@ -64,7 +64,7 @@ impl Visit16 {
 
 /// Whether the exception (no capable provider within 16 km) lets a provider beyond 16 km
 /// visit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Exception {
     /// Some provider of the kinds is surely within 16 km: the exception does not apply.
@@ -76,7 +76,7 @@ pub enum Exception {
 }
 
 /// The 16 km answer for one home and one choice of kinds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Rule16 {
     /// The legal radius, km (16).
     pub radius_km: f64,

@@ -76,7 +76,7 @@ pub struct TownPoint {
 }
 
 /// Where the patient's point came from, and so how uncertain it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PatientPoint {
     /// A latitude and longitude the user gave: exact.

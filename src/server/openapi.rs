@@ -1,0 +1,202 @@
+//! The OpenAPI 3.1 document of every route, generated from the handlers' `#[utoipa::path]`
+//! annotations and the answers' types (`GET /openapi.json`). The documented form of the API
+//! paths is `/api/v1/…`; the older `/api/…` paths are listed too, marked deprecated, because
+//! they answer the same (existing widgets and scripts keep working).
+
+use super::error::ErrorBody;
+use super::{admin, coverage, health, isochrone, nearest, style, tiles};
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::{Content, HttpMethod, OpenApi as Document, ResponseBuilder};
+use utoipa::{IntoParams, OpenApi};
+
+/// The documented prefix of the API paths.
+pub const API_V1_PREFIX: &str = "/api/v1";
+/// The older prefix, kept as an alias of [`API_V1_PREFIX`].
+pub const API_PREFIX: &str = "/api";
+
+/// The parameters that choose a coverage layer: a preset, or kinds, required kinds and a tier;
+/// a radius in either case.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct LayerParams {
+    /// A named layer: `home_care` (default), `enhanced_palliative`, `strengthened`,
+    /// `pediatric_home`. Not with `kind`, `require` or `tier_max`.
+    preset: Option<String>,
+    /// Comma list of kinds, any of which counts (default: home_care_support_clinic,
+    /// home_care_support_hospital).
+    kind: Option<String>,
+    /// Comma list of kinds a provider must all hold.
+    require: Option<String>,
+    /// Service radius, km, 1–50 (default 16, the legal home-visit radius).
+    radius_km: Option<f64>,
+    /// Only providers whose home-care support tier is at most this (1–3).
+    tier_max: Option<i64>,
+}
+
+/// `GET /api/v1/nearest`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct NearestParams {
+    /// Latitude of the home (with `lon`; or give `address`).
+    lat: Option<f64>,
+    /// Longitude of the home.
+    lon: Option<f64>,
+    /// A Kumamoto address instead of lat/lon, e.g. 熊本市中央区水前寺6丁目18-1.
+    address: Option<String>,
+    /// How many providers, 1–50 (default 5).
+    k: Option<u32>,
+    /// Comma list of kinds, any of which counts (default: every tracked kind).
+    kind: Option<String>,
+    /// Comma list of kinds a provider must all hold.
+    require: Option<String>,
+    /// `distance` (straight line, default) or `road`.
+    sort: Option<String>,
+}
+
+/// `GET /api/v1/geocode`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct GeocodeParams {
+    /// The address (at most 200 characters).
+    q: String,
+    /// How many candidates, 1–20 (default 5).
+    limit: Option<u32>,
+}
+
+/// `GET /api/v1/isochrone`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct IsochroneParams {
+    lat: f64,
+    lon: f64,
+    /// Comma list of 1–4 strictly increasing values, e.g. 10,20,30.
+    contours: String,
+    /// `min` (drive time, default) or `km` (road distance).
+    metric: Option<String>,
+}
+
+/// `GET /api/v1/suggest`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct SuggestParams {
+    /// The medical region, 1–10.
+    region: u8,
+    /// How many sites, 1–10 (default 3).
+    n: Option<u32>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "carecover",
+        description = "Home palliative-care coverage for Kumamoto: the nearest providers that \
+            may visit a home (16 km rule), coverage and gaps per medical region and \
+            municipality, what-if scenarios, isochrones, vector tiles. Errors are \
+            `{\"error\": {\"code\", \"message\"}}` with a 4xx status for client mistakes.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        nearest::nearest,
+        nearest::provider,
+        nearest::geocode,
+        isochrone::isochrone_route,
+        coverage::regions,
+        coverage::region,
+        coverage::municipalities,
+        coverage::municipality,
+        coverage::uncovered_towns,
+        coverage::coverage,
+        coverage::suggest,
+        coverage::scenarios,
+        tiles::tilejson,
+        tiles::tile,
+        style::style,
+        style::glyphs,
+        style::ui_font,
+        health::healthz,
+        health::readyz,
+        admin::reload_route,
+        openapi_json,
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "nurses", description = "Nearest providers for a home"),
+        (name = "planners", description = "Coverage, gaps, what-if and site suggestions"),
+        (name = "map", description = "Tiles, TileJSON, style, glyphs and the widget"),
+        (name = "operations", description = "Health, readiness, reload"),
+    )
+)]
+struct ApiDoc;
+
+/// The whole document: the annotated routes, the `/api/…` aliases of the `/api/v1/…` ones
+/// (deprecated), and the widget's files (`web_paths`).
+pub fn openapi(web_paths: &[(&'static str, &'static str)]) -> Document {
+    let mut doc = ApiDoc::openapi();
+    let aliases: Vec<(String, PathItem)> = doc
+        .paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| {
+            let rest = path.strip_prefix(API_V1_PREFIX)?;
+            let mut item = item.clone();
+            for op in operations_mut(&mut item) {
+                op.deprecated = Some(utoipa::openapi::Deprecated::True);
+                op.operation_id = op.operation_id.as_ref().map(|id| format!("{id}_unversioned"));
+                op.description = Some(format!(
+                    "Alias of `{path}` (the documented form), kept for existing widgets and scripts."
+                ));
+            }
+            Some((format!("{API_PREFIX}{rest}"), item))
+        })
+        .collect();
+    doc.paths.paths.extend(aliases);
+    for (url, content_type) in web_paths {
+        let response = ResponseBuilder::new()
+            .description("The map widget's file")
+            .content(
+                *content_type,
+                Content::new(None::<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>),
+            )
+            .build();
+        let mut op = Operation::new();
+        op.tags = Some(vec!["map".into()]);
+        op.summary = Some(format!("The widget: {url}"));
+        op.operation_id = Some(format!(
+            "widget_{}",
+            url.trim_matches('/').replace(['/', '.', '-'], "_")
+        ));
+        op.responses.responses.insert("200".into(), response.into());
+        doc.paths
+            .paths
+            .insert(url.to_string(), PathItem::new(HttpMethod::Get, op));
+    }
+    doc
+}
+
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.post.as_mut(),
+        item.put.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+        item.head.as_mut(),
+        item.options.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// `GET /openapi.json`: this document (the handler lives in `server::mod`, which holds the
+/// widget's file list).
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document of every route",
+        content_type = "application/json")))]
+#[allow(dead_code)]
+fn openapi_json() {}
