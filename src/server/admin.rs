@@ -80,6 +80,7 @@ pub struct Reloaded {
     responses(
         (status = 200, body = Reloaded),
         (status = 401, description = "No or a wrong bearer token", body = ErrorBody),
+        (status = 404, description = "The server has no admin token: no admin route exists", body = ErrorBody),
         (status = 413, description = "A body was sent", body = ErrorBody),
         (status = 422, description = "The new data is invalid; the old data keeps serving", body = ErrorBody)))]
 pub async fn reload_route(

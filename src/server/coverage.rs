@@ -178,7 +178,7 @@ pub async fn regions(
 /// `GET /api/v1/regions/{id}`: one region with its municipalities and uncovered towns' names.
 #[utoipa::path(get, path = "/api/v1/regions/{id}", tag = "planners",
     summary = "One medical region with its municipalities and uncovered towns",
-    params(("id" = u8, Path, description = "Medical region id, 1–10"), super::openapi::LayerParams),
+    params(("id" = u8, Path, minimum = 1, maximum = 10, description = "Medical region id, 1–10"), super::openapi::LayerParams),
     responses((status = 200, body = RegionAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
 pub async fn region(
     State(state): State<AppState>,
@@ -215,7 +215,7 @@ pub async fn municipalities(
 /// `GET /api/v1/municipalities/{jis}`: one municipality with its uncovered towns.
 #[utoipa::path(get, path = "/api/v1/municipalities/{jis}", tag = "planners",
     summary = "One municipality with its uncovered towns",
-    params(("jis" = String, Path, description = "5-digit municipality code, e.g. 43202"), super::openapi::LayerParams),
+    params(("jis" = String, Path, pattern = "^[0-9]{5}$", description = "5-digit municipality code, e.g. 43202"), super::openapi::LayerParams),
     responses((status = 200, body = MunicipalityAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody),
         (status = 404, description = "No such municipality (a ward is listed under its city)", body = ErrorBody)))]
 pub async fn municipality(
@@ -276,7 +276,9 @@ pub struct ScenarioBody {
     require: Option<String>,
     /// A named preset instead of kind/require/tier_max.
     preset: Option<String>,
+    #[schema(minimum = 1, maximum = 50)]
     radius_km: Option<f64>,
+    #[schema(minimum = 1, maximum = 3)]
     tier_max: Option<i64>,
 }
 

@@ -250,14 +250,14 @@ fn ops_routes(admin: bool) -> Vec<(String, MethodRouter<AppState>)> {
     routes
 }
 
-/// Every path the router answers (with the admin routes and the widget's files), from the
-/// same tables the router is built from: the OpenAPI document must list each one.
-pub fn route_paths() -> Vec<String> {
+/// Every path the router answers (the admin routes when `admin`, and the widget's files), from
+/// the same tables the router is built from: the OpenAPI document must list each one.
+pub fn route_paths(admin: bool) -> Vec<String> {
     [
         api_routes(),
         tile_routes(),
         style_routes(),
-        ops_routes(true),
+        ops_routes(admin),
     ]
     .into_iter()
     .flatten()
@@ -271,8 +271,15 @@ pub fn route_paths() -> Vec<String> {
 }
 
 /// `GET /openapi.json`: the OpenAPI 3.1 document of every route, the widget's files included.
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(openapi(&web::asset_paths()))
+async fn openapi_json(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Json<utoipa::openapi::OpenApi> {
+    let area = state.snapshot().area;
+    Json(openapi(
+        &web::asset_paths(),
+        state.admin_token.is_some(),
+        &area,
+    ))
 }
 
 async fn not_found(uri: axum::http::Uri) -> AppError {

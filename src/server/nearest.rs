@@ -89,7 +89,7 @@ pub async fn geocode(
 
 #[utoipa::path(get, path = "/api/v1/providers/{id}", tag = "nurses",
     summary = "One provider by its 医療機関番号",
-    params(("id" = String, Path, description = "医療機関番号 (digits)")),
+    params(("id" = String, Path, pattern = "^[0-9]{1,16}$", description = "医療機関番号 (digits)")),
     responses((status = 200, body = ProviderAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody),
         (status = 404, description = "No provider with this id", body = ErrorBody)))]
 pub async fn provider(

@@ -5,6 +5,7 @@
 
 use super::error::ErrorBody;
 use super::{admin, coverage, health, isochrone, nearest, style, tiles};
+use crate::data::ProviderKind;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Content, HttpMethod, OpenApi as Document, ResponseBuilder};
 use utoipa::{IntoParams, OpenApi};
@@ -22,15 +23,20 @@ pub const API_PREFIX: &str = "/api";
 pub struct LayerParams {
     /// A named layer: `home_care` (default), `enhanced_palliative`, `strengthened`,
     /// `pediatric_home`. Not with `kind`, `require` or `tier_max`.
+    #[param(pattern = "^(home_care|enhanced_palliative|strengthened|pediatric_home)$")]
     preset: Option<String>,
     /// Comma list of kinds, any of which counts (default: home_care_support_clinic,
     /// home_care_support_hospital).
+    #[param(style = Form, explode = false, min_items = 1, value_type = Option<Vec<ProviderKind>>)]
     kind: Option<String>,
     /// Comma list of kinds a provider must all hold.
+    #[param(style = Form, explode = false, min_items = 1, value_type = Option<Vec<ProviderKind>>)]
     require: Option<String>,
     /// Service radius, km, 1–50 (default 16, the legal home-visit radius).
+    #[param(minimum = 1, maximum = 50)]
     radius_km: Option<f64>,
     /// Only providers whose home-care support tier is at most this (1–3).
+    #[param(minimum = 1, maximum = 3)]
     tier_max: Option<i64>,
 }
 
@@ -46,12 +52,16 @@ pub struct NearestParams {
     /// A Kumamoto address instead of lat/lon, e.g. 熊本市中央区水前寺6丁目18-1.
     address: Option<String>,
     /// How many providers, 1–50 (default 5).
+    #[param(minimum = 1, maximum = 50)]
     k: Option<u32>,
     /// Comma list of kinds, any of which counts (default: every tracked kind).
+    #[param(style = Form, explode = false, min_items = 1, value_type = Option<Vec<ProviderKind>>)]
     kind: Option<String>,
     /// Comma list of kinds a provider must all hold.
+    #[param(style = Form, explode = false, min_items = 1, value_type = Option<Vec<ProviderKind>>)]
     require: Option<String>,
     /// `distance` (straight line, default) or `road`.
+    #[param(pattern = "^(distance|road)$")]
     sort: Option<String>,
 }
 
@@ -61,8 +71,10 @@ pub struct NearestParams {
 #[allow(dead_code)]
 pub struct GeocodeParams {
     /// The address (at most 200 characters).
+    #[param(max_length = 200)]
     q: String,
     /// How many candidates, 1–20 (default 5).
+    #[param(minimum = 1, maximum = 20)]
     limit: Option<u32>,
 }
 
@@ -73,9 +85,12 @@ pub struct GeocodeParams {
 pub struct IsochroneParams {
     lat: f64,
     lon: f64,
-    /// Comma list of 1–4 strictly increasing values, e.g. 10,20,30.
+    /// Comma list of 1–4 strictly increasing values, e.g. 10,20,30 (at most 120 min or
+    /// 100 km).
+    #[param(pattern = "^[0-9]+(\\.[0-9]+)?(,[0-9]+(\\.[0-9]+)?){0,3}$")]
     contours: String,
     /// `min` (drive time, default) or `km` (road distance).
+    #[param(pattern = "^(min|km)$")]
     metric: Option<String>,
 }
 
@@ -85,8 +100,10 @@ pub struct IsochroneParams {
 #[allow(dead_code)]
 pub struct SuggestParams {
     /// The medical region, 1–10.
+    #[param(minimum = 1, maximum = 10)]
     region: u8,
     /// How many sites, 1–10 (default 3).
+    #[param(minimum = 1, maximum = 10)]
     n: Option<u32>,
 }
 
@@ -134,9 +151,38 @@ pub struct SuggestParams {
 struct ApiDoc;
 
 /// The whole document: the annotated routes, the `/api/…` aliases of the `/api/v1/…` ones
-/// (deprecated), and the widget's files (`web_paths`).
-pub fn openapi(web_paths: &[(&'static str, &'static str)]) -> Document {
+/// (deprecated), the widget's files (`web_paths`), and the admin routes when `admin` (without
+/// a token they do not exist). `lat`/`lon` carry the served area's bounds (`area`, from the
+/// data).
+pub fn openapi(
+    web_paths: &[(&'static str, &'static str)],
+    admin: bool,
+    area: &crate::app::rules::ServiceArea,
+) -> Document {
     let mut doc = ApiDoc::openapi();
+    if !admin {
+        doc.paths
+            .paths
+            .retain(|path, _| !path.starts_with("/admin/"));
+    }
+    for item in doc.paths.paths.values_mut() {
+        for op in operations_mut(item) {
+            for p in op.parameters.iter_mut().flatten() {
+                let range = match p.name.as_str() {
+                    "lat" => area.query_lat(),
+                    "lon" => area.query_lon(),
+                    _ => continue,
+                };
+                p.schema = Some(
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::Number)
+                        .minimum(Some(*range.start()))
+                        .maximum(Some(*range.end()))
+                        .into(),
+                );
+            }
+        }
+    }
     let aliases: Vec<(String, PathItem)> = doc
         .paths
         .paths

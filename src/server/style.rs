@@ -34,7 +34,7 @@ pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Respons
 
 #[utoipa::path(get, path = "/fonts/{fontstack}/{range}", tag = "map",
     summary = "One glyph range of the label font (SDF, MapLibre's glyphs.proto)",
-    params(("fontstack" = String, Path), ("range" = String, Path, description = "e.g. 0-255.pbf")),
+    params(("fontstack" = String, Path), ("range" = String, Path, pattern = "^[0-9]+-[0-9]+\\.pbf$", description = "e.g. 0-255.pbf")),
     responses(
         (status = 200, description = "Glyph PBF", content_type = "application/x-protobuf"),
         (status = 304, description = "Not modified (ETag)"),

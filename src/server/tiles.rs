@@ -44,7 +44,7 @@ pub(super) fn base_url(headers: &HeaderMap) -> String {
 
 #[utoipa::path(get, path = "/tiles/{z}/{x}/{y}", tag = "map",
     summary = "One Mapbox Vector Tile (y may end in .mvt or .pbf)",
-    params(("z" = u8, Path), ("x" = u32, Path), ("y" = String, Path, description = "row, e.g. 413 or 413.mvt")),
+    params(("z" = u8, Path), ("x" = u32, Path), ("y" = String, Path, pattern = "^[0-9]+\\.(mvt|pbf)$", description = "row and extension, e.g. 413.mvt")),
     responses(
         (status = 200, description = "The tile (gzip when asked)", content_type = "application/vnd.mapbox-vector-tile"),
         (status = 204, description = "An empty tile"),
