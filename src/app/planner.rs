@@ -606,6 +606,32 @@ impl<'a> ScenarioAnswer<'a> {
     }
 }
 
+/// Why no sites were suggested.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SuggestError {
+    #[error("region {0} missing from the frames")]
+    NoRegion(u8),
+    #[error("a suggested site was rejected: {0}")]
+    Rejected(String),
+}
+
+/// Up to `n` sites for region `id` that would cover the most of what `base` leaves uncovered.
+pub fn suggest(
+    snap: &Snapshot,
+    base: &CoverageResult,
+    id: u8,
+    n: usize,
+) -> Result<SuggestAnswer, SuggestError> {
+    let suggestion =
+        crate::coverage::suggest_sites(&snap.dataset, &snap.coverage.frames, base, id, n)
+            .ok_or(SuggestError::NoRegion(id))?
+            .map_err(|e| SuggestError::Rejected(e.to_string()))?;
+    Ok(SuggestAnswer {
+        suggestion,
+        layer: LayerInfo::of(base, snap),
+    })
+}
+
 /// `GET /api/v1/suggest`: greedy best sites for one region.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestAnswer {

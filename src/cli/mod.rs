@@ -12,7 +12,7 @@ mod serve;
 
 pub use logging::init_logging;
 
-use crate::data::{DataFiles, KindSet, Manifest, ManifestError};
+use crate::data::{DataFiles, KindSet, Manifest};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -74,7 +74,7 @@ pub struct Data {
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let data = Data {
         files: data_files(cli.data.as_deref()),
-        manifest: manifest(cli.manifest.as_deref())?,
+        manifest: Manifest::from_file_or_builtin(cli.manifest.as_deref())?,
         manifest_path: cli.manifest,
     };
     match cli.command {
@@ -92,14 +92,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
 /// dataset built into this binary. No default points outside the binary.
 pub fn data_files(given: Option<&Path>) -> DataFiles {
     DataFiles::from_option(given)
-}
-
-/// The built-in manifest, or the one in `path`.
-pub fn manifest(path: Option<&Path>) -> Result<Manifest, ManifestError> {
-    match path {
-        Some(p) => Manifest::from_file(p),
-        None => Manifest::builtin(),
-    }
 }
 
 /// A `--kind`/`--require` comma list, or `default` when the option is absent.

@@ -122,6 +122,14 @@ pub enum ManifestError {
 }
 
 impl Manifest {
+    /// The manifest in `path`, or the built-in one.
+    pub fn from_file_or_builtin(path: Option<&std::path::Path>) -> Result<Self, ManifestError> {
+        match path {
+            Some(p) => Self::from_file(p),
+            None => Self::builtin(),
+        }
+    }
+
     /// The built-in manifest.
     pub fn builtin() -> Result<Self, ManifestError> {
         Self::parse(DEFAULT_MANIFEST, "geodata/manifest.json (built in)")

@@ -6,15 +6,13 @@ use super::error::{off_workers, AppError, ErrorBody};
 use super::params::Params;
 use super::AppState;
 use crate::app::planner::{
-    check_municipality, scenario_error_code, scenario_outcome, CoverageAnswer, LayerInfo,
+    check_municipality, scenario_error_code, scenario_outcome, CoverageAnswer,
     MunicipalitiesAnswer, MunicipalityAnswer, MunicipalityError, RegionAnswer, RegionsAnswer,
-    ScenarioAnswer, SuggestAnswer, UncoveredTownsAnswer,
+    ScenarioAnswer, UncoveredTownsAnswer,
 };
 use crate::app::rules::{home_care_kinds, Preset, DEFAULT_RADIUS_KM};
 use crate::app::Snapshot;
-use crate::coverage::{
-    suggest_sites, AddedSite, CoverageParams, CoverageResult, ParamError, Scenario,
-};
+use crate::coverage::{AddedSite, CoverageParams, CoverageResult, ParamError, Scenario};
 use crate::data::{KindFilter, KindRule, KindSet};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -379,7 +377,7 @@ fn scenario_answer(state: &AppState, body: &[u8]) -> Result<Response, AppError> 
 #[utoipa::path(get, path = "/api/v1/suggest", tag = "planners",
     summary = "Where new providers would cover the most",
     params(super::openapi::SuggestParams, super::openapi::LayerParams),
-    responses((status = 200, body = SuggestAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
+    responses((status = 200, body = crate::app::planner::SuggestAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
 pub async fn suggest(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
@@ -407,13 +405,8 @@ fn suggest_answer(state: &AppState, q: Option<&str>) -> Result<Response, AppErro
     let id = region_id(raw, &snap)?;
     let n = p.integer("n", 3, 1..=MAX_SUGGEST, "out_of_range")?;
     let params = query_layer(&p)?;
-    let ds = &snap.dataset;
-    let base = snap.coverage.get(ds, params);
-    let suggestion = suggest_sites(ds, &snap.coverage.frames, &base, id, n)
-        .ok_or_else(|| AppError::Internal(format!("region {id} missing from the frames")))?
-        .map_err(|e| AppError::Internal(format!("a suggested site was rejected: {e}")))?;
-    Ok(json(&SuggestAnswer {
-        suggestion,
-        layer: LayerInfo::of(&base, &snap),
-    }))
+    let base = snap.coverage.get(&snap.dataset, params);
+    let answer = crate::app::planner::suggest(&snap, &base, id, n)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(json(&answer))
 }

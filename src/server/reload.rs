@@ -30,7 +30,7 @@ pub struct DataSource {
 impl DataSource {
     /// Loads the manifest and builds a whole snapshot (blocking: call off the async workers).
     pub fn load(&self) -> Result<Snapshot, ReloadError> {
-        let manifest = crate::cli::manifest(self.manifest.as_deref())
+        let manifest = crate::data::Manifest::from_file_or_builtin(self.manifest.as_deref())
             .map_err(|e| ReloadError::Manifest(e.to_string()))?;
         Ok(Snapshot::load(&self.files, &manifest)?)
     }
@@ -53,7 +53,7 @@ impl DataSource {
             (p, m)
         };
         let mut out: Fingerprint = self.manifest.iter().cloned().map(stat).collect();
-        if let Ok(m) = crate::cli::manifest(self.manifest.as_deref()) {
+        if let Ok(m) = crate::data::Manifest::from_file_or_builtin(self.manifest.as_deref()) {
             out.extend(
                 m.files()
                     .iter()
