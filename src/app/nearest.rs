@@ -147,21 +147,17 @@ fn answer_sources(ds: &Dataset) -> Vec<AnswerSource<'_>> {
 /// geocoder matched (`rest` is the caller's own text after the town).
 #[derive(Serialize, ToSchema)]
 pub struct AddressEcho {
-    pub city: String,
-    pub town: Option<String>,
-    pub level: crate::geocode::Level,
-    pub score: f64,
-    pub rest: String,
-    pub lat: f64,
-    pub lon: f64,
+    #[serde(flatten)]
+    pub place: Place,
     pub note: Option<String>,
     pub ambiguous: bool,
-    pub alternatives: Vec<Alternative>,
+    /// The other places an ambiguous address may mean (empty otherwise).
+    pub alternatives: Vec<Place>,
 }
 
-/// Another place an ambiguous address may mean.
+/// A place the geocoder matched: municipality, town, level, score and point.
 #[derive(Serialize, ToSchema)]
-pub struct Alternative {
+pub struct Place {
     pub city: String,
     pub town: Option<String>,
     pub level: crate::geocode::Level,
@@ -171,7 +167,7 @@ pub struct Alternative {
     pub lon: f64,
 }
 
-impl From<&Candidate> for Alternative {
+impl From<&Candidate> for Place {
     fn from(c: &Candidate) -> Self {
         Self {
             city: c.city.clone(),
@@ -256,18 +252,11 @@ pub fn answer(snap: &Snapshot, query: NearestQuery) -> Result<NearestAnswer<'_>,
     };
     let mut answer = nearest_answer(snap, at, k, filter, sort, matched.as_ref().map(|m| &m.0));
     if let Some((m, ambiguous, others)) = matched {
-        let alternatives = others.iter().map(Alternative::from).collect();
         answer.address = Some(AddressEcho {
-            city: m.city,
-            town: m.town,
-            level: m.level,
-            score: m.score,
-            rest: m.rest,
-            lat: m.lat,
-            lon: m.lon,
+            place: Place::from(&m),
             note: m.note,
             ambiguous,
-            alternatives,
+            alternatives: others.iter().map(Place::from).collect(),
         });
     }
     Ok(answer)

@@ -2,13 +2,13 @@
 //! future and reloaded through a channel, no subprocess and no signal. Every wait has a
 //! generous guard; no test asserts an upper bound on time.
 
-use crate::common;
+use crate::common::{self, TempData};
 
 use carecover::app::Snapshot;
 use carecover::data::Manifest;
 use carecover::server::{app, reload_on, run, AppState, DataSource, Drain, ServerConfig};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -210,60 +210,20 @@ async fn without_requests_in_flight_shutdown_completes() {
     assert_eq!(server.finished().await, Drain::Complete);
 }
 
-/// A private data folder: symlinks to the shared plain files, except the provider CSV, which
-/// is a copy the test may rewrite. Removed on drop.
-struct TempData {
-    dir: PathBuf,
-    providers: PathBuf,
-}
-
-impl TempData {
-    fn new(name: &str) -> Self {
-        let m = Manifest::builtin().unwrap();
-        let src = common::data_dir().canonicalize().unwrap();
-        let dir = std::env::temp_dir().join(format!("carecover-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for file in m.files() {
-            let to = dir.join(file);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            if file == m.providers.file {
-                std::fs::copy(src.join(file), &to).unwrap();
-            } else {
-                std::os::unix::fs::symlink(src.join(file), &to).unwrap();
-            }
-        }
-        let providers = dir.join(&m.providers.file);
-        Self { dir, providers }
-    }
-
-    /// Drops the last provider row: valid data, a different version.
-    fn drop_last_provider(&self) {
-        let text = std::fs::read_to_string(&self.providers).unwrap();
-        let mut lines: Vec<&str> = text.lines().collect();
-        lines.pop();
-        std::fs::write(&self.providers, lines.join("\n") + "\n").unwrap();
-    }
-
-    fn state(&self) -> AppState {
-        let m = Manifest::builtin().unwrap();
-        let snap = Snapshot::load(self.dir.as_path(), &m).unwrap_or_else(|e| panic!("{e}"));
-        AppState::new(snap).with_reload(DataSource {
-            files: Path::new(&self.dir).into(),
-            manifest: None,
-        })
-    }
-}
-
-impl Drop for TempData {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// A server state over a private data folder, reloadable from it.
+fn state_of(data: &TempData) -> AppState {
+    let m = Manifest::builtin().unwrap();
+    let snap = Snapshot::load(data.dir.as_path(), &m).unwrap_or_else(|e| panic!("{e}"));
+    AppState::new(snap).with_reload(DataSource {
+        files: Path::new(&data.dir).into(),
+        manifest: None,
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_trigger_swaps_the_data_version_while_serving() {
     let data = TempData::new("lifecycle-trigger");
-    let state = data.state();
+    let state = state_of(&data);
     let (reload_tx, reload_rx) = tokio::sync::mpsc::channel(1);
     let reloader = reload_on(state.clone(), reload_rx);
     let mut server = Server::start(state.clone(), ServerConfig::default()).await;
@@ -296,7 +256,7 @@ async fn a_reload_trigger_swaps_the_data_version_while_serving() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_watch_configured_run_reloads_when_the_files_change() {
     let data = TempData::new("lifecycle-watch");
-    let state = data.state();
+    let state = state_of(&data);
     let v0 = state.snapshot().version().to_string();
     let config = ServerConfig {
         watch: Some(Duration::from_millis(100)),

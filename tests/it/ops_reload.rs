@@ -8,51 +8,10 @@ use axum::http::{header, Request, StatusCode};
 use carecover::app::Snapshot;
 use carecover::data::Manifest;
 use carecover::server::{app, AdminToken, AppState, DataSource};
-use common::{get, get_json, send};
-use std::path::{Path, PathBuf};
+use common::{get, get_json, send, TempData};
+use std::path::Path;
 
 const TOKEN: &str = "test-admin-token-0123456789";
-
-/// A private data folder: symlinks to the shared files, except the provider CSV, which is a
-/// copy the test may rewrite. Removed on drop.
-struct TempData {
-    dir: PathBuf,
-    providers: PathBuf,
-}
-
-impl TempData {
-    fn new(name: &str) -> Self {
-        let m = Manifest::builtin().unwrap();
-        let src = common::data_dir().canonicalize().unwrap();
-        let dir = std::env::temp_dir().join(format!("carecover-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for file in m.files() {
-            let to = dir.join(file);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            if file == m.providers.file {
-                std::fs::copy(src.join(file), &to).unwrap();
-            } else {
-                std::os::unix::fs::symlink(src.join(file), &to).unwrap();
-            }
-        }
-        let providers = dir.join(&m.providers.file);
-        Self { dir, providers }
-    }
-
-    /// Drops the last provider row: valid data, a different version.
-    fn drop_last_provider(&self) {
-        let text = std::fs::read_to_string(&self.providers).unwrap();
-        let mut lines: Vec<&str> = text.lines().collect();
-        lines.pop();
-        std::fs::write(&self.providers, lines.join("\n") + "\n").unwrap();
-    }
-}
-
-impl Drop for TempData {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 fn state_over(dir: &Path, token: Option<&str>) -> AppState {
     let m = Manifest::builtin().unwrap();

@@ -211,3 +211,44 @@ pub fn require_python(modules: &str, pip_hint: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A private data folder: symlinks to the shared files, except the provider CSV, which is a
+/// copy the test may rewrite. Removed on drop.
+pub struct TempData {
+    pub dir: PathBuf,
+    pub providers: PathBuf,
+}
+
+impl TempData {
+    pub fn new(name: &str) -> Self {
+        let m = carecover::data::Manifest::builtin().unwrap();
+        let src = data_dir().canonicalize().unwrap();
+        let dir = std::env::temp_dir().join(format!("carecover-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for file in m.files() {
+            let to = dir.join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            if file == m.providers.file {
+                std::fs::copy(src.join(file), &to).unwrap();
+            } else {
+                std::os::unix::fs::symlink(src.join(file), &to).unwrap();
+            }
+        }
+        let providers = dir.join(&m.providers.file);
+        Self { dir, providers }
+    }
+
+    /// Drops the last provider row: valid data, a different version.
+    pub fn drop_last_provider(&self) {
+        let text = std::fs::read_to_string(&self.providers).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.pop();
+        std::fs::write(&self.providers, lines.join("\n") + "\n").unwrap();
+    }
+}
+
+impl Drop for TempData {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
