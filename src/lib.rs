@@ -1,7 +1,9 @@
 #![forbid(unsafe_code)]
 //! carecover: home palliative-care coverage for Kumamoto prefecture.
 //!
-//! Layers point toward the core: `server` → `coverage` → `index` → `data` → `geom`.
+//! Arrows point inward: `server` and `cli` → `app` (the application layer) → the engines
+//! (`tiles`, `routing`, `coverage`, `index`, `geocode`) → `data` → `geom`. See
+//! `docs/architecture.md` for what each module owns and the arrows as they are.
 
 pub mod app;
 pub mod cli;

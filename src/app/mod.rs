@@ -3,7 +3,8 @@
 //! ([`rules`]: the 16 km radius, presets, the service area), nearest ranking by straight line
 //! and by road ([`nearest`]), the map's layers and style ([`layers`], [`style`]), the 16 km
 //! rule with uncertain points ([`visit`]), and the typed answers that HTTP and the CLI's
-//! `--json` share.
+//! `--json` share: [`nearest`], [`planner`] (regions, municipalities, coverage, what-if,
+//! suggestions) and [`isochrone`].
 //!
 //! Arrows point inward: `server` and the CLI call this module; this module calls the engines
 //! (`tiles`, `routing`, `coverage`, `index`, `geocode`), which know nothing of each other's
