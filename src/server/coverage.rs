@@ -3,6 +3,7 @@
 //! [`crate::coverage`].
 
 use super::error::{off_workers, AppError, ErrorBody};
+use super::openapi::{param_names, LayerParams, SuggestParams};
 use super::params::Params;
 use super::AppState;
 use crate::app::planner::{
@@ -22,13 +23,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use std::sync::Arc;
+use std::sync::LazyLock;
 
 /// Largest scenario body, bytes (`DefaultBodyLimit` on the route; more is a 413).
 pub const SCENARIO_BODY_LIMIT: usize = 64 * 1024;
 /// Most sites one suggestion may ask for.
 const MAX_SUGGEST: usize = 10;
-
-const LAYER_PARAMS: [&str; 5] = ["kind", "require", "radius_km", "tier_max", "preset"];
 
 fn param_error(e: ParamError) -> AppError {
     match e {
@@ -137,7 +137,8 @@ fn region_id(raw: &str, snap: &Snapshot) -> Result<u8, AppError> {
 /// snapshot's presets or its per-request cache; a layer not yet computed (hundreds of ms) is
 /// built on the blocking pool.
 async fn layer_for(snap: &Arc<Snapshot>, q: Option<&str>) -> Result<Arc<CoverageResult>, AppError> {
-    let p = Params::parse(q, &LAYER_PARAMS)?;
+    static ALLOWED: LazyLock<Vec<String>> = LazyLock::new(param_names::<LayerParams>);
+    let p = Params::parse(q, &ALLOWED)?;
     let params = query_layer(&p)?;
     if let Some(r) = snap.coverage.ready(params) {
         return Ok(r);
@@ -386,18 +387,12 @@ pub async fn suggest(
 }
 
 fn suggest_answer(state: &AppState, q: Option<&str>) -> Result<Response, AppError> {
-    let p = Params::parse(
-        q,
-        &[
-            "region",
-            "n",
-            "kind",
-            "require",
-            "radius_km",
-            "tier_max",
-            "preset",
-        ],
-    )?;
+    static ALLOWED: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut names = param_names::<SuggestParams>();
+        names.extend(param_names::<LayerParams>());
+        names
+    });
+    let p = Params::parse(q, &ALLOWED)?;
     let snap = state.snapshot();
     let raw = p
         .get("region")

@@ -4,12 +4,14 @@
 //! the async workers keep serving.
 
 use super::error::{off_workers, AppError, ErrorBody};
+use super::openapi::{param_names, IsochroneParams};
 use super::params::Params;
 use super::AppState;
 use crate::routing::{Metric, MAX_CONTOURS, MAX_KM, MAX_MINUTES};
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use std::sync::LazyLock;
 
 /// `metric=` as given, `min` when absent: the unit of the contours.
 fn parse_metric(v: Option<&str>) -> Result<Metric, AppError> {
@@ -86,7 +88,8 @@ pub async fn isochrone_route(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
-    let p = Params::parse(q.as_deref(), &["lat", "lon", "contours", "metric"])?;
+    static ALLOWED: LazyLock<Vec<String>> = LazyLock::new(param_names::<IsochroneParams>);
+    let p = Params::parse(q.as_deref(), &ALLOWED)?;
     let snap = state.snapshot();
     let at = p.point(&snap.area)?;
     let metric = parse_metric(p.get("metric"))?;

@@ -2,6 +2,7 @@
 //! [`crate::app::nearest`], answer.
 
 use super::error::{AppError, ErrorBody};
+use super::openapi::{param_names, GeocodeParams, NearestParams};
 use super::params::Params;
 use super::{provider_id, AppState};
 use crate::app::nearest::{
@@ -11,15 +12,14 @@ use crate::app::rules::ServiceArea;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use std::sync::LazyLock;
 
 /// Parses the raw `/api/nearest` query string (percent-encoded, without `?`); a point must lie
 /// in `area`. Public so the `nearest_query` fuzz target and its corpus replay call exactly what
 /// the handler calls.
 pub fn parse_nearest_query(raw: &str, area: &ServiceArea) -> Result<NearestQuery, AppError> {
-    let params = Params::parse(
-        Some(raw),
-        &["lat", "lon", "k", "kind", "require", "address", "sort"],
-    )?;
+    static ALLOWED: LazyLock<Vec<String>> = LazyLock::new(param_names::<NearestParams>);
+    let params = Params::parse(Some(raw), &ALLOWED)?;
     let k = params.integer("k", 5, 1..=MAX_K, "invalid_k")?;
     let sort = Sort::parse(params.get("sort")).map_err(|m| AppError::bad("invalid_sort", m))?;
     let kinds = params.kinds(crate::data::KindSet::all())?;
@@ -72,7 +72,8 @@ pub async fn geocode(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
-    let params = Params::parse(q.as_deref(), &["q", "limit"])?;
+    static ALLOWED: LazyLock<Vec<String>> = LazyLock::new(param_names::<GeocodeParams>);
+    let params = Params::parse(q.as_deref(), &ALLOWED)?;
     let query = params.get("q").ok_or_else(|| {
         AppError::bad("missing_parameter", "parameter q (the address) is required")
     })?;

@@ -15,16 +15,21 @@ pub const API_V1_PREFIX: &str = "/api/v1";
 /// The older prefix, kept as an alias of [`API_V1_PREFIX`].
 pub const API_PREFIX: &str = "/api";
 
+/// The names of a documented parameter set, in order: what a handler accepts (so the document
+/// and the parser cannot disagree).
+pub fn param_names<P: IntoParams>() -> Vec<String> {
+    P::into_params(|| None)
+        .into_iter()
+        .map(|p| p.name)
+        .collect()
+}
+
 /// The parameters that choose a coverage layer: a preset, or kinds, required kinds and a tier;
 /// a radius in either case.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct LayerParams {
-    /// A named layer: `home_care` (default), `enhanced_palliative`, `strengthened`,
-    /// `pediatric_home`. Not with `kind`, `require` or `tier_max`.
-    #[param(pattern = "^(home_care|enhanced_palliative|strengthened|pediatric_home)$")]
-    preset: Option<String>,
     /// Comma list of kinds, any of which counts (default: home_care_support_clinic,
     /// home_care_support_hospital).
     #[param(style = Form, explode = false, min_items = 1, value_type = Option<Vec<ProviderKind>>)]
@@ -38,6 +43,10 @@ pub struct LayerParams {
     /// Only providers whose home-care support tier is at most this (1–3).
     #[param(minimum = 1, maximum = 3)]
     tier_max: Option<i64>,
+    /// A named layer: `home_care` (default), `enhanced_palliative`, `strengthened`,
+    /// `pediatric_home`. Not with `kind`, `require` or `tier_max`.
+    #[param(pattern = "^(home_care|enhanced_palliative|strengthened|pediatric_home)$")]
+    preset: Option<String>,
 }
 
 /// `GET /api/v1/nearest`.
@@ -49,8 +58,6 @@ pub struct NearestParams {
     lat: Option<f64>,
     /// Longitude of the home.
     lon: Option<f64>,
-    /// A Kumamoto address instead of lat/lon, e.g. 熊本市中央区水前寺6丁目18-1.
-    address: Option<String>,
     /// How many providers, 1–50 (default 5).
     #[param(minimum = 1, maximum = 50)]
     k: Option<u32>,
@@ -60,6 +67,8 @@ pub struct NearestParams {
     /// Comma list of kinds a provider must all hold.
     #[param(style = Form, explode = false, min_items = 1, value_type = Option<Vec<ProviderKind>>)]
     require: Option<String>,
+    /// A Kumamoto address instead of lat/lon, e.g. 熊本市中央区水前寺6丁目18-1.
+    address: Option<String>,
     /// `distance` (straight line, default) or `road`.
     #[param(pattern = "^(distance|road)$")]
     sort: Option<String>,

@@ -14,7 +14,7 @@ pub struct Params {
 
 impl Params {
     /// Parses `raw` and rejects parameters outside `allowed` and repeated ones.
-    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Self, AppError> {
+    pub fn parse(raw: Option<&str>, allowed: &[impl AsRef<str>]) -> Result<Self, AppError> {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| {
                 AppError::bad(
@@ -24,12 +24,13 @@ impl Params {
             })?;
         let mut map = HashMap::new();
         for (k, v) in pairs {
-            if !allowed.contains(&k.as_str()) {
+            if !allowed.iter().any(|a| a.as_ref() == k) {
+                let names: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
                 return Err(AppError::bad(
                     "unknown_parameter",
                     format!(
                         "unknown parameter {k:?}; this route takes {}",
-                        allowed.join(", ")
+                        names.join(", ")
                     ),
                 ));
             }
