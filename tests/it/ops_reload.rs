@@ -61,6 +61,17 @@ async fn admin_auth_body_and_reload_outcomes() {
     let r = app(state.clone());
     let bearer = format!("Bearer {TOKEN}");
 
+    // With a token the admin route exists, and the OpenAPI document lists it (and exactly the
+    // router's paths); without one, neither (api_openapi checks that side).
+    let (s, doc) = get_json(&r, "/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let documented: std::collections::BTreeSet<String> =
+        doc["paths"].as_object().unwrap().keys().cloned().collect();
+    let routed: std::collections::BTreeSet<String> =
+        carecover::server::route_paths(true).into_iter().collect();
+    assert_eq!(documented, routed);
+    assert!(doc["paths"]["/admin/reload"]["post"]["responses"]["401"].is_object());
+
     // Missing, wrong, and wrong-scheme tokens: 401 JSON with a Bearer challenge.
     for auth in [
         None,
