@@ -46,9 +46,13 @@ pub struct MunicipalityFrame {
 }
 
 impl MunicipalityFrame {
-    /// Frames for every municipality of `ds`, in its order.
-    pub fn build_all(ds: &Dataset, pop: &Population) -> Vec<MunicipalityFrame> {
-        let extent = super::regions::data_extent(pop, &ds.projection);
+    /// Frames for every municipality of `ds`, in its order; `extent` is the population files'
+    /// ([`super::regions::data_extent`]).
+    pub fn build_all(
+        ds: &Dataset,
+        pop: &Population,
+        extent: &MultiPolygon<f64>,
+    ) -> Vec<MunicipalityFrame> {
         ds.municipalities
             .iter()
             .enumerate()
@@ -77,9 +81,7 @@ impl MunicipalityFrame {
                 MunicipalityFrame {
                     index,
                     region_id: m.region_id,
-                    population_data_share: super::regions::data_share(
-                        &projected, area_km2, &extent,
-                    ),
+                    population_data_share: super::regions::data_share(&projected, area_km2, extent),
                     projected,
                     bbox,
                     area_km2,

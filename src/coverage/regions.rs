@@ -31,9 +31,13 @@ pub struct RegionFrame {
 }
 
 impl RegionFrame {
-    /// Frames for every region of `ds`, in [`Dataset::regions`] order.
-    pub fn build_all(ds: &Dataset, pop: &Population) -> Vec<RegionFrame> {
-        let extent = data_extent(pop, &ds.projection);
+    /// Frames for every region of `ds`, in [`Dataset::regions`] order; `extent` is the
+    /// population files' ([`data_extent`]).
+    pub fn build_all(
+        ds: &Dataset,
+        pop: &Population,
+        extent: &MultiPolygon<f64>,
+    ) -> Vec<RegionFrame> {
         ds.regions
             .iter()
             .map(|r| {
@@ -56,7 +60,7 @@ impl RegionFrame {
                         }
                     }
                 }
-                let share = data_share(&r.projected, r.area_km2, &extent);
+                let share = data_share(&r.projected, r.area_km2, extent);
                 RegionFrame {
                     id: r.id,
                     name: r.name.clone(),

@@ -2,6 +2,7 @@
 //! presets), computed when the snapshot is built, and a small LRU cache for other parameter
 //! sets computed on request.
 
+use super::regions::data_extent;
 use super::{CoverageParams, CoverageResult, MunicipalityFrame, Population, RegionFrame};
 use crate::data::{DataIssue, Dataset};
 use std::sync::{Arc, Mutex};
@@ -17,9 +18,11 @@ pub struct Frames {
 
 impl Frames {
     pub fn new(ds: &Dataset, population: Population) -> Self {
+        // The population files' extent: one union of mesh squares, shared by both frame sets.
+        let extent = data_extent(&population, &ds.projection);
         Self {
-            regions: RegionFrame::build_all(ds, &population),
-            municipalities: MunicipalityFrame::build_all(ds, &population),
+            regions: RegionFrame::build_all(ds, &population, &extent),
+            municipalities: MunicipalityFrame::build_all(ds, &population, &extent),
             population,
         }
     }
