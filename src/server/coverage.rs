@@ -152,14 +152,6 @@ fn json<T: serde::Serialize>(answer: &T) -> Response {
     Json(answer).into_response()
 }
 
-/// Runs `f` on the blocking pool: layers' per-municipality figures are computed the first time
-/// a layer is asked for them (tens of ms), scenarios and suggestions take longer.
-async fn on_workers(
-    f: impl FnOnce() -> Result<Response, AppError> + Send + 'static,
-) -> Result<Response, AppError> {
-    off_workers(f).await
-}
-
 /// `GET /api/v1/regions`
 #[utoipa::path(get, path = "/api/v1/regions", tag = "planners",
     summary = "Coverage per medical region",
@@ -187,7 +179,7 @@ pub async fn region(
     let snap = state.snapshot();
     let id = region_id(&id, &snap)?;
     let r = layer_for(&snap, q.as_deref()).await?;
-    on_workers(move || {
+    off_workers(move || {
         let answer = RegionAnswer::new(&snap, &r, id).ok_or_else(|| {
             AppError::Internal(format!("region {id} missing from a coverage result"))
         })?;
@@ -208,7 +200,7 @@ pub async fn municipalities(
 ) -> Result<Response, AppError> {
     let snap = state.snapshot();
     let r = layer_for(&snap, q.as_deref()).await?;
-    on_workers(move || Ok(json(&MunicipalitiesAnswer::new(&snap, &r)))).await
+    off_workers(move || Ok(json(&MunicipalitiesAnswer::new(&snap, &r)))).await
 }
 
 /// `GET /api/v1/municipalities/{jis}`: one municipality with its uncovered towns.
@@ -229,7 +221,7 @@ pub async fn municipality(
         MunicipalityError::Unknown { .. } => AppError::NotFound(e.to_string()),
     })?;
     let r = layer_for(&snap, q.as_deref()).await?;
-    on_workers(move || Ok(json(&MunicipalityAnswer::new(&snap, &r, &jis)))).await
+    off_workers(move || Ok(json(&MunicipalityAnswer::new(&snap, &r, &jis)))).await
 }
 
 /// `GET /api/v1/uncovered_towns`: GeoJSON points of every town beyond the radius of the layer
