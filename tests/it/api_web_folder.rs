@@ -3,7 +3,7 @@
 //! tests in this binary serve the built-in widget in-process).
 
 use crate::common;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -70,41 +70,7 @@ fn get(s: &Served, path: &str) -> (u16, String, Vec<u8>) {
         s.addr
     )
     .unwrap();
-    let mut r = BufReader::new(c);
-    let mut line = String::new();
-    r.read_line(&mut line).unwrap();
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line {line:?}"));
-    let (mut len, mut ctype) = (None, String::new());
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).unwrap();
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            if k.eq_ignore_ascii_case("content-length") {
-                len = Some(v.trim().parse::<usize>().unwrap());
-            } else if k.eq_ignore_ascii_case("content-type") {
-                ctype = v.trim().to_string();
-            }
-        }
-    }
-    let mut body = Vec::new();
-    match len {
-        Some(n) => {
-            body.resize(n, 0);
-            r.read_exact(&mut body).unwrap();
-        }
-        None => {
-            r.read_to_end(&mut body).unwrap();
-        }
-    }
-    (status, ctype, body)
+    common::read_http_response(&mut BufReader::new(c))
 }
 
 #[test]

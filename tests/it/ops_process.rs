@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -126,32 +126,10 @@ fn write_request(s: &mut TcpStream, host: &str, path: &str, keep_alive: bool) {
     s.flush().unwrap();
 }
 
-/// Reads one HTTP/1.1 response (Content-Length bodies; these routes send no chunked body
-/// without Accept-Encoding).
+/// Reads one HTTP/1.1 response: status and body (these routes send a Content-Length, so a
+/// kept-alive connection can carry the next request).
 fn read_response(r: &mut BufReader<TcpStream>) -> (u16, Vec<u8>) {
-    let mut line = String::new();
-    r.read_line(&mut line).unwrap();
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line {line:?}"));
-    let mut len = 0usize;
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).unwrap();
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            if k.eq_ignore_ascii_case("content-length") {
-                len = v.trim().parse().unwrap();
-            }
-        }
-    }
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).unwrap();
+    let (status, _, body) = common::read_http_response(r);
     (status, body)
 }
 

@@ -252,3 +252,46 @@ impl Drop for TempData {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Reads one HTTP/1.1 response from a socket (for the tests that run the binary): status,
+/// content type and body — `Content-Length` bytes, or up to the end of a `Connection: close`
+/// answer that sends no length. No chunked bodies: ask without `Accept-Encoding`.
+pub fn read_http_response(
+    r: &mut std::io::BufReader<std::net::TcpStream>,
+) -> (u16, String, Vec<u8>) {
+    use std::io::{BufRead, Read};
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    let status: u16 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {line:?}"));
+    let (mut len, mut ctype) = (None, String::new());
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).unwrap();
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                len = Some(v.trim().parse::<usize>().unwrap());
+            } else if k.eq_ignore_ascii_case("content-type") {
+                ctype = v.trim().to_string();
+            }
+        }
+    }
+    let mut body = Vec::new();
+    match len {
+        Some(n) => {
+            body.resize(n, 0);
+            r.read_exact(&mut body).unwrap();
+        }
+        None => {
+            r.read_to_end(&mut body).unwrap();
+        }
+    }
+    (status, ctype, body)
+}
