@@ -16,6 +16,7 @@ use crate::routing::{
 };
 use geo_types::{LineString, MultiPolygon};
 use serde::Serialize;
+use std::borrow::Cow;
 use utoipa::ToSchema;
 
 /// One clause of a layer's rule: a provider counts when it holds any of `any` and all of
@@ -60,6 +61,44 @@ impl LayerInfo {
             radius_km: r.params.radius_km(),
             tier_max: r.params.tier_max(),
             data_version: snap.version().to_string(),
+        }
+    }
+}
+
+/// Which year the people figures are for, and what they rest on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeopleYear {
+    /// The census year (2020) or a projected one (2025–2050, every 5 years).
+    pub year: u16,
+    /// `census_2020`, or `ipss_2023_projection` for a later year.
+    pub people_basis: &'static str,
+    /// How the figures were derived (cells, estimates, projections).
+    pub people_method: String,
+}
+
+impl PeopleYear {
+    pub fn of(snap: &Snapshot, year: u16) -> Self {
+        let census = year == snap.coverage.frames.demography.base_year();
+        let mut method = String::from(
+            "500 m cells: 2020 census cells (国勢調査 地域メッシュ) where they exist, elsewhere \
+             each municipality's census figures less its census cells, spread over its other \
+             cells (estimated; estimated_share says how much)",
+        );
+        if !census {
+            method.push_str(
+                "; each municipality's cells scaled by its own projected change (IPSS 2023, \
+                 total, 0-14 and 65+); 75+ is not projected by IPSS here and follows the 65+ \
+                 change",
+            );
+        }
+        Self {
+            year,
+            people_basis: if census {
+                "census_2020"
+            } else {
+                "ipss_2023_projection"
+            },
+            people_method: method,
         }
     }
 }
@@ -209,20 +248,25 @@ impl<'a> RegionRoadCoverageAnswer<'a> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegionsAnswer<'a> {
     #[schema(value_type = Vec<Object>)]
-    pub regions: Vec<&'a RegionStats>,
+    pub regions: Vec<Cow<'a, RegionStats>>,
     #[schema(value_type = Object)]
-    pub total: &'a RegionStats,
+    pub total: Cow<'a, RegionStats>,
     pub road_coverage: Option<RoadCoverage<'a>>,
+    #[serde(flatten)]
+    pub people: PeopleYear,
     #[serde(flatten)]
     pub layer: LayerInfo,
 }
 
 impl<'a> RegionsAnswer<'a> {
-    pub fn new(snap: &'a Snapshot, r: &'a CoverageResult) -> Self {
+    /// People in `year` (one of the demography's years).
+    pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, year: u16) -> Self {
+        let (regions, total) = r.stats_in(&snap.coverage.frames, year);
         Self {
-            regions: r.stats(),
-            total: &r.total,
+            regions,
+            total,
             road_coverage: RoadCoverage::of(snap),
+            people: PeopleYear::of(snap, year),
             layer: LayerInfo::of(r, snap),
         }
     }
@@ -232,27 +276,33 @@ impl<'a> RegionsAnswer<'a> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegionAnswer<'a> {
     #[schema(value_type = Object)]
-    pub region: &'a RegionStats,
+    pub region: Cow<'a, RegionStats>,
     #[schema(value_type = Vec<Object>)]
-    pub municipalities: Vec<&'a MunicipalityStats>,
+    pub municipalities: Vec<MunicipalityStats>,
     #[schema(value_type = Vec<Object>)]
     pub uncovered_towns: Vec<UncoveredTown>,
     pub road_coverage: Option<RegionRoadCoverageAnswer<'a>>,
+    #[serde(flatten)]
+    pub people: PeopleYear,
     #[serde(flatten)]
     pub layer: LayerInfo,
 }
 
 impl<'a> RegionAnswer<'a> {
-    /// `None` when the layer has no such region.
-    pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, id: u8) -> Option<Self> {
+    /// `None` when the layer has no such region. People in `year`.
+    pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, id: u8, year: u16) -> Option<Self> {
         let rc = r.region(id)?;
+        let frames = &snap.coverage.frames;
         let municipalities = r
-            .municipalities(&snap.dataset, &snap.coverage.frames)
+            .municipalities_in(&snap.dataset, frames, year)
             .iter()
             .filter(|m| m.region_id == id)
+            .cloned()
             .collect();
+        let (mut regions, _) = r.stats_in(frames, year);
+        let fi = frames.position(id)?;
         Some(Self {
-            region: &rc.stats,
+            region: regions.swap_remove(fi),
             municipalities,
             uncovered_towns: rc
                 .uncovered_towns
@@ -260,6 +310,7 @@ impl<'a> RegionAnswer<'a> {
                 .map(|g| UncoveredTown::new(&snap.dataset, g))
                 .collect(),
             road_coverage: RegionRoadCoverageAnswer::of(snap, id),
+            people: PeopleYear::of(snap, year),
             layer: LayerInfo::of(r, snap),
         })
     }
@@ -269,15 +320,19 @@ impl<'a> RegionAnswer<'a> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MunicipalitiesAnswer<'a> {
     #[schema(value_type = Vec<Object>)]
-    pub municipalities: &'a [MunicipalityStats],
+    pub municipalities: Cow<'a, [MunicipalityStats]>,
+    #[serde(flatten)]
+    pub people: PeopleYear,
     #[serde(flatten)]
     pub layer: LayerInfo,
 }
 
 impl<'a> MunicipalitiesAnswer<'a> {
-    pub fn new(snap: &'a Snapshot, r: &'a CoverageResult) -> Self {
+    /// People in `year`.
+    pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, year: u16) -> Self {
         Self {
-            municipalities: r.municipalities(&snap.dataset, &snap.coverage.frames),
+            municipalities: r.municipalities_in(&snap.dataset, &snap.coverage.frames, year),
+            people: PeopleYear::of(snap, year),
             layer: LayerInfo::of(r, snap),
         }
     }
@@ -285,11 +340,13 @@ impl<'a> MunicipalitiesAnswer<'a> {
 
 /// `GET /api/v1/municipalities/{jis}`: one municipality with its uncovered towns.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MunicipalityAnswer<'a> {
+pub struct MunicipalityAnswer {
     #[schema(value_type = Object)]
-    pub municipality: Option<&'a MunicipalityStats>,
+    pub municipality: Option<MunicipalityStats>,
     #[schema(value_type = Vec<Object>)]
     pub uncovered_towns: Vec<UncoveredTown>,
+    #[serde(flatten)]
+    pub people: PeopleYear,
     #[serde(flatten)]
     pub layer: LayerInfo,
 }
@@ -323,22 +380,27 @@ pub fn check_municipality(ds: &Dataset, jis: &str) -> Result<(), MunicipalityErr
     })
 }
 
-impl<'a> MunicipalityAnswer<'a> {
-    pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, jis: &str) -> Self {
+impl MunicipalityAnswer {
+    /// People in `year`.
+    pub fn new(snap: &Snapshot, r: &CoverageResult, jis: &str, year: u16) -> Self {
         let m = r
-            .municipalities(&snap.dataset, &snap.coverage.frames)
+            .municipalities_in(&snap.dataset, &snap.coverage.frames, year)
             .iter()
-            .find(|m| m.jis_code == jis);
+            .find(|m| m.jis_code == jis)
+            .cloned();
+        let uncovered_towns = m
+            .as_ref()
+            .map(|m| {
+                m.uncovered
+                    .iter()
+                    .map(|g| UncoveredTown::new(&snap.dataset, g))
+                    .collect()
+            })
+            .unwrap_or_default();
         Self {
             municipality: m,
-            uncovered_towns: m
-                .map(|m| {
-                    m.uncovered
-                        .iter()
-                        .map(|g| UncoveredTown::new(&snap.dataset, g))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            uncovered_towns,
+            people: PeopleYear::of(snap, year),
             layer: LayerInfo::of(r, snap),
         }
     }

@@ -21,24 +21,43 @@ pub struct Args {
     /// Also write the coverage and gap polygons as GeoJSON to this file.
     #[arg(long)]
     geojson: Option<PathBuf>,
+    /// Year of the people figures: 2020 (census, default) or a projected year (2025–2050).
+    #[arg(long)]
+    year: Option<String>,
+    /// Print the answer of `GET /api/v1/regions` as JSON instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
     let kinds = super::kind_list(args.kind.as_deref(), crate::app::rules::home_care_kinds())?;
     let params = CoverageParams::new(kinds, args.radius_km, args.tier_max.map(i64::from))?;
     let snap = Snapshot::load(&data.files, &data.manifest)?;
+    let frames = &snap.coverage.frames;
+    let year = match &args.year {
+        Some(y) => frames
+            .demography
+            .parse_year(y)
+            .map_err(|e| format!("--year: {e}"))?,
+        None => frames.demography.base_year(),
+    };
     let layer = snap.coverage.get(&snap.dataset, params);
-    print!("{}", text_table(&layer));
+    if let Some(path) = &args.geojson {
+        let fc = crate::app::planner::CoverageAnswer::new(&snap, &layer);
+        std::fs::write(path, serde_json::to_vec(&fc)?)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if args.json {
+        let answer = crate::app::planner::RegionsAnswer::new(&snap, &layer, year);
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!("{}", text_table(&layer, frames, year));
     if let Some(roads) = &snap.roads {
         println!();
         print!("{}", roads.area.text_table());
         print_flattered(roads, 10);
-    }
-    if let Some(path) = args.geojson {
-        let fc = crate::app::planner::CoverageAnswer::new(&snap, &layer);
-        std::fs::write(&path, serde_json::to_vec(&fc)?)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        println!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ use crate::data::Dataset;
 use crate::geom::{Projection, Xy};
 use geo::{BooleanOps, BoundingRect};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon, Rect};
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 /// Coverage of one region.
@@ -147,9 +148,59 @@ impl CoverageResult {
     /// Every municipality's figures (computed once per layer, ~tens of ms), in the
     /// municipality layer's order.
     pub fn municipalities(&self, ds: &Dataset, frames: &Frames) -> &[MunicipalityStats] {
-        self.municipalities.get_or_init(|| {
-            super::municipality_stats(ds, &frames.municipalities, &frames.population, self)
-        })
+        self.municipalities
+            .get_or_init(|| super::municipality_stats(ds, frames, self))
+    }
+
+    /// Every municipality's figures with people in `year` (borrowed for the census year).
+    /// `year` must be one of [`super::Demography::years`].
+    pub fn municipalities_in(
+        &self,
+        ds: &Dataset,
+        frames: &Frames,
+        year: u16,
+    ) -> Cow<'_, [MunicipalityStats]> {
+        let base = self.municipalities(ds, frames);
+        if year == frames.demography.base_year() {
+            Cow::Borrowed(base)
+        } else {
+            Cow::Owned(super::municipalities::municipalities_in_year(
+                ds, frames, self, base, year,
+            ))
+        }
+    }
+
+    /// Every region's stats and the prefecture total with people in `year` (borrowed for the
+    /// census year). `year` must be one of [`super::Demography::years`].
+    pub fn stats_in(
+        &self,
+        frames: &Frames,
+        year: u16,
+    ) -> (Vec<Cow<'_, RegionStats>>, Cow<'_, RegionStats>) {
+        let Some(factors) = frames.demography.factors(year) else {
+            return (
+                self.stats().into_iter().map(Cow::Borrowed).collect(),
+                Cow::Borrowed(&self.total),
+            );
+        };
+        if year == frames.demography.base_year() {
+            return (
+                self.stats().into_iter().map(Cow::Borrowed).collect(),
+                Cow::Borrowed(&self.total),
+            );
+        }
+        let rows: Vec<RegionStats> = (0..self.regions.len())
+            .map(|fi| {
+                let mut st = self.regions[fi].stats.clone();
+                st.people = stats::region_people(frames, fi, &self.cell_covered, factors);
+                st
+            })
+            .collect();
+        let total = stats::total(&rows);
+        (
+            rows.into_iter().map(Cow::Owned).collect(),
+            Cow::Owned(total),
+        )
     }
 
     /// Every region's stats, in region order.

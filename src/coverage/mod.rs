@@ -24,6 +24,7 @@ mod compute;
 mod disc;
 mod municipalities;
 mod params;
+pub mod people;
 mod population;
 mod regions;
 mod scenario;
@@ -41,7 +42,8 @@ pub use municipalities::{
     WardStats,
 };
 pub use params::{CoverageParams, ParamError, RADIUS_KM_RANGE};
-pub use population::{PopCell, Population};
+pub use people::{Demography, PeopleSums, YearError};
+pub use population::{CellSource, PopCell, Population};
 pub use regions::RegionFrame;
 pub use scenario::{AddedSite, Scenario, ScenarioError, ScenarioOutcome, OUT_OF_KUMAMOTO_M};
 pub use set::{CoverageSet, Frames};

@@ -10,15 +10,16 @@
 //! - **Providers** are counted where their point lies: the municipality polygon containing it,
 //!   else (a point just off the simplified coast) the nearest municipality of its region.
 //! - **People**: `population`, `population_65_plus`, `children_0_14` are the 2020 census by
-//!   municipality (all 45); the uncovered people come from the 500 m cells by area share, as for
-//!   regions, and are null where the municipality has no cells (`population_data_share` says
-//!   how much of its area the cells describe).
+//!   municipality (all 45), or its IPSS projection for a later `year`; `cells` holds the people
+//!   of the 500 m cells (measured and estimated, [`super::people`]) and those beyond reach,
+//!   with the share that is estimated.
 //! - **Wards** have no polygons in the data: they carry census figures, towns and providers
 //!   (by the 区 in the provider's address), no areas.
 
 use super::compute::parts_near;
+use super::people::{municipality_sums, GROUPS};
 use super::stats::{pct, provider_counts, round2, towns_beyond, PopulationStats, TownGap};
-use super::{CoverageResult, Population, Site};
+use super::{CoverageResult, Frames, Population, Site};
 use crate::data::{project_multipolygon, Dataset, MunicipalPopulation};
 use crate::geom::Xy;
 use geo::{Area, BooleanOps, BoundingRect, Contains, Distance, Euclidean};
@@ -146,10 +147,11 @@ impl UncoveredTown {
     }
 }
 
-/// The census figures of a municipality or ward (2020, by municipality).
+/// The figures of a municipality or ward by municipality: the 2020 census, or the IPSS 2023
+/// projection for a later year.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CensusFigures {
-    /// Residents (2020 census); null without the municipal table.
+    /// Residents; null without the municipal table.
     pub population: Option<u32>,
     /// Residents aged 65 and over; null without the table or its 65+ column.
     pub population_65_plus: Option<u32>,
@@ -158,11 +160,23 @@ pub struct CensusFigures {
 }
 
 impl CensusFigures {
-    fn of(row: Option<&MunicipalPopulation>) -> Self {
+    /// The row's census figures, or its projection for `year` (null when it has none).
+    fn of(row: Option<&MunicipalPopulation>, year: u16) -> Self {
+        let Some(p) = row else {
+            return Self::default();
+        };
+        if year == crate::data::CENSUS_YEAR {
+            return CensusFigures {
+                population: Some(p.pop_total),
+                population_65_plus: p.pop_65_plus,
+                children_0_14: Some(p.pop_0_14),
+            };
+        }
+        let proj = p.projected(year);
         CensusFigures {
-            population: row.map(|p| p.pop_total),
-            population_65_plus: row.and_then(|p| p.pop_65_plus),
-            children_0_14: row.map(|p| p.pop_0_14),
+            population: proj.map(|q| q.pop_total),
+            population_65_plus: proj.map(|q| q.pop_65_plus),
+            children_0_14: proj.map(|q| q.pop_0_14),
         }
     }
 }
@@ -216,13 +230,15 @@ pub struct WardStats {
     pub towns_uncovered: usize,
 }
 
-/// Every municipality's figures under layer `r`, in the municipality layer's order.
+/// Every municipality's figures under layer `r`, in the municipality layer's order, people
+/// in the census year.
 pub fn municipality_stats(
     ds: &Dataset,
-    frames: &[MunicipalityFrame],
-    pop: &Population,
+    all: &Frames,
     r: &CoverageResult,
 ) -> Vec<MunicipalityStats> {
+    let frames = &all.municipalities;
+    let year = all.demography.base_year();
     let radius = r.params.radius_m();
     let kinds = r.params.kinds();
     let mut sites_of: Vec<Vec<&Site>> = vec![Vec::new(); frames.len()];
@@ -248,6 +264,7 @@ pub fn municipality_stats(
                 ds.municipal_population
                     .iter()
                     .find(|p| p.jis_code == m.jis_code),
+                year,
             );
             let wards = ds
                 .ward_population
@@ -278,7 +295,7 @@ pub fn municipality_stats(
                     0.0
                 },
                 census,
-                cells: cell_people(f, pop, &r.cell_covered),
+                cells: cell_people(f, all, &r.cell_covered, year),
                 wards,
                 uncovered,
             }
@@ -305,7 +322,7 @@ fn ward_stats(
     WardStats {
         jis_code: w.jis_code.clone(),
         name: w.name.clone(),
-        census: CensusFigures::of(Some(w)),
+        census: CensusFigures::of(Some(w), crate::data::CENSUS_YEAR),
         providers,
         providers_total,
         towns_total: f.towns.iter().filter(|t| in_ward(**t)).count(),
@@ -313,13 +330,48 @@ fn ward_stats(
     }
 }
 
-/// People in the municipality's cells and those beyond the radius (see the module doc).
-fn cell_people(f: &MunicipalityFrame, pop: &Population, covered: &[bool]) -> PopulationStats {
-    if f.cells.is_empty() {
-        return PopulationStats {
-            population_data_share: f.population_data_share,
-            ..Default::default()
-        };
-    }
-    super::stats::cell_people(&f.cells, pop, covered, f.population_data_share)
+/// People in the municipality's cells and those beyond the radius, in `year` (see the module
+/// doc); counts null without cells.
+fn cell_people(
+    f: &MunicipalityFrame,
+    all: &Frames,
+    covered: &[bool],
+    year: u16,
+) -> PopulationStats {
+    let factors = all
+        .demography
+        .factors(year)
+        .and_then(|fs| fs.get(f.index).copied())
+        .unwrap_or([1.0; GROUPS]);
+    let sums = municipality_sums(&f.cells, &all.population, covered, &factors);
+    PopulationStats::from_sums(&sums, f.population_data_share)
+}
+
+/// The municipalities' figures of the census year `stats` (same order as the frames) with
+/// their people in `year` instead: the table's projection and the cells scaled by it.
+pub fn municipalities_in_year(
+    ds: &Dataset,
+    all: &Frames,
+    r: &CoverageResult,
+    stats: &[MunicipalityStats],
+    year: u16,
+) -> Vec<MunicipalityStats> {
+    stats
+        .iter()
+        .zip(&all.municipalities)
+        .map(|(s, f)| {
+            let row = ds
+                .municipal_population
+                .iter()
+                .find(|p| p.jis_code == s.jis_code);
+            let mut s = s.clone();
+            s.census = CensusFigures::of(row, year);
+            s.cells = cell_people(f, all, &r.cell_covered, year);
+            for w in &mut s.wards {
+                let row = ds.ward_population.iter().find(|p| p.jis_code == w.jis_code);
+                w.census = CensusFigures::of(row, year);
+            }
+            s
+        })
+        .collect()
 }

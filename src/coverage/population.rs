@@ -19,6 +19,15 @@
 use crate::data::{DataErrors, Dataset, MeshRow, MeshTable};
 use crate::geom::{LonLat, Projection};
 
+/// Where a cell's counts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellSource {
+    /// A census row (国勢調査 地域メッシュ統計).
+    Measured,
+    /// Estimated from its municipality's census figures.
+    Estimated,
+}
+
 /// One 500 m cell.
 #[derive(Debug, Clone)]
 pub struct PopCell {
@@ -38,6 +47,19 @@ pub struct PopCell {
     pub region_shares: Vec<(u8, f64)>,
     /// (position in [`Dataset::municipalities`], share of the square's area in it).
     pub muni_shares: Vec<(usize, f64)>,
+    pub source: CellSource,
+}
+
+impl PopCell {
+    /// The counts by age group, in [`super::people`]'s order: total, 0–14, 65+, 75+.
+    pub fn counts(&self) -> [f64; super::people::GROUPS] {
+        [
+            self.pop_total,
+            self.pop_0_14,
+            self.pop_65_plus,
+            self.pop_75_plus,
+        ]
+    }
 }
 
 /// Every cell of every population file.
@@ -108,6 +130,7 @@ fn cell(r: MeshRow, proj: &Projection, suppressed: &mut usize) -> PopCell {
         alloc_factor: r.alloc_factor,
         region_shares: r.region_shares,
         muni_shares: r.muni_shares,
+        source: CellSource::Measured,
     }
 }
 

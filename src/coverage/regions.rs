@@ -1,5 +1,5 @@
 //! [`RegionFrame`]: what coverage needs of a region, prepared once per dataset — its projected
-//! polygon and bounding box, its towns and its population cells.
+//! polygon and bounding box and its towns (its people are its municipalities').
 
 use super::Population;
 use crate::data::Dataset;
@@ -22,9 +22,6 @@ pub struct RegionFrame {
     pub area_km2: f64,
     /// Positions in [`Dataset::towns`].
     pub towns: Vec<usize>,
-    /// (position in [`Population::cells`], weight): the region's share of the cell's area
-    /// times the cell's `alloc_factor`, i.e. what to multiply the cell's counts by.
-    pub cells: Vec<(usize, f64)>,
     /// Share of the region's area inside the population files' extent, 0–1 (see
     /// [`data_extent`]).
     pub population_data_share: f64,
@@ -33,11 +30,7 @@ pub struct RegionFrame {
 impl RegionFrame {
     /// Frames for every region of `ds`, in [`Dataset::regions`] order; `extent` is the
     /// population files' ([`data_extent`]).
-    pub fn build_all(
-        ds: &Dataset,
-        pop: &Population,
-        extent: &MultiPolygon<f64>,
-    ) -> Vec<RegionFrame> {
+    pub fn build_all(ds: &Dataset, extent: &MultiPolygon<f64>) -> Vec<RegionFrame> {
         ds.regions
             .iter()
             .map(|r| {
@@ -52,14 +45,6 @@ impl RegionFrame {
                     .filter(|(_, t)| t.region_id == r.id)
                     .map(|(i, _)| i)
                     .collect();
-                let mut cells = Vec::new();
-                for (i, c) in pop.cells.iter().enumerate() {
-                    if let Some((_, share)) = c.region_shares.iter().find(|(id, _)| *id == r.id) {
-                        if *share > 0.0 {
-                            cells.push((i, share * c.alloc_factor));
-                        }
-                    }
-                }
                 let share = data_share(&r.projected, r.area_km2, extent);
                 RegionFrame {
                     id: r.id,
@@ -69,7 +54,6 @@ impl RegionFrame {
                     bbox,
                     area_km2: r.area_km2,
                     towns,
-                    cells,
                     population_data_share: share,
                 }
             })

@@ -169,8 +169,8 @@ impl Scenario {
             for t in &f.towns {
                 town_dist[*t] = nearest_m(&site_set, ds.towns[*t].location);
             }
-            for (c, _) in &f.cells {
-                cell_covered[*c] = site_set.covers(frames.population.cells[*c].center, r);
+            for (c, _) in frames.region_cells(*fi) {
+                cell_covered[c] = site_set.covers(frames.population.cells[c].center, r);
             }
         }
         let union = updated_union(&base.union, &removed_discs, &discs, first_added);

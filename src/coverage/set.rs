@@ -3,7 +3,9 @@
 //! sets computed on request.
 
 use super::regions::data_extent;
-use super::{CoverageParams, CoverageResult, MunicipalityFrame, Population, RegionFrame};
+use super::{
+    CoverageParams, CoverageResult, Demography, MunicipalityFrame, Population, RegionFrame,
+};
 use crate::data::{DataIssue, Dataset};
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +16,8 @@ pub struct Frames {
     /// Same order as [`Dataset::municipalities`].
     pub municipalities: Vec<MunicipalityFrame>,
     pub population: Population,
+    /// Per-municipality growth factors for the projected years.
+    pub demography: Demography,
 }
 
 impl Frames {
@@ -21,10 +25,22 @@ impl Frames {
         // The population files' extent: one union of mesh squares, shared by both frame sets.
         let extent = data_extent(&population, &ds.projection);
         Self {
-            regions: RegionFrame::build_all(ds, &population, &extent),
+            regions: RegionFrame::build_all(ds, &extent),
             municipalities: MunicipalityFrame::build_all(ds, &population, &extent),
             population,
+            demography: Demography::from_dataset(ds),
         }
+    }
+
+    /// The cells of region `fi` (position in [`Frames::regions`]) with their weights
+    /// (position in [`Population::cells`], share × alloc factor), through its
+    /// municipalities: a cell shared by two of them appears once for each.
+    pub fn region_cells(&self, fi: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let id = self.regions[fi].id;
+        self.municipalities
+            .iter()
+            .filter(move |m| m.region_id == id)
+            .flat_map(|m| m.cells.iter().copied())
     }
 
     /// Position of the region with this id in [`Frames::regions`].

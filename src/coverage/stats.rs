@@ -1,5 +1,6 @@
 //! [`RegionStats`]: the figures a planner reads per region, and the prefecture total.
 
+use super::people::{municipality_sums, PeopleSums, GROUPS};
 use super::{CoverageParams, SiteSet};
 use crate::data::{Dataset, KindSet};
 use serde::{Serialize, Serializer};
@@ -24,9 +25,9 @@ pub struct TownGap {
     pub distance_m: f64,
 }
 
-/// People in a region from the 500 m census grid (see [`super::Population`] for the method).
-/// Counts are `null` where the region has no cells; `population_data_share` says how much of
-/// the region's area the cells cover, so a partial figure is never read as complete.
+/// People in an area from the 500 m cells, measured and estimated (see [`super::people`] for
+/// the method and the years). Counts are `null` where the area has no cells (no population
+/// files, or no municipal table to estimate from).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PopulationStats {
     #[serde(serialize_with = "round0_opt")]
@@ -40,9 +41,39 @@ pub struct PopulationStats {
     /// Children 0–14 in cells beyond the radius (pediatric planning).
     #[serde(serialize_with = "round0_opt")]
     pub uncovered_0_14: Option<f64>,
-    /// Share (0–1) of the region's area that has population cells.
+    /// Share (0–1) of the area that the census cells describe (the rest is estimated).
     #[serde(serialize_with = "round3")]
     pub population_data_share: f64,
+    #[serde(serialize_with = "round0_opt")]
+    pub population_0_14: Option<f64>,
+    #[serde(serialize_with = "round0_opt")]
+    pub population_65_plus: Option<f64>,
+    /// 75+; in a projected year it follows each municipality's 65+ change.
+    #[serde(serialize_with = "round0_opt")]
+    pub population_75_plus: Option<f64>,
+    /// Share (0–1) of `population` living in estimated cells (0: all measured).
+    #[serde(serialize_with = "round3_opt")]
+    pub estimated_share: Option<f64>,
+}
+
+impl PopulationStats {
+    /// The figures of summed cells; counts null when no cell contributed.
+    pub fn from_sums(s: &PeopleSums, population_data_share: f64) -> Self {
+        use super::people::{AGE_0_14, AGE_65_PLUS, AGE_75_PLUS, TOTAL};
+        let v = |x: f64| s.any_cell.then_some(x);
+        PopulationStats {
+            population: v(s.all[TOTAL]),
+            uncovered_population: v(s.uncovered[TOTAL]),
+            uncovered_65_plus: v(s.uncovered[AGE_65_PLUS]),
+            uncovered_75_plus: v(s.uncovered[AGE_75_PLUS]),
+            uncovered_0_14: v(s.uncovered[AGE_0_14]),
+            population_data_share,
+            population_0_14: v(s.all[AGE_0_14]),
+            population_65_plus: v(s.all[AGE_65_PLUS]),
+            population_75_plus: v(s.all[AGE_75_PLUS]),
+            estimated_share: v(s.estimated_share()),
+        }
+    }
 }
 
 /// Coverage figures of one region (or, with id 0, the whole prefecture).
@@ -73,9 +104,6 @@ pub struct RegionStats {
     pub worst_town: Option<WorstTown>,
     #[serde(flatten)]
     pub people: PopulationStats,
-    /// Children 0–14 living in the region, 2020 census by municipality (all 45, so complete
-    /// where the cells are not); null without the municipal table.
-    pub children_0_14: Option<u64>,
 }
 
 /// Per-town and per-cell coverage facts the stats are summed from.
@@ -103,8 +131,34 @@ pub(super) fn provider_counts<'a>(
     (by_kind, total)
 }
 
-/// The stats of one region from its covered and gap areas (km²) and the point facts. Returns
-/// the uncovered towns too, farthest first.
+/// The people of region `fi` in a year (`factors`: per municipality position): the sum of its
+/// municipalities' cells.
+pub fn region_people(
+    frames: &super::Frames,
+    fi: usize,
+    cell_covered: &[bool],
+    factors: &[[f64; GROUPS]],
+) -> PopulationStats {
+    let frame = &frames.regions[fi];
+    let mut sums = PeopleSums::default();
+    for m in frames
+        .municipalities
+        .iter()
+        .filter(|m| m.region_id == frame.id)
+    {
+        let f = factors.get(m.index).copied().unwrap_or([1.0; GROUPS]);
+        sums.add(&municipality_sums(
+            &m.cells,
+            &frames.population,
+            cell_covered,
+            &f,
+        ));
+    }
+    PopulationStats::from_sums(&sums, frame.population_data_share)
+}
+
+/// The stats of one region from its covered and gap areas (km²) and the point facts, people
+/// in the census year. Returns the uncovered towns too, farthest first.
 pub fn region_stats(
     ds: &Dataset,
     frames: &super::Frames,
@@ -115,7 +169,6 @@ pub fn region_stats(
     facts: &PointFacts,
 ) -> (RegionStats, Vec<TownGap>) {
     let frame = &frames.regions[fi];
-    let cells = &frames.population;
     let r = params.radius_m();
     let gaps = towns_beyond(&frame.towns, facts.town_dist, r);
     let worst = frame
@@ -127,16 +180,13 @@ pub fn region_stats(
                 .then(b.cmp(a))
         })
         .map(|t| worst_town(ds, *t, facts.town_dist[*t]));
-    let people = if frame.cells.is_empty() {
-        PopulationStats::default()
-    } else {
-        cell_people(
-            &frame.cells,
-            cells,
-            facts.cell_covered,
-            frame.population_data_share,
-        )
-    };
+    let base = frames.demography.base_year();
+    let people = region_people(
+        frames,
+        fi,
+        facts.cell_covered,
+        frames.demography.factors(base).unwrap_or_default(),
+    );
     let (providers, providers_total) = provider_counts(
         sites.sites.iter().filter(|s| s.region_id == frame.id),
         params.kinds(),
@@ -155,7 +205,6 @@ pub fn region_stats(
         towns_uncovered: gaps.len(),
         worst_town: worst,
         people,
-        children_0_14: children_0_14(ds, frame.id),
     };
     (stats, gaps)
 }
@@ -179,34 +228,6 @@ pub(super) fn towns_beyond(towns: &[usize], town_dist: &[f64], r: f64) -> Vec<To
     gaps
 }
 
-/// People in weighted cells (position, weight) and those whose cell centre is beyond reach.
-pub(super) fn cell_people(
-    cells: &[(usize, f64)],
-    pop: &super::Population,
-    covered: &[bool],
-    population_data_share: f64,
-) -> PopulationStats {
-    let (mut all, mut u, mut u65, mut u75, mut u0) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (i, w) in cells {
-        let c = &pop.cells[*i];
-        all += c.pop_total * w;
-        if !covered[*i] {
-            u += c.pop_total * w;
-            u65 += c.pop_65_plus * w;
-            u75 += c.pop_75_plus * w;
-            u0 += c.pop_0_14 * w;
-        }
-    }
-    PopulationStats {
-        population: Some(all),
-        uncovered_population: Some(u),
-        uncovered_65_plus: Some(u65),
-        uncovered_75_plus: Some(u75),
-        uncovered_0_14: Some(u0),
-        population_data_share,
-    }
-}
-
 /// A town's display name and distance.
 pub fn worst_town(ds: &Dataset, town: usize, distance_m: f64) -> WorstTown {
     let t = &ds.towns[town];
@@ -214,17 +235,6 @@ pub fn worst_town(ds: &Dataset, town: usize, distance_m: f64) -> WorstTown {
         name: format!("{}{}", t.city, t.name),
         distance_km: distance_m.is_finite().then_some(distance_m / 1000.0),
     }
-}
-
-/// Children 0–14 of the region's municipalities (census 2020), `None` without the table.
-fn children_0_14(ds: &Dataset, region_id: u8) -> Option<u64> {
-    (!ds.municipal_population.is_empty()).then(|| {
-        ds.municipal_population
-            .iter()
-            .filter(|m| m.region_id == region_id)
-            .map(|m| u64::from(m.pop_0_14))
-            .sum()
-    })
 }
 
 /// The prefecture row: sums of the regions (people where known), the worst town overall.
@@ -238,10 +248,6 @@ pub fn total(rows: &[RegionStats]) -> RegionStats {
             *providers.entry(k).or_default() += n;
         }
     }
-    let opt_sum = |f: fn(&PopulationStats) -> Option<f64>| -> Option<f64> {
-        let v: Vec<f64> = rows.iter().filter_map(|r| f(&r.people)).collect();
-        (!v.is_empty()).then(|| v.iter().sum())
-    };
     let worst = rows
         .iter()
         .filter_map(|r| r.worst_town.as_ref())
@@ -264,18 +270,43 @@ pub fn total(rows: &[RegionStats]) -> RegionStats {
         towns_total: rows.iter().map(|r| r.towns_total).sum(),
         towns_uncovered: rows.iter().map(|r| r.towns_uncovered).sum(),
         worst_town: worst,
-        children_0_14: rows.iter().map(|r| r.children_0_14).sum::<Option<u64>>(),
-        people: PopulationStats {
-            population: opt_sum(|p| p.population),
-            uncovered_population: opt_sum(|p| p.uncovered_population),
-            uncovered_65_plus: opt_sum(|p| p.uncovered_65_plus),
-            uncovered_75_plus: opt_sum(|p| p.uncovered_75_plus),
-            uncovered_0_14: opt_sum(|p| p.uncovered_0_14),
-            population_data_share: if area > 0.0 {
-                sum(|r| r.people.population_data_share * r.area_km2) / area
-            } else {
-                0.0
-            },
+        people: total_people(rows.iter().map(|r| (&r.people, r.area_km2))),
+    }
+}
+
+/// The people of several areas together (each with its km², to weight the data share).
+pub fn total_people<'a>(
+    parts: impl Iterator<Item = (&'a PopulationStats, f64)> + Clone,
+) -> PopulationStats {
+    let opt_sum = |f: fn(&PopulationStats) -> Option<f64>| -> Option<f64> {
+        let v: Vec<f64> = parts.clone().filter_map(|(p, _)| f(p)).collect();
+        (!v.is_empty()).then(|| v.iter().sum())
+    };
+    let area: f64 = parts.clone().map(|(_, a)| a).sum();
+    let population = opt_sum(|p| p.population);
+    let estimated = opt_sum(|p| Some(p.population? * p.estimated_share?));
+    PopulationStats {
+        population,
+        uncovered_population: opt_sum(|p| p.uncovered_population),
+        uncovered_65_plus: opt_sum(|p| p.uncovered_65_plus),
+        uncovered_75_plus: opt_sum(|p| p.uncovered_75_plus),
+        uncovered_0_14: opt_sum(|p| p.uncovered_0_14),
+        population_data_share: if area > 0.0 {
+            parts
+                .clone()
+                .map(|(p, a)| p.population_data_share * a)
+                .sum::<f64>()
+                / area
+        } else {
+            0.0
+        },
+        population_0_14: opt_sum(|p| p.population_0_14),
+        population_65_plus: opt_sum(|p| p.population_65_plus),
+        population_75_plus: opt_sum(|p| p.population_75_plus),
+        estimated_share: match (population, estimated) {
+            (Some(p), Some(e)) if p > 0.0 => Some((e / p).clamp(0.0, 1.0)),
+            (Some(_), Some(_)) => Some(0.0),
+            _ => None,
         },
     }
 }
@@ -301,7 +332,7 @@ pub(super) fn round3<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round_to(*x, 3))
 }
 
-fn round3_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+pub(super) fn round3_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match x {
         Some(v) => s.serialize_f64(round_to(*v, 3)),
         None => s.serialize_none(),

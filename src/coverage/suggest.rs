@@ -4,16 +4,14 @@
 //! Greedy maximum coverage (Nemhauser, Wolsey & Fisher 1978: within 1 − 1/e of the optimum):
 //! candidates are the region's town points; each round picks the candidate that newly covers
 //! the most of what is still uncovered, then marks it covered. The objective is the uncovered
-//! 65+ population of the region's census cells (a cell counts when its centre is within r)
-//! where cells cover ≥ 90 % of the region's area, else the number of uncovered towns.
+//! 65+ population of the region's 500 m cells (census cells, and estimated ones where the
+//! census has none; a cell counts when its centre is within r), or the number of uncovered
+//! towns when the region has no cells at all (data without population files).
 
 use super::scenario::AddedSite;
 use super::{CoverageResult, Frames, RegionStats, Scenario, ScenarioError};
 use crate::data::Dataset;
 use crate::geom::{geodesic_distance_m, LonLat, SCALE_MAX};
-
-/// Cells must cover at least this share of a region's area for the population objective.
-pub const POPULATION_OBJECTIVE_MIN_SHARE: f64 = 0.9;
 
 /// What the greedy search maximised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -61,12 +59,11 @@ pub fn suggest_sites(
     let fi = frames.position(region_id)?;
     let frame = &frames.regions[fi];
     let r = base.params.radius_m();
-    let use_people =
-        !frame.cells.is_empty() && frame.population_data_share >= POPULATION_OBJECTIVE_MIN_SHARE;
+    let cells: Vec<(usize, f64)> = frames.region_cells(fi).collect();
+    let use_people = !cells.is_empty();
     // Targets: (point, value) still uncovered.
     let targets: Vec<(LonLat, f64)> = if use_people {
-        frame
-            .cells
+        cells
             .iter()
             .filter(|(c, _)| !base.cell_covered[*c])
             .map(|(c, w)| {

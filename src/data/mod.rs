@@ -29,7 +29,7 @@ pub use files::{DataFiles, MAX_DECODED_BYTES};
 pub use issues::{DataErrors, DataIssue, IssueLog, Severity};
 pub use kinds::{KindFilter, KindRule, KindSet, ProviderKind, MAX_CLAUSES};
 pub use manifest::{Manifest, ManifestError, RoadLayer, Source};
-pub use municipal_population::MunicipalPopulation;
+pub use municipal_population::{MunicipalPopulation, Projected, CENSUS_YEAR};
 pub use polygons::{project_multipolygon, PolygonFeature};
 pub use population::{MeshRow, MeshTable};
 pub use providers::{FacilityType, GeocodeLevel, Provider, Tiers};

@@ -20,7 +20,29 @@ pub struct MunicipalPopulation {
     pub pop_0_14: u32,
     /// People aged 65 and over (2020 census, ages 不詳補完); `None` without the column.
     pub pop_65_plus: Option<u32>,
+    /// Projected figures (IPSS 2023) for later years, ascending; empty when the table has no
+    /// `pop_total_YYYY` columns after 2020.
+    pub projections: Vec<Projected>,
 }
+
+/// One projected year of a municipality (国立社会保障・人口問題研究所, 令和5年推計).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Projected {
+    pub year: u16,
+    pub pop_total: u32,
+    pub pop_0_14: u32,
+    pub pop_65_plus: u32,
+}
+
+impl MunicipalPopulation {
+    /// The projection for `year`, if the table has it.
+    pub fn projected(&self, year: u16) -> Option<&Projected> {
+        self.projections.iter().find(|p| p.year == year)
+    }
+}
+
+/// The census year of the `*_2020` columns.
+pub const CENSUS_YEAR: u16 = 2020;
 
 /// The table's rows: the municipalities of the layer, and the wards (区) of its designated
 /// cities, whose `region_id` is their city's.
@@ -53,6 +75,14 @@ pub fn load(
         return out;
     };
     let has_65 = rows.has("pop_65_plus_2020");
+    // Projected years: every `pop_total_YYYY` after the census whose 0–14 and 65+ columns
+    // are there too.
+    let years: Vec<u16> = rows
+        .headers()
+        .filter_map(|h| h.strip_prefix("pop_total_")?.parse::<u16>().ok())
+        .filter(|y| *y > CENSUS_YEAR)
+        .filter(|y| rows.has(&format!("pop_0_14_{y}")) && rows.has(&format!("pop_65_plus_{y}")))
+        .collect();
     let by_code: HashMap<&str, &Municipality> = municipalities
         .iter()
         .map(|m| (m.jis_code.as_str(), m))
@@ -104,6 +134,25 @@ pub fn load(
         } else {
             None
         };
+        let mut projections = Vec::with_capacity(years.len());
+        for &year in &years {
+            let (Some(pop_total), Some(pop_0_14), Some(pop_65_plus)) = (
+                num(&format!("pop_total_{year}")),
+                num(&format!("pop_0_14_{year}")),
+                num(&format!("pop_65_plus_{year}")),
+            ) else {
+                continue;
+            };
+            projections.push(Projected {
+                year,
+                pop_total,
+                pop_0_14,
+                pop_65_plus,
+            });
+        }
+        if projections.len() < years.len() {
+            continue;
+        }
         let rows = if ward {
             &mut out.wards
         } else {
@@ -129,6 +178,7 @@ pub fn load(
             pop_total,
             pop_0_14,
             pop_65_plus,
+            projections,
         });
     }
     for m in municipalities {

@@ -3,7 +3,7 @@
 //! [`crate::coverage`].
 
 use super::error::{off_workers, AppError, ErrorBody};
-use super::openapi::{param_names, LayerParams, SuggestParams};
+use super::openapi::{param_names, LayerParams, SuggestParams, YearParams};
 use super::params::Params;
 use super::AppState;
 use crate::app::planner::{
@@ -147,6 +147,38 @@ async fn layer_for(snap: &Arc<Snapshot>, q: Option<&str>) -> Result<Arc<Coverage
     off_workers(move || Ok(snap.coverage.get(&snap.dataset, params))).await
 }
 
+/// The layer and the people year (`year=`, default the census year) of a planner's query.
+async fn layer_and_year(
+    snap: &Arc<Snapshot>,
+    q: Option<&str>,
+) -> Result<(Arc<CoverageResult>, u16), AppError> {
+    static ALLOWED: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut names = param_names::<LayerParams>();
+        names.extend(param_names::<YearParams>());
+        names
+    });
+    let p = Params::parse(q, &ALLOWED)?;
+    let year = people_year(&p, snap)?;
+    let params = query_layer(&p)?;
+    if let Some(r) = snap.coverage.ready(params) {
+        return Ok((r, year));
+    }
+    let snap = snap.clone();
+    let r = off_workers(move || Ok(snap.coverage.get(&snap.dataset, params))).await?;
+    Ok((r, year))
+}
+
+/// `year=`: one of the years the data has (default the census year).
+fn people_year(p: &Params, snap: &Snapshot) -> Result<u16, AppError> {
+    let demo = &snap.coverage.frames.demography;
+    match p.get("year") {
+        None => Ok(demo.base_year()),
+        Some(raw) => demo
+            .parse_year(raw)
+            .map_err(|e| AppError::bad("invalid_year", e.to_string())),
+    }
+}
+
 /// A typed answer as a JSON response (serialised here, while the snapshot it borrows is alive).
 fn json<T: serde::Serialize>(answer: &T) -> Response {
     Json(answer).into_response()
@@ -155,21 +187,21 @@ fn json<T: serde::Serialize>(answer: &T) -> Response {
 /// `GET /api/v1/regions`
 #[utoipa::path(get, path = "/api/v1/regions", tag = "planners",
     summary = "Coverage per medical region",
-    params(super::openapi::LayerParams),
+    params(super::openapi::LayerParams, super::openapi::YearParams),
     responses((status = 200, body = RegionsAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
 pub async fn regions(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let snap = state.snapshot();
-    let r = layer_for(&snap, q.as_deref()).await?;
-    Ok(json(&RegionsAnswer::new(&snap, &r)))
+    let (r, year) = layer_and_year(&snap, q.as_deref()).await?;
+    off_workers(move || Ok(json(&RegionsAnswer::new(&snap, &r, year)))).await
 }
 
 /// `GET /api/v1/regions/{id}`: one region with its municipalities and uncovered towns' names.
 #[utoipa::path(get, path = "/api/v1/regions/{id}", tag = "planners",
     summary = "One medical region with its municipalities and uncovered towns",
-    params(("id" = u8, Path, minimum = 1, maximum = 10, description = "Medical region id, 1–10"), super::openapi::LayerParams),
+    params(("id" = u8, Path, minimum = 1, maximum = 10, description = "Medical region id, 1–10"), super::openapi::LayerParams, super::openapi::YearParams),
     responses((status = 200, body = RegionAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
 pub async fn region(
     State(state): State<AppState>,
@@ -178,9 +210,9 @@ pub async fn region(
 ) -> Result<Response, AppError> {
     let snap = state.snapshot();
     let id = region_id(&id, &snap)?;
-    let r = layer_for(&snap, q.as_deref()).await?;
+    let (r, year) = layer_and_year(&snap, q.as_deref()).await?;
     off_workers(move || {
-        let answer = RegionAnswer::new(&snap, &r, id).ok_or_else(|| {
+        let answer = RegionAnswer::new(&snap, &r, id, year).ok_or_else(|| {
             AppError::Internal(format!("region {id} missing from a coverage result"))
         })?;
         Ok(json(&answer))
@@ -192,21 +224,21 @@ pub async fn region(
 /// wards.
 #[utoipa::path(get, path = "/api/v1/municipalities", tag = "planners",
     summary = "Coverage per municipality (熊本市 with its wards)",
-    params(super::openapi::LayerParams),
+    params(super::openapi::LayerParams, super::openapi::YearParams),
     responses((status = 200, body = MunicipalitiesAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
 pub async fn municipalities(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let snap = state.snapshot();
-    let r = layer_for(&snap, q.as_deref()).await?;
-    off_workers(move || Ok(json(&MunicipalitiesAnswer::new(&snap, &r)))).await
+    let (r, year) = layer_and_year(&snap, q.as_deref()).await?;
+    off_workers(move || Ok(json(&MunicipalitiesAnswer::new(&snap, &r, year)))).await
 }
 
 /// `GET /api/v1/municipalities/{jis}`: one municipality with its uncovered towns.
 #[utoipa::path(get, path = "/api/v1/municipalities/{jis}", tag = "planners",
     summary = "One municipality with its uncovered towns",
-    params(("jis" = String, Path, pattern = "^[0-9]{5}$", description = "5-digit municipality code, e.g. 43202"), super::openapi::LayerParams),
+    params(("jis" = String, Path, pattern = "^[0-9]{5}$", description = "5-digit municipality code, e.g. 43202"), super::openapi::LayerParams, super::openapi::YearParams),
     responses((status = 200, body = MunicipalityAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody),
         (status = 404, description = "No such municipality (a ward is listed under its city)", body = ErrorBody)))]
 pub async fn municipality(
@@ -220,8 +252,8 @@ pub async fn municipality(
         MunicipalityError::Invalid(_) => AppError::bad("invalid_municipality", e.to_string()),
         MunicipalityError::Unknown { .. } => AppError::NotFound(e.to_string()),
     })?;
-    let r = layer_for(&snap, q.as_deref()).await?;
-    off_workers(move || Ok(json(&MunicipalityAnswer::new(&snap, &r, &jis)))).await
+    let (r, year) = layer_and_year(&snap, q.as_deref()).await?;
+    off_workers(move || Ok(json(&MunicipalityAnswer::new(&snap, &r, &jis, year)))).await
 }
 
 /// `GET /api/v1/uncovered_towns`: GeoJSON points of every town beyond the radius of the layer

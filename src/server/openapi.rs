@@ -49,6 +49,17 @@ pub struct LayerParams {
     preset: Option<String>,
 }
 
+/// The year of the people figures (regions, municipalities, access).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct YearParams {
+    /// 2020 (census, default) or a projected year: 2025, 2030, 2035, 2040, 2045, 2050
+    /// (IPSS 2023; the years the data has).
+    #[param(minimum = 2020, maximum = 2050)]
+    year: Option<u16>,
+}
+
 /// `GET /api/v1/nearest`.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]

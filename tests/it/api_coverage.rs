@@ -330,3 +330,122 @@ async fn uncovered_towns_is_geojson_matching_the_region_counts() {
     let (s, v) = get("/api/uncovered_towns?preset=nope").await;
     assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "unknown_preset"));
 }
+
+/// Column `col` of every row of the built-in municipal table, by jis_code.
+fn municipal_table(col: &str) -> std::collections::HashMap<String, f64> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/geodata/population/kumamoto_municipality_population_2020census_ipss2023.csv"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == col).unwrap();
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[at].parse::<f64>().unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_projected_year_scales_each_municipality_by_its_own_change() {
+    let (s, now) = get("/api/municipalities").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, later) = get("/api/municipalities?year=2040").await;
+    assert_eq!(s, StatusCode::OK, "{later}");
+    assert_eq!(now["year"], 2020);
+    assert_eq!(now["people_basis"], "census_2020");
+    assert_eq!(later["year"], 2040);
+    assert_eq!(later["people_basis"], "ipss_2023_projection");
+    assert!(later["people_method"].as_str().unwrap().contains("75+"));
+    let (t2020, t2040) = (
+        municipal_table("pop_total_2020"),
+        municipal_table("pop_total_2040"),
+    );
+    let (o2020, o2040) = (
+        municipal_table("pop_65_plus_2020"),
+        municipal_table("pop_65_plus_2040"),
+    );
+    let (a, b) = (
+        now["municipalities"].as_array().unwrap(),
+        later["municipalities"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), 45);
+    let mut checked = 0;
+    for (m0, m1) in a.iter().zip(b) {
+        let jis = m0["jis_code"].as_str().unwrap();
+        assert_eq!(m1["jis_code"], jis);
+        // The municipality's own figure is the table's projection.
+        assert_eq!(m1["population"].as_f64().unwrap(), t2040[jis], "{jis}");
+        assert_eq!(
+            m1["population_65_plus"].as_f64().unwrap(),
+            o2040[jis],
+            "{jis}"
+        );
+        // Its cells are scaled by its own change (rounded to whole people in the answer).
+        if let (Some(c0), Some(c1)) = (
+            m0["cells"]["population"].as_f64(),
+            m1["cells"]["population"].as_f64(),
+        ) {
+            let want = c0 * t2040[jis] / t2020[jis];
+            assert!(
+                (c1 - want).abs() <= 1.0 + want * 1e-9,
+                "{jis}: {c1} vs {want}"
+            );
+            let (e0, e1) = (
+                m0["cells"]["population_65_plus"].as_f64().unwrap(),
+                m1["cells"]["population_65_plus"].as_f64().unwrap(),
+            );
+            let want = e0 * o2040[jis] / o2020[jis];
+            assert!(
+                (e1 - want).abs() <= 1.0 + want * 1e-9,
+                "{jis}: 65+ {e1} vs {want}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} municipalities have cells");
+
+    // A region's people are the sum of its municipalities' cells, in the same year.
+    let (_, regions) = get("/api/regions?year=2040").await;
+    assert_eq!(regions["year"], 2040);
+    for r in regions["regions"].as_array().unwrap() {
+        let id = r["id"].as_u64().unwrap();
+        let sum: f64 = b
+            .iter()
+            .filter(|m| m["region_id"].as_u64() == Some(id))
+            .filter_map(|m| m["cells"]["population"].as_f64())
+            .sum();
+        if let Some(p) = r["population"].as_f64() {
+            assert!((p - sum).abs() <= 25.0, "region {id}: {p} vs {sum}");
+        }
+    }
+    // One region's answer carries the same year.
+    let (s, one) = get("/api/regions/7?year=2050").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(one["year"], 2050);
+    let (s, one) = get("/api/municipalities/43202?year=2030").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        one["municipality"]["population"].as_f64().unwrap(),
+        municipal_table("pop_total_2030")["43202"]
+    );
+}
+
+#[tokio::test]
+async fn a_year_the_data_lacks_is_a_400_naming_it_and_the_years() {
+    for uri in [
+        "/api/regions?year=2041",
+        "/api/regions/3?year=abc",
+        "/api/municipalities?year=2015",
+        "/api/municipalities/43202?year=",
+    ] {
+        let (s, v) = get(uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(code(&v), "invalid_year", "{uri}");
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains("2020, 2025") && msg.contains("2050"), "{msg}");
+    }
+}
