@@ -112,7 +112,7 @@ impl Zones {
 
     /// The zone of a geodesic distance (metres), `None` beyond the catchment (or for NaN).
     pub fn zone(&self, d_m: f64) -> Option<usize> {
-        if !(d_m >= 0.0) {
+        if d_m.is_nan() || d_m < 0.0 {
             return None;
         }
         let n = self.edges_m.len();
@@ -173,6 +173,8 @@ pub struct Access {
     pub pairs: usize,
     /// Pairs whose zone the planar bounds could not decide, measured with Karney.
     pub exact_calls: usize,
+    /// Per supply point, its zone II position (`None` outside the band), for [`Access::at`].
+    supply_xy: Vec<Option<Xy>>,
 }
 
 /// The two E2SFCA steps over `demand` and `supply` with `zones`; `proj` is zone II (its scale
@@ -204,14 +206,17 @@ pub fn e2sfca(demand: &[Demand], supply: &[Supply], zones: &Zones, proj: &Projec
     let mut pair_slot: Vec<u32> = Vec::new();
     let mut pair_zone: Vec<u8> = Vec::new();
     let mut ratio = Vec::with_capacity(supply.len());
-    for s in supply {
+    let supply_xy: Vec<Option<Xy>> = supply
+        .iter()
+        .map(|s| in_band(s.at).then(|| proj.forward(s.at)))
+        .collect();
+    for (s, xy) in supply.iter().zip(&supply_xy) {
         let from = pair_slot.len();
         let mut push = |slot: u32, zone: usize| {
             pair_slot.push(slot);
             pair_zone.push(zone as u8);
         };
-        if in_band(s.at) {
-            let q = proj.forward(s.at);
+        if let Some(q) = *xy {
             grid.visit(q, bounds.reach_m, |slot, d2| match bounds.classify(d2) {
                 Class::Zone(z) => push(slot, z),
                 Class::Outside => {}
@@ -266,25 +271,27 @@ pub fn e2sfca(demand: &[Demand], supply: &[Supply], zones: &Zones, proj: &Projec
         index,
         pairs: pair_slot.len(),
         exact_calls,
+        supply_xy,
     }
 }
 
 impl Access {
-    /// A at any point (a town, an address): Σ_j R_j·W(d) over the supply in reach. `supply`
-    /// and `zones` must be the ones this answer was computed with. At a demand point's place
-    /// it equals that point's `index` exactly (same terms, same order).
+    /// A at any point (a town, an address): Σ_j R_j·W(d) over the supply in reach, one
+    /// projection and a planar test per provider (their positions are kept from
+    /// [`e2sfca`]). `supply` and `zones` must be the ones this answer was computed with. At a
+    /// demand point's place it equals that point's `index` exactly (same terms, same order).
+    ///
+    /// # Panics
+    /// If `supply` is not as long as the supply this answer was computed with.
     pub fn at(&self, p: LonLat, supply: &[Supply], zones: &Zones, proj: &Projection) -> f64 {
-        debug_assert_eq!(self.ratio.len(), supply.len(), "not this answer's supply");
+        assert_eq!(self.ratio.len(), supply.len(), "not this answer's supply");
         let bounds = PlanarZones::new(zones);
         let q = in_band(p).then(|| proj.forward(p));
         let mut a = 0.0;
-        for (s, r) in supply.iter().zip(&self.ratio) {
+        for ((s, r), xy) in supply.iter().zip(&self.ratio).zip(&self.supply_xy) {
             let Some(r) = *r else { continue };
-            let class = match q {
-                Some(q) if in_band(s.at) => {
-                    let xy = proj.forward(s.at);
-                    bounds.classify((xy.x - q.x).powi(2) + (xy.y - q.y).powi(2))
-                }
+            let class = match (q, xy) {
+                (Some(q), Some(xy)) => bounds.classify((xy.x - q.x).powi(2) + (xy.y - q.y).powi(2)),
                 _ => Class::Doubtful,
             };
             let zone = match class {
