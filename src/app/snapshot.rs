@@ -47,8 +47,11 @@ pub struct Snapshot {
     /// Encoded access tiles (`/tiles/access/{preset}/{year}/…`) of this snapshot.
     pub access_tiles: TileCache<(Preset, u16, TileCoord)>,
     /// The access layers last rendered from, most recently used last.
-    access_layers: Mutex<Vec<((Preset, u16), Arc<VecLayer>)>>,
+    access_layers: Mutex<Vec<AccessLayer>>,
 }
+
+/// An access layer with its preset and year.
+type AccessLayer = ((Preset, u16), Arc<VecLayer>);
 
 /// Bytes of encoded access tiles kept per snapshot.
 pub const ACCESS_TILE_CACHE_BYTES: usize = 64 << 20;
