@@ -22,6 +22,7 @@
 
 mod compute;
 mod disc;
+pub mod estimate;
 mod municipalities;
 mod params;
 mod population;
@@ -41,7 +42,7 @@ pub use municipalities::{
     WardStats,
 };
 pub use params::{CoverageParams, ParamError, RADIUS_KM_RANGE};
-pub use population::{PopCell, Population};
+pub use population::{CellSource, PopCell, Population};
 pub use regions::RegionFrame;
 pub use scenario::{AddedSite, Scenario, ScenarioError, ScenarioOutcome, OUT_OF_KUMAMOTO_M};
 pub use set::{CoverageSet, Frames};
