@@ -41,6 +41,7 @@ mod ops_self_contained;
 mod oracle_index;
 mod oracle_isochrone;
 mod oracle_pediatric;
+mod oracle_population;
 mod oracle_visit_16km;
 mod roads_area;
 mod roads_graph;
