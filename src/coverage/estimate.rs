@@ -740,10 +740,15 @@ pub struct MunicipalEstimate {
     pub census: Counts,
     /// The measured cells allocated to the municipality (count × share × alloc factor).
     pub measured: Counts,
-    /// Placed in estimated cells.
+    /// Placed in estimated cells (outside the extent, and `imputed`).
     pub estimated: Counts,
-    /// Residual not placed: no cell of the municipality outside the measured extent to go
-    /// to, or (age groups) more than a possible age mix of the people placed allows.
+    /// Of `estimated`, the age residuals no outside cell could take, put on the
+    /// municipality's measured cells in proportion to each group's measured count: the
+    /// census's imputed unknown ages (不詳補完) that the mesh's age columns lack. Ages only
+    /// (`total` 0): the cells' totals already hold these people.
+    pub imputed: Counts,
+    /// Residual placed nowhere: people of a municipality with no cell outside the measured
+    /// extent (its border cells' area shares gave it fewer than the census).
     pub unplaced: Counts,
     /// Measured above census (the negative residual, clamped at 0).
     pub over: Counts,
@@ -907,11 +912,20 @@ pub fn estimate(
             targets[p.muni].push(i);
         }
     }
+    // The measured cells of each municipality (position, share × alloc factor), to take what
+    // cannot be placed outside.
+    let mut measured_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); ds.municipalities.len()];
+    for (i, c) in pop.cells.iter().enumerate() {
+        for &(m, share) in &c.muni_shares {
+            if let Some(v) = measured_of.get_mut(m) {
+                v.push((i, share * c.alloc_factor));
+            }
+        }
+    }
     let mut rows = Vec::with_capacity(ds.municipalities.len());
     let mut cells = Vec::new();
     for (m, muni) in ds.municipalities.iter().enumerate() {
         let residual = census[m].zip(measured[m], |c, s| c - s);
-        let over = residual.zip(residual, |r, _| (-r).max(0.0));
         let want = residual.zip(residual, |r, _| r.max(0.0));
         let tg = &targets[m];
         let w = weighting.weights(&features, tg);
@@ -931,6 +945,47 @@ pub fn estimate(
             let p = grid.pieces[i];
             cells.push(estimated_cell(p.cell, muni.region_id, m, c, &ds.projection));
         }
+        // Ages the cells lack: the census imputes unknown ages (不詳補完), the mesh's age
+        // columns do not, so a municipality's cells hold fewer people per age group than its
+        // people at the census's age mix. What the outside cells did not make up goes to its
+        // measured cells, in proportion to each group's measured count — ages, not people
+        // (`total` 0: the cells' totals already hold them). The target is the census mix of
+        // the people the cells hold, so a municipality whose border cells' area shares gave
+        // it more or fewer people than the census keeps that difference, not more. People
+        // left over (no cell outside the extent) stay unplaced: putting them on its cells
+        // would count twice the people its neighbours' shares gave them.
+        let held = measured[m].zip(placed, |a, b| a + b);
+        let mix = |g: f64| {
+            if census[m].total > 0.0 {
+                g / census[m].total * held.total
+            } else {
+                0.0
+            }
+        };
+        let ages = Counts {
+            total: 0.0,
+            age_0_14: (mix(census[m].age_0_14) - held.age_0_14).max(0.0),
+            age_65_plus: (mix(census[m].age_65_plus) - held.age_65_plus).max(0.0),
+            age_75_plus: (mix(census[m].age_75_plus) - held.age_75_plus).max(0.0),
+        };
+        let mut imputed = Counts::default();
+        if ages.any_positive() {
+            for &(i, w) in &measured_of[m] {
+                let c = Counts::of_cell(&pop.cells[i], w);
+                let piece = ages.zip(
+                    c.zip(measured[m], |x, all| if all > 0.0 { x / all } else { 0.0 }),
+                    |l, f| l * f,
+                );
+                if !piece.any_positive() {
+                    continue;
+                }
+                imputed.add(piece);
+                cells.push(imputed_cell(&pop.cells[i], muni.region_id, m, piece));
+            }
+        }
+        placed.add(imputed);
+        // What the census has that the cells do not (unplaced), or the reverse (over).
+        let balance = census[m].zip(held, |c, h| c - h).zip(imputed, |b, i| b - i);
         rows.push(MunicipalEstimate {
             jis_code: muni.jis_code.clone(),
             name: muni.name.clone(),
@@ -938,8 +993,9 @@ pub fn estimate(
             census: census[m],
             measured: measured[m],
             estimated: placed,
-            unplaced: want.zip(goal, |a, b| (a - b).max(0.0)),
-            over,
+            imputed,
+            unplaced: balance.zip(balance, |b, _| b.max(0.0)),
+            over: balance.zip(balance, |b, _| (-b).max(0.0)),
             outside_cells: tg.len(),
             outside_km2: tg.iter().map(|&i| features.area_km2[i]).sum(),
         });
@@ -986,6 +1042,24 @@ fn placeable_mix(want: Counts, census: Counts) -> Counts {
             .min(want.age_75_plus)
             .min(p65),
         age_0_14: (t * share(census.age_0_14)).min(want.age_0_14).min(t - p65),
+    }
+}
+
+/// An estimated piece at a measured cell: people of municipality `muni` the census counts
+/// and the cell's age columns lack.
+fn imputed_cell(at: &PopCell, region: u8, muni: usize, c: Counts) -> PopCell {
+    PopCell {
+        mesh_code: at.mesh_code.clone(),
+        center: at.center,
+        area_km2: at.area_km2,
+        pop_total: c.total,
+        pop_0_14: c.age_0_14,
+        pop_65_plus: c.age_65_plus,
+        pop_75_plus: c.age_75_plus,
+        alloc_factor: 1.0,
+        region_shares: vec![(region, 1.0)],
+        muni_shares: vec![(muni, 1.0)],
+        source: CellSource::Estimated,
     }
 }
 

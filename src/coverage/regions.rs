@@ -83,6 +83,7 @@ pub fn data_extent(pop: &Population, proj: &Projection) -> MultiPolygon<f64> {
     let squares: BTreeSet<(i64, i64)> = pop
         .cells
         .iter()
+        .filter(|c| c.source == super::CellSource::Measured)
         .map(|c| {
             (
                 (c.center.lat() * 1.5).floor() as i64,
