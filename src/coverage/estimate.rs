@@ -388,13 +388,11 @@ impl ShareGrid {
 
     /// Every cell with at least one piece.
     pub fn cells(&self) -> impl Iterator<Item = MeshCell> + '_ {
-        let mut last = None;
-        self.pieces.iter().filter_map(move |p| {
-            (last != Some(p.cell)).then(|| {
-                last = Some(p.cell);
-                p.cell
-            })
-        })
+        self.pieces
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| *i == 0 || self.pieces[i - 1].cell != p.cell)
+            .map(|(_, p)| p.cell)
     }
 }
 
