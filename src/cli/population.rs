@@ -208,7 +208,7 @@ fn print_population(a: &PopulationAnswer) {
 fn score_header(first: &str) {
     println!(
         "{} {:>7} {:>9} {:>8} {:>7} {:>7}",
-        pad(first, 28),
+        pad(first, 36),
         "cells",
         "people",
         "MAE",
@@ -220,7 +220,7 @@ fn score_header(first: &str) {
 fn score_line(label: &str, s: &Score) {
     println!(
         "{} {:>7} {:>9.0} {:>8.2} {:>6.1}% {:>6.1}%",
-        pad(label, 28),
+        pad(label, 36),
         s.cells,
         s.people,
         s.mae,
