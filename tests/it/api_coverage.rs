@@ -218,9 +218,10 @@ async fn get_on_the_scenario_route_is_a_405() {
 
 #[tokio::test]
 async fn suggest_names_its_objective_and_sites() {
+    // 天草 has no census cells: its estimated cells give it people to maximise.
     let (s, v) = get("/api/suggest?region=10&n=2").await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["objective"], "uncovered_towns");
+    assert_eq!(v["objective"], "uncovered_65_plus");
     assert!(v["sites"].as_array().unwrap().len() <= 2);
     assert!(v["after"]["gap_km2"].as_f64() <= v["before"]["gap_km2"].as_f64());
     let (_, v) = get("/api/suggest?region=3&n=1").await;
@@ -258,10 +259,16 @@ async fn municipalities_lists_45_with_census_figures_and_kumamoto_city_wards() {
     let wards = city["wards"].as_array().unwrap();
     assert_eq!(wards.len(), 5);
     assert_eq!(wards[0]["name"], "熊本市中央区");
-    // A municipality outside the census cells has census figures but no cell figures.
+    // A municipality outside the census cells has census figures and estimated cells
+    // holding them all.
     let kuma = m.iter().find(|r| r["name"] == "球磨村").unwrap();
     assert!(kuma["population_65_plus"].as_u64().unwrap() > 0);
-    assert!(kuma["cells"]["uncovered_population"].is_null());
+    assert_eq!(kuma["cells"]["estimated_share"], 1.0);
+    assert_eq!(
+        kuma["cells"]["population"].as_f64(),
+        kuma["population"].as_f64()
+    );
+    assert_eq!(kuma["cells"]["population_data_share"], 0.0);
     // The same parameters as /api/regions, and their errors.
     let (s, v) = get("/api/municipalities?preset=pediatric_home").await;
     assert_eq!(s, StatusCode::OK);
