@@ -2,7 +2,7 @@
 // (nearest providers) and a planner view (coverage by medical region, what-if, suggestions).
 
 import { t, translate, toggleLang, onLangChange } from './js/i18n.js';
-import { buildStyle, hatchImage, PROVIDER_CLASSES, COLORS, VIEW_LAYERS } from './js/mapstyle.js';
+import { buildStyle, hatchImage, estimatedHatchImage, PROVIDER_CLASSES, COLORS, VIEW_LAYERS } from './js/mapstyle.js';
 import { NurseView } from './js/nurse.js';
 import { PlannerView } from './js/planner.js';
 
@@ -84,6 +84,7 @@ function createMap({ style, ...view }) {
   map.addControl(new window.maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.on('styleimagemissing', (e) => {
     if (e.id === 'hatch' && !map.hasImage('hatch')) map.addImage('hatch', hatchImage());
+    if (e.id === 'hatch-estimated' && !map.hasImage('hatch-estimated')) map.addImage('hatch-estimated', estimatedHatchImage());
   });
   map.on('error', (e) => {
     const message = e.error?.message ?? String(e.error ?? 'unknown map error');
@@ -162,6 +163,8 @@ function setupTabs(state, map, nurse, planner) {
         document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
       }
       showViewLayers(map, state.view);
+      // A wider panel while planning (the region table's people columns), on wide screens.
+      document.body.classList.toggle('planning', state.view === 'planner');
       nurse.showMarkers(state.view === 'nurse');
       planner.setActive(state.view === 'planner');
     });
@@ -181,10 +184,13 @@ function setupTabs(state, map, nurse, planner) {
 /**
  * The page's own URL parameters, for links and embedding (`<iframe src="/?view=planner&
  * preset=pediatric_home&lang=en">`): `view` (nurse | planner), `preset` (a planner preset),
- * `lang` (ja | en, read by i18n.js). Unknown values are ignored: the page opens as usual.
+ * `year` (the people's year: one the server has, else its default), `lang` (ja | en, read by
+ * i18n.js). Unknown values are ignored: the page opens as usual.
  */
 function applyUrlParams(planner) {
   const params = new URLSearchParams(location.search);
+  const year = params.get('year');
+  if (/^\d{4}$/.test(year ?? '')) planner.year = Number(year);
   const preset = params.get('preset');
   const radio = [...document.querySelectorAll('input[name=preset]')].find((r) => r.value === preset);
   if (radio) {
@@ -230,6 +236,7 @@ async function main() {
     }
     showViewLayers(map, state.view);
     planner.applyMapFilters(); // a preset chosen (from the URL) before the style loaded
+    planner.showHeat();
   });
   map.on('click', (e) => {
     map.getContainer().querySelector('.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');

@@ -209,3 +209,56 @@ export function circleFeature(lon, lat, radiusKm, properties = {}) {
   }
   return { type: 'Feature', geometry: { type: 'Polygon', coordinates: [ring] }, properties };
 }
+
+// ---- the access heat map (planner): /tiles/access/{preset}/{year}/{z}/{x}/{y}.pbf ----
+
+/**
+ * The access index colour ramp, low to high: viridis (van der Walt & Smith 2015), sequential,
+ * even in lightness and readable in the three colour-blindnesses; low access is dark, so the
+ * places with the least care per person stand out.
+ */
+export const ACCESS_RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+
+/** The heat map's layers, drawn under the municipal lines, roads, towns and providers. */
+export const ACCESS_LAYERS = ['access-fill', 'access-estimated'];
+
+/** The ramp's stops for indices 0 … max (as many as ACCESS_RAMP). */
+export function accessStops(max) {
+  return ACCESS_RAMP.map((color, i) => [(max * i) / (ACCESS_RAMP.length - 1), color]);
+}
+
+/** fill-color by `access_index`, clamped at the top stop. */
+export function accessColor(max) {
+  return ['interpolate', ['linear'], ['to-number', ['get', 'access_index'], 0], ...accessStops(max).flat()];
+}
+
+/** [before, layer] pairs of the heat map over the `access` source's `access` layer. */
+export function accessLayers(max) {
+  return [
+    ['municipalities-line', {
+      id: 'access-fill', type: 'fill', source: 'access', 'source-layer': 'access',
+      filter: ['has', 'access_index'],
+      paint: { 'fill-color': accessColor(max), 'fill-opacity': 0.78 },
+    }],
+    ['municipalities-line', {
+      // Cells whose people are estimated (no census cell there): hatched, marked in the legend.
+      id: 'access-estimated', type: 'fill', source: 'access', 'source-layer': 'access',
+      filter: ['==', ['get', 'source'], 'estimated'],
+      paint: { 'fill-pattern': 'hatch-estimated', 'fill-opacity': 0.9 },
+    }],
+  ];
+}
+
+/** Thin dark diagonal hatching for estimated cells (drawn in code, like the gaps' hatching). */
+export function estimatedHatchImage(size = 8) {
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 4;
+      const onLine = (x + y) % size === 0;
+      data[i] = 0x1f; data[i + 1] = 0x1f; data[i + 2] = 0x1f;
+      data[i + 3] = onLine ? 150 : 0;
+    }
+  }
+  return { width: size, height: size, data };
+}
