@@ -4,12 +4,13 @@
 //! and by road ([`nearest`]), the map's layers and style ([`layers`], [`style`]), the 16 km
 //! rule with uncertain points ([`visit`]), and the typed answers that HTTP and the CLI's
 //! `--json` share: [`nearest`], [`planner`] (regions, municipalities, coverage, what-if,
-//! suggestions) and [`isochrone`].
+//! suggestions), [`access`] (the E2SFCA accessibility index) and [`isochrone`].
 //!
 //! Arrows point inward: `server` and the CLI call this module; this module calls the engines
 //! (`tiles`, `routing`, `coverage`, `index`, `geocode`), which know nothing of each other's
 //! domain and nothing of this one.
 
+pub mod access;
 pub mod isochrone;
 pub mod layers;
 pub mod nearest;

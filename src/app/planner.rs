@@ -6,8 +6,8 @@
 use super::rules::Preset;
 use super::Snapshot;
 use crate::coverage::{
-    CoverageResult, MunicipalityStats, RegionCoverage, RegionStats, Scenario, ScenarioError,
-    Suggestion, UncoveredTown,
+    AccessFigures, CoverageResult, MunicipalityStats, RegionCoverage, RegionStats, Scenario,
+    ScenarioError, Suggestion, UncoveredTown,
 };
 use crate::data::{Dataset, ProviderKind};
 use crate::routing::{
@@ -243,14 +243,71 @@ impl<'a> RegionRoadCoverageAnswer<'a> {
     }
 }
 
+/// A region's row: its stats and its accessibility index.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionRow<'a> {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub stats: Cow<'a, RegionStats>,
+    /// E2SFCA providers of the layer per 10 000 people 65+ in the year (`/api/v1/access`);
+    /// null without people.
+    pub access_index: Option<f64>,
+}
+
+/// A municipality's row: its stats and its accessibility index.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MunicipalityRow<'a> {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub stats: Cow<'a, MunicipalityStats>,
+    /// E2SFCA providers of the layer per 10 000 people 65+ in the year; null without people.
+    pub access_index: Option<f64>,
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// The rows of `stats` (same order as the frames' regions) with their indices.
+fn region_rows<'a>(stats: Vec<Cow<'a, RegionStats>>, access: &AccessFigures) -> Vec<RegionRow<'a>> {
+    stats
+        .into_iter()
+        .zip(&access.regions)
+        .map(|(stats, a)| RegionRow {
+            stats,
+            access_index: a.index.map(round3),
+        })
+        .collect()
+}
+
+/// Every municipality's row in `year`, in the municipality layer's order.
+fn municipality_rows<'a>(
+    snap: &'a Snapshot,
+    r: &'a CoverageResult,
+    year: u16,
+) -> Vec<MunicipalityRow<'a>> {
+    let frames = &snap.coverage.frames;
+    let access = r.access(&snap.dataset, frames, year);
+    let rows: Vec<Cow<'a, MunicipalityStats>> =
+        match r.municipalities_in(&snap.dataset, frames, year) {
+            Cow::Borrowed(b) => b.iter().map(Cow::Borrowed).collect(),
+            Cow::Owned(v) => v.into_iter().map(Cow::Owned).collect(),
+        };
+    rows.into_iter()
+        .zip(&access.municipalities)
+        .map(|(stats, a)| MunicipalityRow {
+            stats,
+            access_index: a.index.map(round3),
+        })
+        .collect()
+}
+
 /// `GET /api/v1/regions`: every region under the layer, the prefecture total and coverage by
 /// road.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegionsAnswer<'a> {
-    #[schema(value_type = Vec<Object>)]
-    pub regions: Vec<Cow<'a, RegionStats>>,
-    #[schema(value_type = Object)]
-    pub total: Cow<'a, RegionStats>,
+    pub regions: Vec<RegionRow<'a>>,
+    pub total: RegionRow<'a>,
     pub road_coverage: Option<RoadCoverage<'a>>,
     #[serde(flatten)]
     pub people: PeopleYear,
@@ -262,9 +319,13 @@ impl<'a> RegionsAnswer<'a> {
     /// People in `year` (one of the demography's years).
     pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, year: u16) -> Self {
         let (regions, total) = r.stats_in(&snap.coverage.frames, year);
+        let access = r.access(&snap.dataset, &snap.coverage.frames, year);
         Self {
-            regions,
-            total,
+            regions: region_rows(regions, &access),
+            total: RegionRow {
+                stats: total,
+                access_index: access.total.index.map(round3),
+            },
             road_coverage: RoadCoverage::of(snap),
             people: PeopleYear::of(snap, year),
             layer: LayerInfo::of(r, snap),
@@ -275,10 +336,8 @@ impl<'a> RegionsAnswer<'a> {
 /// `GET /api/v1/regions/{id}`: one region, its municipalities and its uncovered towns.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegionAnswer<'a> {
-    #[schema(value_type = Object)]
-    pub region: Cow<'a, RegionStats>,
-    #[schema(value_type = Vec<Object>)]
-    pub municipalities: Vec<MunicipalityStats>,
+    pub region: RegionRow<'a>,
+    pub municipalities: Vec<MunicipalityRow<'a>>,
     #[schema(value_type = Vec<Object>)]
     pub uncovered_towns: Vec<UncoveredTown>,
     pub road_coverage: Option<RegionRoadCoverageAnswer<'a>>,
@@ -293,16 +352,15 @@ impl<'a> RegionAnswer<'a> {
     pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, id: u8, year: u16) -> Option<Self> {
         let rc = r.region(id)?;
         let frames = &snap.coverage.frames;
-        let municipalities = r
-            .municipalities_in(&snap.dataset, frames, year)
-            .iter()
-            .filter(|m| m.region_id == id)
-            .cloned()
+        let municipalities = municipality_rows(snap, r, year)
+            .into_iter()
+            .filter(|m| m.stats.region_id == id)
             .collect();
-        let (mut regions, _) = r.stats_in(frames, year);
+        let (regions, _) = r.stats_in(frames, year);
         let fi = frames.position(id)?;
+        let access = r.access(&snap.dataset, frames, year);
         Some(Self {
-            region: regions.swap_remove(fi),
+            region: region_rows(regions, &access).swap_remove(fi),
             municipalities,
             uncovered_towns: rc
                 .uncovered_towns
@@ -319,8 +377,7 @@ impl<'a> RegionAnswer<'a> {
 /// `GET /api/v1/municipalities`: every municipality (熊本市 with its wards).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MunicipalitiesAnswer<'a> {
-    #[schema(value_type = Vec<Object>)]
-    pub municipalities: Cow<'a, [MunicipalityStats]>,
+    pub municipalities: Vec<MunicipalityRow<'a>>,
     #[serde(flatten)]
     pub people: PeopleYear,
     #[serde(flatten)]
@@ -331,7 +388,7 @@ impl<'a> MunicipalitiesAnswer<'a> {
     /// People in `year`.
     pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, year: u16) -> Self {
         Self {
-            municipalities: r.municipalities_in(&snap.dataset, &snap.coverage.frames, year),
+            municipalities: municipality_rows(snap, r, year),
             people: PeopleYear::of(snap, year),
             layer: LayerInfo::of(r, snap),
         }
@@ -340,9 +397,8 @@ impl<'a> MunicipalitiesAnswer<'a> {
 
 /// `GET /api/v1/municipalities/{jis}`: one municipality with its uncovered towns.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MunicipalityAnswer {
-    #[schema(value_type = Object)]
-    pub municipality: Option<MunicipalityStats>,
+pub struct MunicipalityAnswer<'a> {
+    pub municipality: Option<MunicipalityRow<'a>>,
     #[schema(value_type = Vec<Object>)]
     pub uncovered_towns: Vec<UncoveredTown>,
     #[serde(flatten)]
@@ -380,18 +436,17 @@ pub fn check_municipality(ds: &Dataset, jis: &str) -> Result<(), MunicipalityErr
     })
 }
 
-impl MunicipalityAnswer {
+impl<'a> MunicipalityAnswer<'a> {
     /// People in `year`.
-    pub fn new(snap: &Snapshot, r: &CoverageResult, jis: &str, year: u16) -> Self {
-        let m = r
-            .municipalities_in(&snap.dataset, &snap.coverage.frames, year)
-            .iter()
-            .find(|m| m.jis_code == jis)
-            .cloned();
+    pub fn new(snap: &'a Snapshot, r: &'a CoverageResult, jis: &str, year: u16) -> Self {
+        let m = municipality_rows(snap, r, year)
+            .into_iter()
+            .find(|m| m.stats.jis_code == jis);
         let uncovered_towns = m
             .as_ref()
             .map(|m| {
-                m.uncovered
+                m.stats
+                    .uncovered
                     .iter()
                     .map(|g| UncoveredTown::new(&snap.dataset, g))
                     .collect()

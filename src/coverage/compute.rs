@@ -4,14 +4,14 @@
 use super::disc::rects_touch;
 use super::stats::{self, PointFacts, RegionStats, TownGap};
 use super::union::{balanced_union, z_order};
-use super::MunicipalityStats;
+use super::{AccessFigures, MunicipalityStats};
 use super::{CoverageParams, Frames, ServiceArea, SiteSet};
 use crate::data::Dataset;
 use crate::geom::{Projection, Xy};
 use geo::{BooleanOps, BoundingRect};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon, Rect};
 use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Coverage of one region.
 #[derive(Debug, Clone)]
@@ -48,6 +48,8 @@ pub struct CoverageResult {
     pub cell_covered: Vec<bool>,
     /// Per-municipality figures, computed on first use ([`CoverageResult::municipalities`]).
     pub(crate) municipalities: OnceLock<Vec<MunicipalityStats>>,
+    /// The accessibility index per year, computed on first use ([`CoverageResult::access`]).
+    pub(crate) access: Mutex<Vec<Arc<AccessFigures>>>,
 }
 
 impl CoverageResult {
@@ -93,6 +95,7 @@ impl CoverageResult {
             town_dist,
             cell_covered,
             municipalities: OnceLock::new(),
+            access: Mutex::default(),
         };
         for fi in 0..frames.regions.len() {
             let rc = out.region_coverage(ds, frames, fi);
@@ -150,6 +153,23 @@ impl CoverageResult {
     pub fn municipalities(&self, ds: &Dataset, frames: &Frames) -> &[MunicipalityStats] {
         self.municipalities
             .get_or_init(|| super::municipality_stats(ds, frames, self))
+    }
+
+    /// The E2SFCA accessibility index of this layer with people in `year` (computed on first
+    /// use, tens of ms, then kept with the layer).
+    pub fn access(&self, ds: &Dataset, frames: &Frames, year: u16) -> Arc<AccessFigures> {
+        let cached = |v: &Vec<Arc<AccessFigures>>| v.iter().find(|a| a.year == year).cloned();
+        if let Some(a) = cached(&self.access.lock().unwrap_or_else(|e| e.into_inner())) {
+            return a;
+        }
+        // Computed without the lock held: two requests may both compute it, none waits.
+        let a = Arc::new(AccessFigures::compute(ds, frames, self, year));
+        let mut v = self.access.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = cached(&v) {
+            return old;
+        }
+        v.push(a.clone());
+        a
     }
 
     /// Every municipality's figures with people in `year` (borrowed for the census year).

@@ -20,6 +20,8 @@
 //!
 //! Nothing here knows HTTP; `server::coverage` parses requests and calls [`CoverageSet`].
 
+mod access;
+mod access_areas;
 mod compute;
 mod disc;
 mod municipalities;
@@ -35,6 +37,11 @@ mod suggest;
 mod table;
 pub mod union;
 
+pub use access::{
+    e2sfca, per_10k_people, Access, Demand, Supply, Zones, ZonesError, PER_10K_PEOPLE,
+    PLANAR_SLACK_M,
+};
+pub use access_areas::{AccessFigures, AreaAccess};
 pub use compute::{CoverageResult, RegionCoverage};
 pub use disc::{ServiceArea, DISC_SEGMENTS};
 pub use municipalities::{

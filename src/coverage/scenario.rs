@@ -184,6 +184,7 @@ impl Scenario {
             town_dist,
             cell_covered,
             municipalities: Default::default(),
+            access: Default::default(),
         };
         for (fi, old) in base.regions.iter().enumerate() {
             let rc = if affected.contains(&fi) {

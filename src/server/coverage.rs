@@ -3,9 +3,10 @@
 //! [`crate::coverage`].
 
 use super::error::{off_workers, AppError, ErrorBody};
-use super::openapi::{param_names, LayerParams, SuggestParams, YearParams};
+use super::openapi::{param_names, AccessParams, LayerParams, SuggestParams, YearParams};
 use super::params::Params;
 use super::AppState;
+use crate::app::access::{AccessAnswer, AccessDetail};
 use crate::app::planner::{
     check_municipality, scenario_error_code, scenario_outcome, CoverageAnswer,
     MunicipalitiesAnswer, MunicipalityAnswer, MunicipalityError, RegionAnswer, RegionsAnswer,
@@ -283,6 +284,37 @@ pub async fn coverage(
     let snap = state.snapshot();
     let r = layer_for(&snap, q.as_deref()).await?;
     Ok(json(&CoverageAnswer::new(&snap, &r)))
+}
+
+/// `GET /api/v1/access`: the E2SFCA accessibility index per region and municipality (and per
+/// cell and town on request) for a layer and a year.
+#[utoipa::path(get, path = "/api/v1/access", tag = "planners",
+    summary = "Accessibility index (E2SFCA): providers per 10 000 people 65+",
+    params(super::openapi::LayerParams, super::openapi::YearParams, super::openapi::AccessParams),
+    responses((status = 200, body = AccessAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
+pub async fn access(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    static ALLOWED: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut names = param_names::<LayerParams>();
+        names.extend(param_names::<YearParams>());
+        names.extend(param_names::<AccessParams>());
+        names
+    });
+    let snap = state.snapshot();
+    let p = Params::parse(q.as_deref(), &ALLOWED)?;
+    let detail = AccessDetail {
+        cells: p.flag("cells")?,
+        towns: p.flag("towns")?,
+    };
+    let year = people_year(&p, &snap)?;
+    let params = query_layer(&p)?;
+    off_workers(move || {
+        let r = snap.coverage.get(&snap.dataset, params);
+        Ok(json(&AccessAnswer::new(&snap, &r, year, detail)))
+    })
+    .await
 }
 
 /// A what-if scenario: sites to add, provider ids to remove, and the layer (as the query

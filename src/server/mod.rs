@@ -204,6 +204,7 @@ fn api_routes() -> Vec<(String, MethodRouter<AppState>)> {
             (at("/uncovered_towns"), get(coverage::uncovered_towns)),
             (at("/coverage"), get(coverage::coverage)),
             (at("/suggest"), get(coverage::suggest)),
+            (at("/access"), get(coverage::access)),
             (
                 at("/scenarios"),
                 post(coverage::scenarios)

@@ -60,6 +60,17 @@ pub struct YearParams {
     year: Option<u16>,
 }
 
+/// `GET /api/v1/access`: what to list besides the areas.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct AccessParams {
+    /// Also list every 500 m cell with its centre, 65+ people and index.
+    cells: Option<bool>,
+    /// Also list every town with the index at its point.
+    towns: Option<bool>,
+}
+
 /// `GET /api/v1/nearest`.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -150,6 +161,7 @@ pub struct SuggestParams {
         coverage::coverage,
         coverage::suggest,
         coverage::scenarios,
+        coverage::access,
         tiles::tilejson,
         tiles::tile,
         style::style,

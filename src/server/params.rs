@@ -92,6 +92,18 @@ impl Params {
         LonLat::new(lon, lat).map_err(|e| AppError::bad("out_of_range", e.to_string()))
     }
 
+    /// An optional `true`/`false` (also `1`/`0`), false when absent.
+    pub fn flag(&self, name: &str) -> Result<bool, AppError> {
+        match self.get(name).map(str::trim) {
+            None | Some("false") | Some("0") => Ok(false),
+            Some("true") | Some("1") => Ok(true),
+            Some(v) => Err(AppError::bad(
+                "invalid_flag",
+                format!("{name}={v:?} must be true or false"),
+            )),
+        }
+    }
+
     /// An optional integer in `range`, `default` when absent; `code` names the error.
     pub fn integer(
         &self,

@@ -85,15 +85,24 @@ pub fn roads() -> &'static carecover::routing::Roads {
     })
 }
 
-/// A router over the real data, in-process (no socket). The snapshot (with its road network)
-/// is built once per test binary and shared: requests never change it.
-pub fn router() -> axum::Router {
+/// The state over the real data: one snapshot (with its road network) per test binary,
+/// shared: requests never change it.
+fn state() -> &'static carecover::server::AppState {
     static STATE: OnceLock<carecover::server::AppState> = OnceLock::new();
-    let state = STATE.get_or_init(|| {
+    STATE.get_or_init(|| {
         let snap = carecover::app::Snapshot::build(dataset()).expect("snapshot");
         carecover::server::AppState::new(snap)
-    });
-    carecover::server::app(state.clone())
+    })
+}
+
+/// A router over the real data, in-process (no socket), on the shared snapshot.
+pub fn router() -> axum::Router {
+    carecover::server::app(state().clone())
+}
+
+/// The shared snapshot of the real data.
+pub fn snapshot() -> Arc<carecover::app::Snapshot> {
+    state().snapshot()
 }
 
 /// Sends a GET and returns status, headers and the body bytes.
