@@ -24,7 +24,7 @@ const STRINGS = {
     pediatric_note: '小児の種類は施設基準からの目安です。小児の訪問診療を示す届出はありません（小児かかりつけは外来の届出）。',
     preset_pediatric_home: '小児在宅',
     preset_pediatric_home_note: '小児在宅: 在宅療養支援診療所・病院のうち小児の届出（かかりつけ・夜間休日・PICU）があるもの、または小児入院医療管理料の病院。',
-    col_children: '0–14歳',
+    col_children: '0–\u206014歳', // a word joiner: the header never breaks after the dash
     col_muni: '市町村',
     download_csv: '圏域の表をCSVで保存（Excel対応）',
     download_muni_csv: '市町村の表をCSVで保存',
@@ -46,7 +46,7 @@ const STRINGS = {
     est_marker: '推計 {pct} %',
     est_title: 'メッシュ人口の{pct} %は推計です（国勢調査のメッシュがない所に、市町村の人口を割り振った値）',
     col_uncovered_65: '未カバー 65歳以上',
-    col_access: 'アクセス指数',
+    col_access: 'アクセス 指数',
     col_access_title: 'アクセス指数: 65歳以上1万人あたりの医療機関数（E2SFCA、16 km圏、距離で重み付け）',
     whatif_people_note: 'what-if の未カバー人数は国勢調査の年についてだけ計算されるため、{year}年の表では what-if の前の値のままです。',
     whatif_access_note: 'アクセス指数は what-if では計算し直しません（前の値）。',

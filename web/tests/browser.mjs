@@ -711,6 +711,46 @@ test('planner: the year switch asks for year= and shows the API\'s people for th
   assert.deepEqual(problems, []);
 });
 
+test('planner: the access index column equals /api/access for the preset and year, in both tables', TEST, async () => {
+  await page.goto(`${server.base}/?view=planner&preset=home_care`);
+  await page.waitForFunction(() => window.carecover?.planner?.stats && document.querySelectorAll('#year-select option').length > 1);
+  const years = await page.$$eval('#year-select option', (os) => os.map((o) => Number(o.value)));
+  const index = (v) => (v == null ? '—' : v.toFixed(2));
+  for (const year of [years[0], years.at(-1)]) {
+    const regions = await api(server.base, `/api/regions?preset=home_care&year=${year}`);
+    await chooseYear(page, year, regions);
+    const access = await api(server.base, `/api/access?preset=home_care&year=${year}`);
+    assert.equal(access.year, year);
+    assert.ok(access.regions.some((r) => r.access_index != null), 'the API has indices');
+    for (const r of [...access.regions, { id: 0, ...access.total }]) {
+      assert.equal((await regionCells(page, r.id)).access_index, index(r.access_index), `${year} region ${r.id} access`);
+    }
+    // 熊本・上益城's municipalities, as /api/access lists them for the year.
+    await page.click('#region-table tbody tr[data-region="1"] th');
+    await page.waitForFunction((y) => window.carecover.planner.muni?.region?.id === 1
+      && window.carecover.planner.muni?.year === y, year);
+    const head = await page.$$eval('#muni-table thead th', (ths) => ths.map((th) => th.innerText));
+    const at = head.findIndex((h) => h.replace(/\s+/g, '') === 'アクセス指数');
+    assert.ok(at > 0, `the municipal table has an access column: ${head}`);
+    const rows = await page.$$eval('#muni-table tbody tr:not(.ward)', (trs) => trs.map((tr) => [tr.dataset.jis, [...tr.children].map((c) => c.innerText)]));
+    const want = access.municipalities.filter((m) => m.region_id === 1);
+    assert.equal(rows.length, want.length);
+    for (const m of want) {
+      const row = rows.find(([jis]) => jis === m.jis_code);
+      assert.equal(row?.[1][at], index(m.access_index), `${year} ${m.name} access`);
+    }
+  }
+  // Sorted by the access index, lowest first: the order of the API's values.
+  await page.click('#region-table thead th[data-key="access_index"] button');
+  const order = await page.$$eval('#region-table tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.region)));
+  const last = await api(server.base, `/api/access?preset=home_care&year=${years.at(-1)}`);
+  const sorted = [...last.regions].sort((a, b) => (a.access_index ?? -Infinity) - (b.access_index ?? -Infinity) || a.id - b.id);
+  assert.deepEqual(order, sorted.map((r) => r.id));
+  await page.screenshot({ path: path.join(SHOTS, 'planner-access-column-1280.png') });
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
 test('the planner asks for coverage by the preset\'s name only, never by a list of kinds', TEST, async () => {
   // Suggestions for 球磨, so every coverage endpoint the page uses has been asked by now.
   await page.click('#region-table tbody tr[data-region="9"] th');
