@@ -766,8 +766,8 @@ export class PlannerView {
   /**
    * The access index heat map: while planning, when its box is ticked, the server's
    * `/tiles/access/{preset}/{year}/…` cells under the provider points, following the preset
-   * and year switches. Its colour scale is the preset's (from the census year's municipal
-   * indices), the same for every year, so years compare by colour.
+   * and year switches. Its colour scale is the preset's (from the census year's prefecture
+   * index), the same for every year, so years compare by colour.
    */
   async showHeat() {
     const checked = this.heat.checked;
@@ -806,17 +806,15 @@ export class PlannerView {
   }
 
   /**
-   * The top of the preset's colour scale: the highest municipal index of the census year
-   * (`/api/access`, no `year=`), rounded up to a round number. Cells above it take the top
-   * colour. Asked once per preset.
+   * The top of the preset's colour scale: twice the prefecture's index in the census year
+   * (`/api/access`, no `year=`), rounded up to a round number, so the prefecture's mean sits in
+   * the lower half of the ramp and a few outlying cells (a clinic among few people) do not
+   * flatten the rest. Cells above it take the top colour. Asked once per preset.
    */
   async heatScale(preset) {
     this.heatScales ??= new Map();
     if (!this.heatScales.has(preset)) {
-      const ask = api.access(preset).then((a) => {
-        const values = [a.total, ...a.municipalities].map((m) => m.access_index).filter((v) => v != null);
-        return roundUp(Math.max(...values, 0.1));
-      });
+      const ask = api.access(preset).then((a) => roundUp(Math.max(2 * (a.total?.access_index ?? 0), 0.1)));
       this.heatScales.set(preset, ask);
       ask.catch(() => this.heatScales.delete(preset));
     }
@@ -878,10 +876,10 @@ export class PlannerView {
 /** The zooms the server cuts access tiles for (MapLibre overzooms the last beyond it). */
 const ACCESS_ZOOMS = { minzoom: 0, maxzoom: 14 };
 
-/** 1, 2, 2.5, 5 × 10^n at or above v: a legend's top. */
+/** The first of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n at or above v: a legend's top. */
 function roundUp(v) {
   const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= v - 1e-9);
+  return [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((x) => x >= v - 1e-9);
 }
 
 /** A legend tick: at most two decimals, no trailing zeros. */
