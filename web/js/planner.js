@@ -4,7 +4,7 @@ import * as api from './api.js';
 import { t, fmt, currentLang, onLangChange } from './i18n.js';
 import {
   presetFilters, featureCollection, pointFeature, circleFeature, rankMarker, ROAD_LAYERS,
-  ACCESS_LAYERS, ACCESS_RAMP, accessLayers, accessColor, accessStops,
+  ACCESS_LAYERS, ACCESS_RAMP, accessLayers, accessColor,
 } from './mapstyle.js';
 
 /** A count of people: rounded, with thousands separators; — where the data has none (null). */
@@ -842,12 +842,11 @@ export class PlannerView {
       e.textContent = text;
       return e;
     };
-    const stops = accessStops(shown.max);
     const bar = div('heat-bar');
     bar.style.background = `linear-gradient(to right, ${ACCESS_RAMP.join(', ')})`;
     bar.setAttribute('role', 'img');
-    bar.setAttribute('aria-label', `${t('heat_low')} ${stops[0][0]} – ${t('heat_high')} ${shown.max}`);
-    const ticks = div('heat-ticks', ...stops.map(([v], i) => span(i === stops.length - 1 ? `≥${fmtTick(v)}` : fmtTick(v))));
+    bar.setAttribute('aria-label', `${t('heat_low')} 0 – ${t('heat_high')} ≥${fmtTick(shown.max)}`);
+    const ticks = div('heat-ticks', span('0'), span(fmtTick(shown.max / 2)), span(`≥${fmtTick(shown.max)}`));
     const swatch = document.createElement('span');
     swatch.className = 'swatch est-hatch';
     box.replaceChildren(
