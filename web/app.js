@@ -2,7 +2,7 @@
 // (nearest providers) and a planner view (coverage by medical region, what-if, suggestions).
 
 import { t, translate, toggleLang, onLangChange } from './js/i18n.js';
-import { buildStyle, hatchImage, estimatedHatchImage, PROVIDER_CLASSES, COLORS, VIEW_LAYERS } from './js/mapstyle.js';
+import { buildStyle, hatchImage, PROVIDER_CLASSES, COLORS, VIEW_LAYERS } from './js/mapstyle.js';
 import { NurseView } from './js/nurse.js';
 import { PlannerView } from './js/planner.js';
 
@@ -84,7 +84,6 @@ function createMap({ style, ...view }) {
   map.addControl(new window.maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.on('styleimagemissing', (e) => {
     if (e.id === 'hatch' && !map.hasImage('hatch')) map.addImage('hatch', hatchImage());
-    if (e.id === 'hatch-estimated' && !map.hasImage('hatch-estimated')) map.addImage('hatch-estimated', estimatedHatchImage());
   });
   map.on('error', (e) => {
     const message = e.error?.message ?? String(e.error ?? 'unknown map error');

@@ -4,7 +4,7 @@ import * as api from './api.js';
 import { t, fmt, currentLang, onLangChange } from './i18n.js';
 import {
   presetFilters, featureCollection, pointFeature, circleFeature, rankMarker, ROAD_LAYERS,
-  ACCESS_LAYERS, ACCESS_RAMP, accessLayers, accessColor,
+  ACCESS_LAYERS, ACCESS_RAMP, ACCESS_OPACITY, accessLayers, accessColor, accessCellImage,
 } from './mapstyle.js';
 
 /** A count of people: rounded, with thousands separators; — where the data has none (null). */
@@ -793,12 +793,14 @@ export class PlannerView {
     if (seq !== this.heatSeq) return;
     const tiles = [api.accessTiles(preset, year)];
     const source = map.getSource('access');
+    if (!map.hasImage('access-cell')) map.addImage('access-cell', accessCellImage(), { sdf: true });
     if (!source) {
       map.addSource('access', { type: 'vector', tiles, ...ACCESS_ZOOMS });
       for (const [before, layer] of accessLayers(max)) map.addLayer(layer, before);
     } else {
       if (JSON.stringify(source.tiles) !== JSON.stringify(tiles)) source.setTiles(tiles);
       map.setPaintProperty('access-fill', 'fill-color', accessColor(max));
+      map.setPaintProperty('access-cells', 'icon-color', accessColor(max));
       for (const id of ACCESS_LAYERS) map.setLayoutProperty(id, 'visibility', 'visible');
     }
     this.heatShown = { preset, year, max, tiles: tiles[0] };
@@ -848,7 +850,9 @@ export class PlannerView {
     bar.setAttribute('aria-label', `${t('heat_low')} 0 – ${t('heat_high')} ≥${fmtTick(shown.max)}`);
     const ticks = div('heat-ticks', span('0'), span(fmtTick(shown.max / 2)), span(`≥${fmtTick(shown.max)}`));
     const swatch = document.createElement('span');
-    swatch.className = 'swatch est-hatch';
+    swatch.className = 'swatch est-light';
+    swatch.style.background = ACCESS_RAMP[2];
+    swatch.style.opacity = String(ACCESS_OPACITY.estimated);
     box.replaceChildren(
       div('heat-title', fmt('heat_title', { year: shown.year })),
       div('heat-unit', t('heat_unit')),
@@ -872,8 +876,8 @@ export class PlannerView {
   }
 }
 
-/** The zooms the server cuts access tiles for (MapLibre overzooms the last beyond it). */
-const ACCESS_ZOOMS = { minzoom: 0, maxzoom: 14 };
+/** The zooms the server cuts access tiles for (none below; MapLibre overzooms the last). */
+const ACCESS_ZOOMS = { minzoom: 7, maxzoom: 14 };
 
 /** The first of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n at or above v: a legend's top. */
 function roundUp(v) {

@@ -751,6 +751,114 @@ test('planner: the access index column equals /api/access for the preset and yea
   assert.deepEqual(problems, []);
 });
 
+/** The access tiles the page asked for since `from` (an index into `requests`): preset and year. */
+function accessTileRequests(from = 0) {
+  return requests.slice(from).map((q) => q.url.pathname.match(/^\/tiles\/access\/([^/]+)\/(\d{4})\/\d+\/\d+\/\d+\.pbf$/))
+    .filter(Boolean).map(([, preset, year]) => `${preset}/${year}`);
+}
+
+/** The heat map's drawn cells (the `access` source layer), properties only. */
+function heatCells(p) {
+  return p.evaluate(() => window.carecoverMap.queryRenderedFeatures({ layers: ['access-fill', 'access-cells'] })
+    .filter((f) => f.sourceLayer === 'access').map((f) => f.properties));
+}
+
+test('planner: the access heat map draws /tiles/access/{preset}/{year} under the providers and follows the switches', TEST, async () => {
+  await page.goto(`${server.base}/?view=planner&preset=home_care`);
+  await page.waitForFunction(() => window.carecover?.planner?.stats && window.carecoverMap?.loaded()
+    && document.querySelectorAll('#year-select option').length > 1);
+  await mapIdle(page);
+  const census = await api(server.base, '/api/regions?preset=home_care');
+  const from = requests.length;
+  assert.equal(await page.evaluate(() => window.carecoverMap.getLayer('access-fill')), undefined, 'off by default');
+  assert.equal(await page.locator('#heat-legend').isHidden(), true);
+
+  await page.check('#heat-toggle');
+  await page.waitForFunction(() => window.carecoverMap.getLayer('access-cells'));
+  await mapIdle(page);
+  const asked = accessTileRequests(from);
+  assert.ok(asked.length > 0, 'the page asks for access tiles');
+  assert.deepEqual([...new Set(asked)], [`home_care/${census.year}`]);
+  // Drawn under the municipal lines, roads, towns and provider points.
+  const order = await page.evaluate(() => window.carecoverMap.getStyle().layers.map((l) => l.id));
+  for (const above of ['municipalities-line', 'roads', 'towns-circle', 'providers-circle']) {
+    for (const id of ['access-fill', 'access-cells']) assert.ok(order.indexOf(id) < order.indexOf(above), `${id} under ${above}`);
+  }
+  // The cells drawn carry the tiles' properties; each one's index is the API's for its cell.
+  const cells = await heatCells(page);
+  assert.ok(cells.length > 50, `heat cells drawn: ${cells.length}`);
+  const { cells: apiCells } = await api(server.base, `/api/access?preset=home_care&year=${census.year}&cells=true`);
+  const byMesh = new Map(apiCells.map((c) => [String(c.mesh_code), c]));
+  let checked = 0;
+  for (const c of cells.slice(0, 200)) {
+    assert.ok(['measured', 'estimated'].includes(c.source), JSON.stringify(c));
+    const want = byMesh.get(String(c.mesh_code));
+    assert.ok(want, `cell ${c.mesh_code} is one of /api/access's cells`);
+    assert.ok(Math.abs(Number(c.access_index) - want.access_index) <= 0.01, `cell ${c.mesh_code}: ${c.access_index} vs ${want.access_index}`);
+    assert.equal(c.source, want.source, `cell ${c.mesh_code} source`);
+    checked += 1;
+  }
+  assert.ok(checked > 0);
+  // Its legend: the year, the unit, the scale and the hatching of estimated cells.
+  const legend = await page.locator('#heat-legend').innerText();
+  assert.match(legend, new RegExp(`アクセス指数（${census.year}年）`));
+  assert.match(legend, /65歳以上1万人あたり/);
+  assert.match(legend, /≥\d/);
+  assert.match(legend, /薄い色: 人口が推計のメッシュ/);
+  await page.screenshot({ path: path.join(SHOTS, 'planner-heat-1280.png') });
+  await page.evaluate(([lon, lat]) => window.carecoverMap.jumpTo({ center: [lon, lat], zoom: 12 }),
+    [KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat]);
+  await mapIdle(page);
+  assert.ok((await heatCells(page)).length > 20, 'cells drawn at z12');
+  await page.screenshot({ path: path.join(SHOTS, 'planner-heat-kumamoto-z12-1280.png') });
+  await page.evaluate((b) => window.carecoverMap.fitBounds(b, { duration: 0 }), await servedBounds(server.base));
+  await mapIdle(page);
+
+  // The year switch: the tiles of the year (and the legend says it).
+  const years = await page.$$eval('#year-select option', (os) => os.map((o) => Number(o.value)));
+  const year = years.at(-1);
+  const beforeYear = requests.length;
+  await chooseYear(page, year, await api(server.base, `/api/regions?preset=home_care&year=${year}`));
+  await mapIdle(page);
+  assert.ok(accessTileRequests(beforeYear).includes(`home_care/${year}`), `tiles for ${year}`);
+  assert.match(await page.locator('#heat-legend').innerText(), new RegExp(`アクセス指数（${year}年）`));
+  assert.ok((await heatCells(page)).length > 50, `heat cells drawn for ${year}`);
+  await page.screenshot({ path: path.join(SHOTS, `planner-heat-${year}-1280.png`) });
+
+  // The preset switch: that preset's tiles.
+  const beforePreset = requests.length;
+  await page.check('input[name=preset][value=enhanced_palliative]');
+  await page.waitForFunction(() => window.carecover.planner.heatShown?.preset === 'enhanced_palliative');
+  await mapIdle(page);
+  assert.ok(accessTileRequests(beforePreset).includes(`enhanced_palliative/${year}`), 'tiles for the preset');
+  assert.ok((await heatCells(page)).length > 50, 'heat cells drawn for enhanced_palliative');
+
+  // In English.
+  await page.click('#lang-toggle');
+  try {
+    const en = await page.locator('#heat-legend').innerText();
+    assert.match(en, new RegExp(`Access index \\(${year}\\)`));
+    assert.match(en, /per 10,000 people 65\+/);
+    assert.match(en, /Lighter: estimated people/);
+  } finally {
+    await page.click('#lang-toggle');
+  }
+  // The nurse view hides it; unticked, it goes.
+  await page.click('#tab-nurse');
+  await mapIdle(page);
+  assert.equal((await heatCells(page)).length, 0, 'hidden for nurses');
+  await page.click('#tab-planner');
+  await mapIdle(page);
+  assert.ok((await heatCells(page)).length > 0, 'shown again while planning');
+  await page.uncheck('#heat-toggle');
+  await mapIdle(page);
+  assert.equal((await heatCells(page)).length, 0, 'off again');
+  assert.equal(await page.locator('#heat-legend').isHidden(), true);
+  await page.check('input[name=preset][value=home_care]');
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, [], 'no console errors, failed tile requests or other hosts');
+});
+
 test('the planner asks for coverage by the preset\'s name only, never by a list of kinds', TEST, async () => {
   // Suggestions for 球磨, so every coverage endpoint the page uses has been asked by now.
   await page.click('#region-table tbody tr[data-region="9"] th');
