@@ -253,6 +253,35 @@ pub fn coverage_layers(coverage: &CoverageSet) -> Result<Vec<VecLayer>, TileErro
     Ok(vec![cov, gaps])
 }
 
+/// The access layer's lowest zoom: below it the prefecture's ~35 000 cell points would make
+/// one tile of hundreds of KB.
+pub const ACCESS_MIN_ZOOM: u8 = 7;
+
+/// `access`: one point per 500 m cell (its centre) with its E2SFCA index for one layer and
+/// year (`access_index`, providers per 10 000 people 65+), its 65+ people, whether it is
+/// `measured` or `estimated`, and its mesh code — for a heat map (the map draws each point as a
+/// square-ish circle sized to the cell). Served at `/tiles/access/{preset}/{year}/…`.
+pub fn access_layer(cells: &[super::access::CellIndex]) -> Result<VecLayer, TileError> {
+    let mut layer = VecLayer::new("access", ACCESS_MIN_ZOOM, MAX_ZOOM);
+    for (i, c) in cells.iter().enumerate() {
+        let props = vec![
+            (
+                "access_index".to_string(),
+                PropValue::Double((c.access_index * 100.0).round() / 100.0),
+            ),
+            (
+                "population_65_plus".into(),
+                PropValue::Double(round1(c.population_65_plus)),
+            ),
+            ("source".into(), c.source.into()),
+            ("mesh_code".into(), c.mesh_code.as_str().into()),
+        ];
+        let at = geo_types::Point::new(c.lon, c.lat);
+        layer.push(Some(i as u64), Geometry::Point(at), props)?;
+    }
+    Ok(layer)
+}
+
 /// `road_coverage`: per region, the area within 16 road-km of a `home_care` provider plus the
 /// road buffer (see [`crate::routing::RoadArea`]), tagged `preset` like `coverage`. Regions
 /// without a figure (too few roads in the data) have no feature.

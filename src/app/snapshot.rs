@@ -1,16 +1,18 @@
 //! [`Snapshot`]: everything a request reads, built whole and validated before it is served.
 //! The server swaps snapshots atomically, so one request sees one consistent data version.
 
-use super::layers::MapLayers;
-use super::rules::{preset_params, ServiceArea, HOME_VISIT_RADIUS_M};
+use super::layers::{access_layer, MapLayers, ACCESS_MIN_ZOOM, MAX_ZOOM};
+use super::rules::{preset_params, Preset, ServiceArea, HOME_VISIT_RADIUS_M};
 use super::visit::Uncertainty;
 use crate::coverage::{CoverageSet, Population};
 use crate::data::{DataErrors, DataFiles, Dataset, Manifest};
 use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
 use crate::routing::Roads;
-use crate::tiles::{CachedTile, TileCache, TileCoord, TileJson};
-use std::sync::Arc;
+use crate::tiles::{
+    render_tile, CachedTile, LayerSource, TileCache, TileCoord, TileJson, VecLayer,
+};
+use std::sync::{Arc, Mutex};
 
 /// Why a snapshot could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +44,19 @@ pub struct Snapshot {
     pub uncertainty: Uncertainty,
     /// Where the data lies, and so where a query point may lie.
     pub area: ServiceArea,
+    /// Encoded access tiles (`/tiles/access/{preset}/{year}/…`) of this snapshot.
+    pub access_tiles: TileCache<(Preset, u16, TileCoord)>,
+    /// The access layers last rendered from, most recently used last.
+    access_layers: Mutex<Vec<AccessLayer>>,
 }
+
+/// An access layer with its preset and year.
+type AccessLayer = ((Preset, u16), Arc<VecLayer>);
+
+/// Bytes of encoded access tiles kept per snapshot.
+pub const ACCESS_TILE_CACHE_BYTES: usize = 64 << 20;
+/// Access layers (one per preset and year, ~35 000 points each) kept to cut tiles from.
+const ACCESS_LAYERS_KEPT: usize = 4;
 
 /// Bytes of encoded tiles kept per snapshot (raw + gzip). Kumamoto's z5–z14 pyramid of
 /// non-empty tiles fits several times over.
@@ -70,6 +84,8 @@ impl Snapshot {
             layers,
             tiles: TileCache::new(TILE_CACHE_BYTES),
             coverage,
+            access_tiles: TileCache::new(ACCESS_TILE_CACHE_BYTES),
+            access_layers: Mutex::default(),
         })
     }
 
@@ -82,6 +98,51 @@ impl Snapshot {
     pub fn tile(&self, coord: TileCoord) -> Result<CachedTile, crate::tiles::TileError> {
         self.tiles
             .get_or_insert_with(coord, || self.layers.render(coord))
+    }
+
+    /// One access tile (the `access` layer of `preset` with people in `year`, a year of the
+    /// demography); empty outside the layer's zooms.
+    pub fn access_tile(
+        &self,
+        preset: Preset,
+        year: u16,
+        coord: TileCoord,
+    ) -> Result<CachedTile, crate::tiles::TileError> {
+        self.access_tiles
+            .get_or_insert_with((preset, year, coord), || {
+                if !(ACCESS_MIN_ZOOM..=MAX_ZOOM).contains(&coord.z()) {
+                    return Ok(Vec::new());
+                }
+                let layer = self.access_layer(preset, year)?;
+                render_tile(coord, &[layer.as_ref() as &dyn LayerSource])
+            })
+    }
+
+    /// The access layer of `preset` in `year`, built from its index (kept for the next tiles).
+    fn access_layer(
+        &self,
+        preset: Preset,
+        year: u16,
+    ) -> Result<Arc<VecLayer>, crate::tiles::TileError> {
+        let key = (preset, year);
+        {
+            let mut kept = self.access_layers.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(pos) = kept.iter().position(|(k, _)| *k == key) {
+                let hit = kept.remove(pos);
+                kept.push(hit.clone());
+                return Ok(hit.1);
+            }
+        }
+        let r = preset.layer(&self.coverage);
+        let figures = r.access(&self.dataset, &self.coverage.frames, year);
+        let layer = Arc::new(access_layer(&super::access::cells(self, &figures))?);
+        let mut kept = self.access_layers.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(k, _)| *k != key);
+        kept.push((key, layer.clone()));
+        if kept.len() > ACCESS_LAYERS_KEPT {
+            kept.remove(0);
+        }
+        Ok(layer)
     }
 
     /// TileJSON 3.0 for this snapshot's tiles, fetched from `tiles_url` (a `{z}/{x}/{y}`

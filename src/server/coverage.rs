@@ -51,7 +51,7 @@ fn layer_params(
 
 /// A named preset (`preset=pediatric_home`): its parameters, alone — it cannot be mixed with
 /// `kind`, `require` or `tier_max`, which it fixes. `radius_km` may change its reach.
-fn preset_of(name: &str) -> Result<Preset, AppError> {
+pub(super) fn preset_of(name: &str) -> Result<Preset, AppError> {
     Preset::parse(name.trim()).ok_or_else(|| {
         let known: Vec<&str> = Preset::ALL.iter().map(|p| p.name()).collect();
         AppError::bad(

@@ -220,6 +220,10 @@ fn tile_routes() -> Vec<(String, MethodRouter<AppState>)> {
     vec![
         ("/tiles.json".into(), get(tiles::tilejson)),
         ("/tiles/{z}/{x}/{y}".into(), get(tiles::tile)),
+        (
+            "/tiles/access/{preset}/{year}/{z}/{x}/{y}".into(),
+            get(tiles::access_tile),
+        ),
     ]
 }
 

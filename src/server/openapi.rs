@@ -164,6 +164,7 @@ pub struct SuggestParams {
         coverage::access,
         tiles::tilejson,
         tiles::tile,
+        tiles::access_tile,
         style::style,
         style::glyphs,
         style::ui_font,

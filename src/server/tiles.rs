@@ -75,6 +75,58 @@ pub async fn tile(
             .await?
         }
     };
+    Ok(tile_response(&tile, gzip_ok, &etag))
+}
+
+/// `GET /tiles/access/{preset}/{year}/{z}/{x}/{y}`: the `access` layer (E2SFCA index per
+/// 500 m cell) of one preset and year.
+#[utoipa::path(get, path = "/tiles/access/{preset}/{year}/{z}/{x}/{y}", tag = "map",
+    summary = "One access tile: the E2SFCA index per 500 m cell of a preset and year",
+    params(("preset" = String, Path, pattern = "^(home_care|enhanced_palliative|strengthened|pediatric_home)$"),
+        ("year" = u16, Path, description = "2020 (census) or a projected year, 2025–2050"),
+        ("z" = u8, Path), ("x" = u32, Path), ("y" = String, Path, pattern = "^[0-9]+\\.(mvt|pbf)$")),
+    responses(
+        (status = 200, description = "The tile (gzip when asked)", content_type = "application/vnd.mapbox-vector-tile"),
+        (status = 204, description = "An empty tile"),
+        (status = 304, description = "Not modified (ETag)"),
+        (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody)))]
+pub async fn access_tile(
+    State(state): State<AppState>,
+    Path((preset, year, z, x, y)): Path<(String, String, String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let coord = TileCoord::parse_path(&z, &x, &y)
+        .map_err(|e| AppError::bad("invalid_tile", e.to_string()))?;
+    let preset = super::coverage::preset_of(&preset)?;
+    let snap = state.snapshot();
+    let year = snap
+        .coverage
+        .frames
+        .demography
+        .parse_year(&year)
+        .map_err(|e| AppError::bad("invalid_year", e.to_string()))?;
+    let gzip_ok = accepts_gzip(&headers);
+    let etag = format!("\"{}{}\"", snap.version(), if gzip_ok { "-gz" } else { "" });
+    if if_none_match(&headers, &etag) {
+        return Ok(not_modified(&etag));
+    }
+    let tile = match snap.access_tiles.get(&(preset, year, coord)) {
+        Some(t) => t,
+        None => {
+            let s = snap.clone();
+            off_workers(move || {
+                s.access_tile(preset, year, coord)
+                    .map_err(|e| AppError::Internal(format!("access tile {coord}: {e}")))
+            })
+            .await?
+        }
+    };
+    Ok(tile_response(&tile, gzip_ok, &etag))
+}
+
+/// A cached tile as a response: 204 when empty, gzip when the client takes it, the ETag and
+/// the cache policy.
+fn tile_response(tile: &crate::tiles::CachedTile, gzip_ok: bool, etag: &str) -> Response {
     let mut resp = if tile.is_empty() {
         StatusCode::NO_CONTENT.into_response()
     } else if gzip_ok {
@@ -94,10 +146,10 @@ pub async fn tile(
         HeaderValue::from_static(CACHE_CONTROL),
     );
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    if let Ok(v) = HeaderValue::from_str(etag) {
         h.insert(header::ETAG, v);
     }
-    Ok(resp)
+    resp
 }
 
 fn bytes_of(b: &std::sync::Arc<[u8]>) -> axum::body::Bytes {

@@ -449,3 +449,59 @@ async fn a_year_the_data_lacks_is_a_400_naming_it_and_the_years() {
         assert!(msg.contains("2020, 2025") && msg.contains("2050"), "{msg}");
     }
 }
+
+#[tokio::test]
+async fn access_answers_every_area_and_cells_and_towns_on_request() {
+    let (s, v) = get("/api/access?preset=enhanced_palliative&year=2030").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["year"], 2030);
+    assert_eq!(v["preset"], "enhanced_palliative");
+    assert_eq!(v["method"]["zone_weights"], json!([1.0, 0.68, 0.22]));
+    assert_eq!(v["regions"].as_array().unwrap().len(), 10);
+    assert_eq!(v["municipalities"].as_array().unwrap().len(), 45);
+    assert!(v["total"]["access_index"].as_f64().unwrap() > 0.0);
+    assert!(v.get("cells").is_none() && v.get("towns").is_none());
+    // The region rows of /api/regions carry the same index for the same layer and year.
+    let (_, regions) = get("/api/regions?preset=enhanced_palliative&year=2030").await;
+    for (a, b) in v["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(regions["regions"].as_array().unwrap())
+    {
+        assert_eq!(a["id"], b["id"]);
+        assert_eq!(a["access_index"], b["access_index"]);
+    }
+    assert_eq!(v["total"]["access_index"], regions["total"]["access_index"]);
+    let (s, v) = get("/api/access?cells=true&towns=1").await;
+    assert_eq!(s, StatusCode::OK);
+    let cells = v["cells"].as_array().unwrap();
+    assert!(cells.len() > 4_000);
+    assert!(cells
+        .iter()
+        .all(|c| c["access_index"].as_f64().unwrap() >= 0.0));
+    let towns = v["towns"].as_array().unwrap();
+    assert!(towns.len() > 2_000);
+    // Kumamoto station's town has providers within 5 km: a positive index.
+    assert!(towns.iter().any(
+        |t| t["name"].as_str().unwrap().starts_with("熊本市西区春日")
+            && t["access_index"].as_f64().unwrap() > 0.0
+    ));
+}
+
+#[tokio::test]
+async fn bad_access_parameters_are_400s_naming_them() {
+    for (uri, want) in [
+        ("/api/access?cells=yes", "invalid_flag"),
+        ("/api/access?towns=2", "invalid_flag"),
+        ("/api/access?year=1999", "invalid_year"),
+        ("/api/access?preset=nope", "unknown_preset"),
+        ("/api/access?kind=nope", "unknown_kind"),
+        ("/api/access?radius_km=99", "out_of_range"),
+        ("/api/access?region=3", "unknown_parameter"),
+    ] {
+        let (s, v) = get(uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(code(&v), want, "{uri}: {v}");
+    }
+}

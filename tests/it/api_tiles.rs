@@ -323,3 +323,60 @@ async fn the_road_coverage_layer_carries_the_home_care_road_area_per_region() {
     assert_eq!(ids, reached);
     assert!(!ids.contains(&6) && !ids.contains(&10));
 }
+
+#[tokio::test]
+async fn the_access_tiles_carry_each_cells_index_as_the_api_answers_it() {
+    let r = router();
+    // 熊本駅 at z10: the cells of its tile, decoded, against /api/access?cells=true.
+    let (z, x, y) = tile_of(130.6887, 32.7898, 10);
+    let (status, _, body) = get(
+        &r,
+        &format!("/tiles/access/enhanced_palliative/2040/{z}/{x}/{y}.mvt"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let layers = decode(&body);
+    assert_eq!(layers.keys().collect::<Vec<_>>(), ["access"]);
+    let (_, answer) = get_json(
+        &r,
+        "/api/access?preset=enhanced_palliative&year=2040&cells=true",
+    )
+    .await;
+    let by_code: HashMap<&str, &serde_json::Value> = answer["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["mesh_code"].as_str().unwrap(), c))
+        .collect();
+    let features = &layers["access"];
+    assert!(features.len() > 100, "{} cells", features.len());
+    for f in features {
+        let props = f.properties.as_ref().unwrap();
+        let Some(Value::String(code)) = props.get("mesh_code") else {
+            panic!("no mesh_code")
+        };
+        let want = by_code[code.as_str()]["access_index"].as_f64().unwrap();
+        let got = match props.get("access_index") {
+            Some(Value::Double(v)) => *v,
+            Some(Value::Float(v)) => f64::from(*v),
+            other => panic!("access_index {other:?}"),
+        };
+        assert!(
+            (got - want).abs() <= 0.005 + 1e-9,
+            "{code}: tile {got}, API {want}"
+        );
+        assert!(
+            matches!(props.get("source"), Some(Value::String(s)) if s == "measured" || s == "estimated")
+        );
+    }
+    // Below the layer's zooms a tile is empty; bad presets, years and tiles are named.
+    let (status, _, _) = get(&r, "/tiles/access/home_care/2020/5/27/12.mvt").await;
+    assert_eq!(status, 204);
+    for (uri, code) in [
+        ("/tiles/access/nope/2020/8/220/103.mvt", "unknown_preset"),
+        ("/tiles/access/home_care/2041/8/220/103.mvt", "invalid_year"),
+        ("/tiles/access/home_care/2020/8/220/103.png", "invalid_tile"),
+    ] {
+        assert_error(&r, uri, 400, code).await;
+    }
+}
