@@ -792,13 +792,18 @@ export class PlannerView {
     }
     if (seq !== this.heatSeq) return;
     const tiles = [api.accessTiles(preset, year)];
-    const source = map.getSource('access');
     if (!map.hasImage('access-cell')) map.addImage('access-cell', accessCellImage(), { sdf: true });
-    if (!source) {
+    const source = map.getSource('access');
+    if (source && JSON.stringify(source.tiles) !== JSON.stringify(tiles)) {
+      // Another preset or year: a new source. (setTiles would re-parse the tiles already
+      // loaded instead of fetching the new URL's.)
+      for (const id of ACCESS_LAYERS) if (map.getLayer(id)) map.removeLayer(id);
+      map.removeSource('access');
+    }
+    if (!map.getSource('access')) {
       map.addSource('access', { type: 'vector', tiles, ...ACCESS_ZOOMS });
       for (const [before, layer] of accessLayers(max)) map.addLayer(layer, before);
     } else {
-      if (JSON.stringify(source.tiles) !== JSON.stringify(tiles)) source.setTiles(tiles);
       map.setPaintProperty('access-fill', 'fill-color', accessColor(max));
       map.setPaintProperty('access-cells', 'icon-color', accessColor(max));
       for (const id of ACCESS_LAYERS) map.setLayoutProperty(id, 'visibility', 'visible');
