@@ -15,6 +15,7 @@ pub mod isochrone;
 pub mod layers;
 pub mod nearest;
 pub mod planner;
+pub mod population;
 pub mod rules;
 mod snapshot;
 pub mod style;

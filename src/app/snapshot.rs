@@ -4,7 +4,7 @@
 use super::layers::{access_layer, MapLayers, ACCESS_MIN_ZOOM, MAX_ZOOM};
 use super::rules::{preset_params, Preset, ServiceArea, HOME_VISIT_RADIUS_M};
 use super::visit::Uncertainty;
-use crate::coverage::{CoverageSet, Population};
+use crate::coverage::CoverageSet;
 use crate::data::{DataErrors, DataFiles, Dataset, Manifest};
 use crate::geocode::{Gazetteer, GeocodeError};
 use crate::index::ProviderIndex;
@@ -64,14 +64,18 @@ pub const TILE_CACHE_BYTES: usize = 256 << 20;
 
 impl Snapshot {
     /// Builds every derived structure from a loaded dataset. Strict: the population files
-    /// must load too, or the snapshot is refused (the old one keeps serving).
+    /// must load too, or the snapshot is refused (the old one keeps serving). The population
+    /// is the measured census cells plus the estimated ones ([`super::population::load`]).
     pub fn build(dataset: Arc<Dataset>) -> Result<Self, SnapshotError> {
         let index = ProviderIndex::from_providers(&dataset.providers)
             .with_exact_boundary(HOME_VISIT_RADIUS_M);
         let gazetteer = Gazetteer::from_dataset(&dataset)?;
-        let population = Population::load(&dataset)?;
-        let coverage = CoverageSet::with_population(&dataset, population, &preset_params());
+        // Roads first: the estimated population cells outside the census files' extent are
+        // weighted by road length as well as by town points.
         let roads = super::load_roads(&dataset)?;
+        let population =
+            super::population::load(&dataset, roads.as_ref().map(|r| &r.network.graph))?;
+        let coverage = CoverageSet::with_population(&dataset, population, &preset_params());
         let layers = MapLayers::build(&dataset, &coverage, roads.as_ref().map(|r| &r.area))?;
         let uncertainty = Uncertainty::for_dataset(&dataset);
         Ok(Self {

@@ -8,6 +8,7 @@ mod export;
 mod geocode;
 mod logging;
 mod nearest;
+mod population;
 mod serve;
 
 pub use logging::init_logging;
@@ -60,6 +61,9 @@ enum Command {
     ClipOsm(clip_osm::Args),
     /// Coverage per medical region: covered area, gaps, uncovered towns and people.
     Coverage(coverage::Args),
+    /// People per municipality: census, measured 500 m cells, estimated cells outside the
+    /// census files' extent; `--holdout` scores the weightings of the estimate.
+    Population(population::Args),
 }
 
 /// What every command reads: the data files, the manifest, and the manifest's path (`None`:
@@ -81,6 +85,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Check => Ok(check::run(&data)),
         Command::ClipOsm(args) => clip_osm::run(&data, args),
         Command::Coverage(args) => coverage::run(&data, args),
+        Command::Population(args) => population::run(&data, args),
         Command::Nearest(args) => nearest::run(&data, args),
         Command::Geocode(args) => geocode::run(&data, args),
         Command::Export(args) => export::run(&data, args),

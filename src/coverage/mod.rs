@@ -24,6 +24,7 @@ mod access;
 mod access_areas;
 mod compute;
 mod disc;
+pub mod estimate;
 mod municipalities;
 mod params;
 pub mod people;

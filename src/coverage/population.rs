@@ -13,6 +13,10 @@
 //! The census lists inhabited cells only: a square without a row has nobody living in it, as
 //! long as it lies inside a 1st-level mesh square a file covers ([`super::regions::data_extent`]).
 //!
+//! Where the files say nothing, [`super::estimate`] adds estimated cells (`source`
+//! [`CellSource::Estimated`]) carrying each municipality's census people not in the measured
+//! cells.
+//!
 //! Blank (secrecy-suppressed, 秘匿) age counts are read as 0: e-Stat merges such cells (合算元)
 //! into a neighbour (合算先) whose counts include them, so the people are counted there.
 
@@ -20,15 +24,17 @@ use crate::data::{DataErrors, Dataset, MeshRow, MeshTable};
 use crate::geom::{LonLat, Projection};
 
 /// Where a cell's counts come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum CellSource {
-    /// A census row (国勢調査 地域メッシュ統計).
+    /// A row of a census mesh file.
     Measured,
-    /// Estimated from its municipality's census figures.
+    /// A municipality's census people not in the measured cells, spread over its cells
+    /// outside the files' extent ([`super::estimate`]).
     Estimated,
 }
 
-/// One 500 m cell.
+/// One 500 m cell (or, for an estimated cell, its part in one municipality).
 #[derive(Debug, Clone)]
 pub struct PopCell {
     pub mesh_code: String,
@@ -47,6 +53,7 @@ pub struct PopCell {
     pub region_shares: Vec<(u8, f64)>,
     /// (position in [`Dataset::municipalities`], share of the square's area in it).
     pub muni_shares: Vec<(usize, f64)>,
+    /// Measured (a census row, kept exactly as read) or estimated.
     pub source: CellSource,
 }
 
@@ -62,7 +69,7 @@ impl PopCell {
     }
 }
 
-/// Every cell of every population file.
+/// Every cell of every population file, and the estimated cells when they were added.
 #[derive(Debug, Clone, Default)]
 pub struct Population {
     pub cells: Vec<PopCell>,
@@ -70,6 +77,8 @@ pub struct Population {
     pub files: Vec<String>,
     /// Cells whose 65+ or 75+ count was blank (suppressed) and read as 0.
     pub suppressed_cells: usize,
+    /// What the estimate added ([`super::estimate::estimate`]); `None` for measured cells only.
+    pub estimate: Option<super::estimate::EstimateReport>,
 }
 
 impl Population {
@@ -100,6 +109,13 @@ impl Population {
 
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
+    }
+
+    /// The measured cells (rows of the census files).
+    pub fn measured(&self) -> impl Iterator<Item = &PopCell> {
+        self.cells
+            .iter()
+            .filter(|c| c.source == CellSource::Measured)
     }
 }
 

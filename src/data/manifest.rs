@@ -34,6 +34,10 @@ pub struct Manifest {
     /// Population by municipality (2020 census, 0–14 etc.), for the planner's children.
     #[serde(default)]
     pub municipality_population: Option<FileLayer>,
+    /// Population by age per municipality from the resident register (65+, 75+): the share of
+    /// 75+ among the 65+ that the census table lacks, for the estimated cells.
+    #[serde(default)]
+    pub municipality_age: Option<FileLayer>,
     /// The road network for distances by road (optional: without it answers carry no road
     /// figures).
     #[serde(default)]
@@ -177,6 +181,9 @@ impl Manifest {
         if let Some(f) = &m.municipality_population {
             layers.push(("municipality_population", f.source.clone()));
         }
+        if let Some(f) = &m.municipality_age {
+            layers.push(("municipality_age", f.source.clone()));
+        }
         for (layer, key) in layers {
             if !m.sources.contains_key(&key) {
                 return Err(ManifestError::UnknownSource {
@@ -209,6 +216,7 @@ impl Manifest {
         }
         v.extend(self.facility_standards.iter().map(|l| l.file.as_str()));
         v.extend(self.municipality_population.iter().map(|l| l.file.as_str()));
+        v.extend(self.municipality_age.iter().map(|l| l.file.as_str()));
         v
     }
 }
@@ -234,6 +242,14 @@ mod tests {
             .files()
             .iter()
             .any(|f| f.ends_with(".geojson") && f.starts_with("roads/")));
+    }
+
+    #[test]
+    fn the_builtin_manifest_names_the_age_register() {
+        let m = Manifest::builtin().unwrap();
+        let age = m.municipality_age.as_ref().unwrap();
+        assert_eq!(age.source, "soumu_juki_2022");
+        assert!(m.files().contains(&age.file.as_str()));
     }
 
     #[test]

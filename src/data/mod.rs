@@ -8,6 +8,7 @@
 //! version hashes each file's decoded bytes, whatever the format.
 
 mod addresses;
+mod age_register;
 mod csv;
 mod files;
 mod issues;
@@ -25,6 +26,7 @@ pub(crate) use addresses::{
     read_postal_codes,
 };
 pub use addresses::{AddressMunicipality, AddressTables, FormerMunicipality, PostalRow};
+pub use age_register::AgeRegister;
 pub use files::{DataFiles, MAX_DECODED_BYTES};
 pub use issues::{DataErrors, DataIssue, IssueLog, Severity};
 pub use kinds::{KindFilter, KindRule, KindSet, ProviderKind, MAX_CLAUSES};
@@ -90,6 +92,9 @@ pub struct Dataset {
     /// The same figures for the wards (区) of designated cities (熊本市's five), from the same
     /// table; empty without it.
     pub ward_population: Vec<MunicipalPopulation>,
+    /// Resident-register counts by age per municipality (65+, 75+; 2022-01-01) when the
+    /// manifest names the `municipality_age` layer; empty otherwise.
+    pub municipality_age: Vec<AgeRegister>,
     pub manifest: Manifest,
     /// Where the files were read from (built in, or a folder); later layers (roads,
     /// population, addresses) read theirs from the same place.
@@ -238,6 +243,13 @@ impl Dataset {
                 .unwrap_or_default(),
             None => Default::default(),
         };
+        let municipality_age = match &manifest.municipality_age {
+            Some(layer) => unparsed
+                .remove(&layer.file)
+                .map(|b| age_register::load(&b, &layer.file, &municipalities, &mut log))
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
         let municipal_population::MunicipalTable {
             municipalities: municipal_population,
             wards: ward_population,
@@ -282,6 +294,7 @@ impl Dataset {
             addresses,
             municipal_population,
             ward_population,
+            municipality_age,
             manifest: manifest.clone(),
             files,
             version,

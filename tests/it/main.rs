@@ -42,6 +42,7 @@ mod oracle_access;
 mod oracle_index;
 mod oracle_isochrone;
 mod oracle_pediatric;
+mod oracle_population;
 mod oracle_visit_16km;
 mod roads_area;
 mod roads_graph;
