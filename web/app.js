@@ -162,6 +162,8 @@ function setupTabs(state, map, nurse, planner) {
         document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
       }
       showViewLayers(map, state.view);
+      // A wider panel while planning (the region table's people columns), on wide screens.
+      document.body.classList.toggle('planning', state.view === 'planner');
       nurse.showMarkers(state.view === 'nurse');
       planner.setActive(state.view === 'planner');
     });
@@ -181,10 +183,13 @@ function setupTabs(state, map, nurse, planner) {
 /**
  * The page's own URL parameters, for links and embedding (`<iframe src="/?view=planner&
  * preset=pediatric_home&lang=en">`): `view` (nurse | planner), `preset` (a planner preset),
- * `lang` (ja | en, read by i18n.js). Unknown values are ignored: the page opens as usual.
+ * `year` (the people's year: one the server has, else its default), `lang` (ja | en, read by
+ * i18n.js). Unknown values are ignored: the page opens as usual.
  */
 function applyUrlParams(planner) {
   const params = new URLSearchParams(location.search);
+  const year = params.get('year');
+  if (/^\d{4}$/.test(year ?? '')) planner.year = Number(year);
   const preset = params.get('preset');
   const radio = [...document.querySelectorAll('input[name=preset]')].find((r) => r.value === preset);
   if (radio) {
@@ -230,6 +235,7 @@ async function main() {
     }
     showViewLayers(map, state.view);
     planner.applyMapFilters(); // a preset chosen (from the URL) before the style loaded
+    planner.showHeat();
   });
   map.on('click', (e) => {
     map.getContainer().querySelector('.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');

@@ -46,18 +46,54 @@ export function nearest({ lat, lon, address, kinds, k = 5, sort = 'distance' }) 
   return getJson('/api/nearest', { ...where, k, kind: kinds.join(','), sort });
 }
 
-export function regions(preset) {
-  return getJson('/api/regions', { preset });
+// People figures are for a year (`year=`: the census year by default, or a projected one);
+// every planner answer says which (`year`, `people_basis`, `people_method`). A null year asks
+// for the server's default.
+
+export function regions(preset, year = null) {
+  return getJson('/api/regions', { preset, year });
 }
 
-/** One region with its municipalities (`/api/regions/{id}`), for the preset. */
-export function region(preset, id) {
-  return getJson(`/api/regions/${encodeURIComponent(id)}`, { preset });
+/** One region with its municipalities (`/api/regions/{id}`), for the preset and year. */
+export function region(preset, id, year = null) {
+  return getJson(`/api/regions/${encodeURIComponent(id)}`, { preset, year });
 }
 
-/** Every municipality (`/api/municipalities`), 熊本市 with its wards, for the preset. */
-export function municipalities(preset) {
-  return getJson('/api/municipalities', { preset });
+/** Every municipality (`/api/municipalities`), 熊本市 with its wards, for the preset and year. */
+export function municipalities(preset, year = null) {
+  return getJson('/api/municipalities', { preset, year });
+}
+
+/** The accessibility index per region and municipality (`/api/access`), for the preset and year. */
+export function access(preset, year = null) {
+  return getJson('/api/access', { preset, year });
+}
+
+/** The URL template of the access heat-map tiles (absolute: MapLibre fetches them in a worker). */
+export function accessTiles(preset, year) {
+  return `${location.origin}/tiles/access/${encodeURIComponent(preset)}/${encodeURIComponent(year)}/{z}/{x}/{y}.pbf`;
+}
+
+/**
+ * The years the people figures exist for, ascending (the first is the census year): the
+ * answer's own `years` when it lists them, else the `year` parameter the server documents in
+ * `/openapi.json` (its `enum`, else the years its description lists within its range).
+ * Empty when neither says.
+ */
+export async function peopleYears(answer) {
+  if (Array.isArray(answer?.years) && answer.years.length) return [...answer.years].sort((a, b) => a - b);
+  const doc = await getJson('/openapi.json');
+  const ops = Object.values(doc.paths?.['/api/v1/regions'] ?? doc.paths?.['/api/regions'] ?? {});
+  const param = ops.flatMap((op) => op.parameters ?? []).find((p) => p.name === 'year');
+  if (!param) return [];
+  const schema = param.schema ?? {};
+  if (Array.isArray(schema.enum)) return [...schema.enum].sort((a, b) => a - b);
+  const lo = schema.minimum ?? -Infinity;
+  const hi = schema.maximum ?? Infinity;
+  // "2020 (census, default) or a projected year: 2025, 2030, … (IPSS 2023; …)": the years
+  // outside the parenthesised remarks.
+  const named = (param.description ?? '').replace(/\([^)]*\)/g, ' ').match(/\b\d{4}\b/g) ?? [];
+  return [...new Set(named.map(Number))].filter((y) => y >= lo && y <= hi).sort((a, b) => a - b);
 }
 
 /** GeoJSON points of the towns beyond the preset's reach (`/api/uncovered_towns`). */

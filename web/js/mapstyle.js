@@ -209,3 +209,99 @@ export function circleFeature(lon, lat, radiusKm, properties = {}) {
   }
   return { type: 'Feature', geometry: { type: 'Polygon', coordinates: [ring] }, properties };
 }
+
+// ---- the access heat map (planner): /tiles/access/{preset}/{year}/{z}/{x}/{y}.pbf ----
+
+/**
+ * The access index colour ramp, low to high: viridis (van der Walt & Smith 2015), sequential,
+ * even in lightness and readable in the three colour-blindnesses; low access is dark, so the
+ * places with the least care per person stand out.
+ */
+export const ACCESS_RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+
+/**
+ * The heat map's layers, drawn under the municipal lines, roads, towns and providers: cells as
+ * polygons (a fill) or as points at their centres (a rectangle of the cell's size, scaled with
+ * the zoom), whichever the tiles carry.
+ */
+export const ACCESS_LAYERS = ['access-fill', 'access-cells'];
+
+/** The ramp's stops for indices 0 … max (as many as ACCESS_RAMP). */
+export function accessStops(max) {
+  return ACCESS_RAMP.map((color, i) => [(max * i) / (ACCESS_RAMP.length - 1), color]);
+}
+
+/** fill-color / icon-color by `access_index`, clamped at the top stop. */
+export function accessColor(max) {
+  return ['interpolate', ['linear'], ['to-number', ['get', 'access_index'], 0], ...accessStops(max).flat()];
+}
+
+/** Cells whose people are estimated (no census cell there) are drawn lighter. */
+export const ACCESS_OPACITY = { measured: 0.85, estimated: 0.4 };
+
+function accessOpacity() {
+  return ['case', ['==', ['get', 'source'], 'estimated'], ACCESS_OPACITY.estimated, ACCESS_OPACITY.measured];
+}
+
+/**
+ * A 500 m cell on the screen at zoom 0, in pixels: a 1/2 regional mesh cell is 22.5" of
+ * longitude by 15" of latitude, which Web Mercator draws, at Kumamoto's latitude (32.8° N),
+ * 0.00625° wide and 0.00496° tall; MapLibre's world is 512 px × 2^z for 360°.
+ */
+const CELL_PX_Z0 = {
+  w: (0.00625 / 360) * 512,
+  h: (0.00625 / 1.5 / Math.cos((32.8 * Math.PI) / 180) / 360) * 512,
+};
+
+/** The cell image: a rectangle of the cell's shape as a signed distance field (tinted per cell). */
+const CELL_IMAGE = { w: 25, h: 20, buffer: 4 };
+
+/**
+ * The cell rectangle as an SDF icon (MapLibre's convention, as TinySDF: alpha 191 on the
+ * edge, rising inside, 8 px of distance per 255), so `icon-color` tints it per cell.
+ */
+export function accessCellImage() {
+  const { w, h, buffer } = CELL_IMAGE;
+  const width = w + 2 * buffer;
+  const height = h + 2 * buffer;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      // Signed distance from the pixel's centre to the rectangle's edge (negative inside).
+      const dx = Math.abs(x + 0.5 - width / 2) - w / 2;
+      const dy = Math.abs(y + 0.5 - height / 2) - h / 2;
+      const d = dx > 0 || dy > 0 ? Math.hypot(Math.max(dx, 0), Math.max(dy, 0)) : Math.max(dx, dy);
+      const i = (y * width + x) * 4;
+      data[i] = 255; data[i + 1] = 255; data[i + 2] = 255;
+      data[i + 3] = Math.max(0, Math.min(255, Math.round(255 - 255 * (d / 8 + 0.25))));
+    }
+  }
+  return { width, height, data };
+}
+
+/** [before, layer] pairs of the heat map over the `access` source's `access` layer. */
+export function accessLayers(max) {
+  const valued = ['has', 'access_index'];
+  // The icon's rectangle is the cell's width at every zoom (at least 2 px wide below z9).
+  const size = (z) => Math.max(2, CELL_PX_Z0.w * 2 ** z) / CELL_IMAGE.w;
+  return [
+    ['municipalities-line', {
+      id: 'access-fill', type: 'fill', source: 'access', 'source-layer': 'access',
+      filter: ['all', valued, ['==', ['geometry-type'], 'Polygon']],
+      paint: { 'fill-color': accessColor(max), 'fill-opacity': accessOpacity() },
+    }],
+    ['municipalities-line', {
+      id: 'access-cells', type: 'symbol', source: 'access', 'source-layer': 'access',
+      filter: ['all', valued, ['==', ['geometry-type'], 'Point']],
+      layout: {
+        'icon-image': 'access-cell',
+        'icon-size': ['interpolate', ['exponential', 2], ['zoom'], 7, size(7), 8, size(8), 9, size(9), 22, size(22)],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        'icon-rotation-alignment': 'map',
+        'icon-pitch-alignment': 'map',
+      },
+      paint: { 'icon-color': accessColor(max), 'icon-opacity': accessOpacity() },
+    }],
+  ];
+}

@@ -154,6 +154,23 @@ async function proposedSite(base) {
   throw new Error('no region with a gap has a suggested site');
 }
 
+/** A head count as the planner's tables show it: rounded, with separators; — for null. */
+function people(v) {
+  return v == null ? '—' : Math.round(v).toLocaleString();
+}
+
+/** A region row's cells by column key (the name cell's first line is its name). */
+function regionCells(p, id) {
+  return p.$eval(`#region-table tr[data-region="${id}"]`, (tr) => Object.fromEntries([...tr.children].map((c) =>
+    [c.dataset.key, c.dataset.key === 'name' ? c.firstChild.textContent : c.innerText])));
+}
+
+/** The municipal table's rows as texts (the name cell without its estimated marker). */
+function muniCells(p) {
+  return p.$$eval('#muni-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c, i) =>
+    (i === 0 ? c.firstChild.textContent : c.innerText))));
+}
+
 let server;
 let browser;
 let page;
@@ -418,24 +435,24 @@ test('the preset switch to 小児在宅 shows its coverage, gaps and children pe
   assert.match(filter, /pediatric_home/);
   const { regions } = await api(server.base, '/api/regions?preset=pediatric_home');
   for (const r of regions) {
-    const cells = await page.$$eval(`#region-table tbody tr[data-region="${r.id}"] td`, (tds) => tds.map((td) => td.innerText));
-    assert.equal(cells[0], r.covered_pct.toFixed(1), `region ${r.id} covered`);
-    assert.equal(cells[2], String(r.towns_uncovered), `region ${r.id} towns`);
-    assert.equal(cells[3], r.children_0_14.toLocaleString(), `region ${r.id} children`);
-    assert.equal(cells[4], r.uncovered_0_14 == null ? '—' : Math.round(r.uncovered_0_14).toLocaleString());
+    const cells = await regionCells(page, r.id);
+    assert.equal(cells.covered_pct, r.covered_pct.toFixed(1), `region ${r.id} covered`);
+    assert.equal(cells.towns_uncovered, String(r.towns_uncovered), `region ${r.id} towns`);
+    assert.equal(cells.population_0_14, people(r.population_0_14), `region ${r.id} children`);
+    assert.equal(cells.uncovered_0_14, people(r.uncovered_0_14), `region ${r.id} uncovered children`);
+    assert.equal(cells.uncovered_65_plus, undefined, '小児在宅 shows uncovered children, not 65+');
   }
   // A region row opens its municipalities: children 0–14 and towns beyond reach, as the API.
   await page.click('#region-table tbody tr[data-region="9"] th');
   await page.waitForSelector('#muni:not([hidden]) #muni-table tbody tr');
   const kuma = await api(server.base, '/api/regions/9?preset=pediatric_home');
-  const shown = await page.$$eval('#muni-table tbody tr', (trs) => trs.map((tr) =>
-    [...tr.children].map((c) => c.innerText)));
+  const shown = await muniCells(page);
   assert.equal(shown.length, kuma.municipalities.length);
   assert.ok(shown.length >= 10, '球磨 has 10 municipalities');
   kuma.municipalities.forEach((m, i) => {
-    assert.deepEqual(shown[i], [
-      m.name, m.population.toLocaleString(), m.population_65_plus.toLocaleString(), m.covered_pct.toFixed(1),
-      `${m.towns_uncovered} / ${m.towns_total}`, m.children_0_14.toLocaleString(),
+    assert.deepEqual(shown[i].slice(0, 7), [
+      m.name, people(m.population), people(m.population_65_plus), people(m.children_0_14),
+      m.covered_pct.toFixed(1), `${m.towns_uncovered} / ${m.towns_total}`, people(m.cells.uncovered_65_plus),
     ]);
   });
   await mapIdle(page);
@@ -461,13 +478,16 @@ test('the region table downloads as a UTF-8 CSV with a BOM holding the API\'s fi
   want.forEach((r, i) => {
     const cells = lines[i + 1].split(',');
     head.forEach((key, j) => {
-      const expected = key === 'preset' ? 'home_care' : key === 'radius_km' ? String(stats.radius_km)
-        : key === 'data_version' ? stats.data_version : String(r[key] ?? '');
+      const expected = key === 'preset' ? 'home_care' : ['radius_km', 'data_version', 'year', 'people_basis'].includes(key)
+        ? String(stats[key]) : String(r[key] ?? '');
       assert.equal(cells[j], expected, `row ${i + 1} ${key}`);
     });
   });
-  assert.ok(head.includes('covered_pct') && head.includes('uncovered_65_plus'));
-  assert.match(download.suggestedFilename(), /^carecover-regions-home_care-[0-9a-f]+\.csv$/);
+  for (const k of ['covered_pct', 'population', 'population_0_14', 'population_65_plus', 'uncovered_65_plus',
+    'estimated_share', 'year', 'people_basis']) assert.ok(head.includes(k), `CSV column ${k}`);
+  assert.ok(!head.includes('children_0_14'), 'region rows have no children_0_14 any more');
+  assert.equal(head.includes('access_index'), Object.hasOwn(stats.total, 'access_index'), 'access_index when the API has it');
+  assert.match(download.suggestedFilename(), /^carecover-regions-home_care-2020-[0-9a-f]+\.csv$/);
   assert.deepEqual(problems, []);
 });
 
@@ -509,7 +529,7 @@ test('球磨 opens its municipalities with 65+, 熊本市 opens its wards, and t
   await page.waitForFunction(() => window.carecover.planner.muni?.region?.id === 9
     && window.carecover.planner.muni?.kinds?.length === 2);
   const kuma = await api(server.base, '/api/regions/9');
-  const rows = await page.$$eval('#muni-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.innerText)));
+  const rows = await muniCells(page);
   assert.deepEqual(rows.map((r) => [r[0], r[2]]),
     kuma.municipalities.map((m) => [m.name, m.population_65_plus.toLocaleString()]), '65+ per municipality');
   assert.ok(await page.locator('#muni-title').innerText().then((t) => t.includes('球磨')));
@@ -532,7 +552,7 @@ test('球磨 opens its municipalities with 65+, 熊本市 opens its wards, and t
 
   // The municipal table as CSV: a BOM, then every municipality and ward with the API's values.
   const muni = await downloadOf(page, '#download-muni-csv');
-  assert.match(muni.name, /^carecover-municipalities-home_care-[0-9a-f]+\.csv$/);
+  assert.match(muni.name, /^carecover-municipalities-home_care-2020-[0-9a-f]+\.csv$/);
   assert.deepEqual([...muni.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte-order mark');
   const [head, ...lines] = csvRows(muni.bytes.toString('utf8').slice(1));
   assert.equal(lines.length, 45 + 5);
@@ -544,6 +564,9 @@ test('球磨 opens its municipalities with 65+, 熊本市 opens its wards, and t
       assert.equal(line[col(k)], String(m[k]), `${m.name} ${k}`);
     }
     assert.equal(line[col('cells.uncovered_population')], String(m.cells.uncovered_population ?? ''));
+    assert.equal(line[col('cells.estimated_share')], String(m.cells.estimated_share ?? ''));
+    assert.equal(line[col('year')], '2020');
+    assert.equal(line[col('people_basis')], 'census_2020');
   }
   assert.equal(lines.filter((l) => l[col('unit')] === 'ward').length, 5);
 
@@ -558,6 +581,302 @@ test('球磨 opens its municipalities with 65+, 熊本市 opens its wards, and t
   assert.equal(fc.features.length, (await api(server.base, '/api/regions')).total.towns_uncovered);
   assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
   assert.deepEqual(problems, []);
+});
+
+// ---- planner: the people's year, people columns, access index and heat map (issue 15) ----
+
+/** 推計 62 % as the planner marks a row from its `estimated_share`; null where none is. */
+function estText(share) {
+  if (share == null || !(share > 0)) return null;
+  return `推計 ${share < 0.005 ? '<1' : Math.round(share * 100)} %`;
+}
+
+/** The estimated marker under a row's name, or null. */
+function shownEst(p, selector) {
+  return p.$eval(`${selector} th .est`, (e) => e.textContent).catch(() => null);
+}
+
+/** Chooses a year in the switch and waits until the region table shows that answer. */
+async function chooseYear(p, year, want) {
+  await p.selectOption('#year-select', String(year));
+  await p.waitForFunction((y) => window.carecover.planner.stats?.year === y
+    && !document.querySelector('#planner-status').textContent, year);
+  const r1 = want.regions.find((r) => r.id === 1);
+  assert.equal((await regionCells(p, 1)).population, people(r1.population));
+}
+
+test('planner: the year switch asks for year= and shows the API\'s people for that year', TEST, async () => {
+  await page.goto(`${server.base}/?view=planner`);
+  await page.waitForFunction(() => window.carecover?.planner?.stats
+    && document.querySelectorAll('#year-select option').length > 1);
+  const census = await api(server.base, '/api/regions?preset=home_care');
+  // The switch offers the years the server answers for (none written in the page), the
+  // answer's own year selected, each labelled census or projection as the server says.
+  const options = await page.$$eval('#year-select option', (os) => os.map((o) => ({
+    year: Number(o.value), text: o.textContent, selected: o.selected,
+  })));
+  assert.ok(options.length >= 2, `years offered: ${JSON.stringify(options)}`);
+  assert.equal(options.find((o) => o.selected).year, census.year);
+  for (const o of options) {
+    const a = await api(server.base, `/api/regions?preset=home_care&year=${o.year}`);
+    assert.equal(a.year, o.year);
+    assert.match(o.text, a.people_basis.startsWith('census') ? /国勢調査/ : /将来推計/, `${o.year}: ${a.people_basis}`);
+  }
+  const after = await fetch(`${server.base}/api/regions?year=${options.at(-1).year + 1}`);
+  assert.equal(after.status, 400, 'no year beyond the last offered');
+  const censusNote = await page.locator('#people-note').innerText();
+  assert.match(censusNote, new RegExp(`${census.year}年の人口（国勢調査）`));
+  assert.doesNotMatch(censusNote, /75歳以上/);
+
+  // A projected year: region 1's people in the table become the API's for that year.
+  const year = options.map((o) => o.year).find((y) => y !== census.year && y >= 2040) ?? options.at(-1).year;
+  const want = await api(server.base, `/api/regions?preset=home_care&year=${year}`);
+  assert.equal(want.people_basis, 'ipss_2023_projection');
+  const was = census.regions.find((r) => r.id === 1);
+  const now = want.regions.find((r) => r.id === 1);
+  assert.notEqual(people(now.population), people(was.population), 'the projection changes region 1');
+  assert.equal((await regionCells(page, 1)).population, people(was.population));
+  await chooseYear(page, year, want);
+  assert.ok(requests.some((q) => q.url.pathname === '/api/regions' && q.url.searchParams.get('year') === String(year)),
+    'the table is asked again with year=');
+  for (const r of [...want.regions, want.total]) {
+    const cells = await regionCells(page, r.id);
+    for (const k of ['population', 'population_65_plus', 'population_0_14', 'uncovered_65_plus']) {
+      assert.equal(cells[k], people(r[k]), `${year} region ${r.id} ${k}`);
+    }
+    assert.equal(await shownEst(page, `#region-table tr[data-region="${r.id}"]`), estText(r.estimated_share), `region ${r.id} marker`);
+  }
+  const note = await page.locator('#people-note').innerText();
+  assert.match(note, new RegExp(`${year}年の人口（将来推計）`));
+  assert.match(note, /社人研/);
+  assert.match(note, /75歳以上は推計がない/, 'the 75+ caveat of people_method');
+  assert.match(want.people_method, /75\+/);
+
+  // The selected region's municipalities follow the year.
+  await page.click('#region-table tbody tr[data-region="9"] th');
+  await page.waitForFunction((y) => window.carecover.planner.muni?.region?.id === 9
+    && window.carecover.planner.muni?.year === y, year);
+  const kuma = await api(server.base, `/api/regions/9?preset=home_care&year=${year}`);
+  const rows = await muniCells(page);
+  assert.deepEqual(rows.map((r) => r.slice(0, 4)), kuma.municipalities.map((m) =>
+    [m.name, people(m.population), people(m.population_65_plus), people(m.children_0_14)]));
+  assert.deepEqual(rows.map((r) => r[6]), kuma.municipalities.map((m) => people(m.cells.uncovered_65_plus)));
+  for (const m of kuma.municipalities) {
+    assert.equal(await shownEst(page, `#muni-table tr[data-jis="${m.jis_code}"]`), estText(m.cells.estimated_share), m.name);
+  }
+  assert.match(await page.locator('#muni-title').innerText(), new RegExp(`${year}年の人口: 将来推計`));
+  await page.locator('#people-note').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, `planner-year-${year}-1280.png`) });
+
+  // The downloads carry the year, its basis and the year's figures.
+  const csv = await downloadOf(page, '#download-csv');
+  assert.match(csv.name, new RegExp(`^carecover-regions-home_care-${year}-[0-9a-f]+\\.csv$`));
+  const [head, ...lines] = csvRows(csv.bytes.toString('utf8').slice(1));
+  const col = (k) => head.indexOf(k);
+  for (const r of [...want.regions, want.total]) {
+    const line = lines.find((l) => l[col('id')] === String(r.id));
+    assert.equal(line[col('year')], String(year));
+    assert.equal(line[col('people_basis')], want.people_basis);
+    for (const k of ['population', 'population_65_plus', 'population_0_14', 'uncovered_65_plus', 'estimated_share']) {
+      assert.equal(line[col(k)], String(r[k] ?? ''), `CSV ${r.id} ${k}`);
+    }
+  }
+  const muni = await downloadOf(page, '#download-muni-csv');
+  assert.match(muni.name, new RegExp(`^carecover-municipalities-home_care-${year}-`));
+  const [mhead, ...mlines] = csvRows(muni.bytes.toString('utf8').slice(1));
+  const all = await api(server.base, `/api/municipalities?preset=home_care&year=${year}`);
+  for (const m of all.municipalities) {
+    const line = mlines.find((l) => l[mhead.indexOf('jis_code')] === m.jis_code);
+    assert.equal(line[mhead.indexOf('population')], String(m.population), m.name);
+    assert.equal(line[mhead.indexOf('year')], String(year));
+  }
+
+  // In English: the note and the switch say projection, with the 75+ caveat.
+  await page.click('#lang-toggle');
+  try {
+    const en = await page.locator('#people-note').innerText();
+    assert.match(en, new RegExp(`People in ${year} \\(projection\\)`));
+    assert.match(en, /75\+ is not projected/);
+    assert.equal(await page.$eval('#year-select', (s) => s.selectedOptions[0].textContent), `${year} (projection)`);
+    const estShown = [...want.regions, want.total].find((r) => r.estimated_share > 0);
+    if (estShown) assert.match(await shownEst(page, `#region-table tr[data-region="${estShown.id}"]`), /^est\. (<1|\d+) %$/);
+  } finally {
+    await page.click('#lang-toggle');
+  }
+
+  // Back to the census year.
+  await chooseYear(page, census.year, census);
+  assert.doesNotMatch(await page.locator('#people-note').innerText(), /75歳以上/);
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
+test('planner: the access index column equals /api/access for the preset and year, in both tables', TEST, async () => {
+  await page.goto(`${server.base}/?view=planner&preset=home_care`);
+  await page.waitForFunction(() => window.carecover?.planner?.stats && document.querySelectorAll('#year-select option').length > 1);
+  const years = await page.$$eval('#year-select option', (os) => os.map((o) => Number(o.value)));
+  const index = (v) => (v == null ? '—' : v.toFixed(2));
+  for (const year of [years[0], years.at(-1)]) {
+    const regions = await api(server.base, `/api/regions?preset=home_care&year=${year}`);
+    await chooseYear(page, year, regions);
+    const access = await api(server.base, `/api/access?preset=home_care&year=${year}`);
+    assert.equal(access.year, year);
+    assert.ok(access.regions.some((r) => r.access_index != null), 'the API has indices');
+    for (const r of [...access.regions, { id: 0, ...access.total }]) {
+      assert.equal((await regionCells(page, r.id)).access_index, index(r.access_index), `${year} region ${r.id} access`);
+    }
+    // 熊本・上益城's municipalities, as /api/access lists them for the year.
+    await page.click('#region-table tbody tr[data-region="1"] th');
+    await page.waitForFunction((y) => window.carecover.planner.muni?.region?.id === 1
+      && window.carecover.planner.muni?.year === y, year);
+    const head = await page.$$eval('#muni-table thead th', (ths) => ths.map((th) => th.innerText));
+    const at = head.findIndex((h) => h.replace(/\s+/g, '') === 'アクセス指数');
+    assert.ok(at > 0, `the municipal table has an access column: ${head}`);
+    const rows = await page.$$eval('#muni-table tbody tr:not(.ward)', (trs) => trs.map((tr) => [tr.dataset.jis, [...tr.children].map((c) => c.innerText)]));
+    const want = access.municipalities.filter((m) => m.region_id === 1);
+    assert.equal(rows.length, want.length);
+    for (const m of want) {
+      const row = rows.find(([jis]) => jis === m.jis_code);
+      assert.equal(row?.[1][at], index(m.access_index), `${year} ${m.name} access`);
+    }
+  }
+  // Sorted by the access index, lowest first: the order of the API's values.
+  await page.click('#region-table thead th[data-key="access_index"] button');
+  const order = await page.$$eval('#region-table tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.region)));
+  const last = await api(server.base, `/api/access?preset=home_care&year=${years.at(-1)}`);
+  const sorted = [...last.regions].sort((a, b) => (a.access_index ?? -Infinity) - (b.access_index ?? -Infinity) || a.id - b.id);
+  assert.deepEqual(order, sorted.map((r) => r.id));
+  await page.screenshot({ path: path.join(SHOTS, 'planner-access-column-1280.png') });
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, []);
+});
+
+/** The access tiles the page asked for since `from` (an index into `requests`): preset and year. */
+function accessTileRequests(from = 0) {
+  return requests.slice(from).map((q) => q.url.pathname.match(/^\/tiles\/access\/([^/]+)\/(\d{4})\/\d+\/\d+\/\d+\.pbf$/))
+    .filter(Boolean).map(([, preset, year]) => `${preset}/${year}`);
+}
+
+/** The heat map's drawn cells (the `access` source layer), properties only. */
+function heatCells(p) {
+  return p.evaluate(() => window.carecoverMap.queryRenderedFeatures({ layers: ['access-fill', 'access-cells'] })
+    .filter((f) => f.sourceLayer === 'access').map((f) => f.properties));
+}
+
+/** Resolves when an access tile of the preset and year has been answered (200). */
+function accessTileLoaded(p, preset, year) {
+  return p.waitForResponse((r) => new URL(r.url()).pathname.startsWith(`/tiles/access/${preset}/${year}/`)
+    && r.status() === 200, { timeout: STEP_TIMEOUT_MS });
+}
+
+/**
+ * The heat map shows the preset's and year's cells: many drawn, and each one's index and
+ * source the API's for its mesh code (`/api/access?cells=true`).
+ */
+async function assertHeatIsApi(p, preset, year) {
+  await p.waitForFunction(([preset, year]) => {
+    const shown = window.carecover.planner.heatShown;
+    return shown?.preset === preset && shown?.year === year;
+  }, [preset, year]);
+  const cells = await heatCells(p);
+  assert.ok(cells.length > 50, `${preset} ${year}: heat cells drawn: ${cells.length}`);
+  const { cells: apiCells } = await api(server.base, `/api/access?preset=${preset}&year=${year}&cells=true`);
+  const byMesh = new Map(apiCells.map((c) => [String(c.mesh_code), c]));
+  const step = Math.max(1, Math.floor(cells.length / 300));
+  for (let i = 0; i < cells.length; i += step) {
+    const c = cells[i];
+    assert.ok(['measured', 'estimated'].includes(c.source), JSON.stringify(c));
+    const want = byMesh.get(String(c.mesh_code));
+    assert.ok(want, `${preset} ${year}: cell ${c.mesh_code} is one of /api/access's cells`);
+    assert.ok(Math.abs(Number(c.access_index) - want.access_index) <= 0.006,
+      `${preset} ${year}: cell ${c.mesh_code} drawn ${c.access_index}, API ${want.access_index}`);
+    assert.equal(c.source, want.source, `cell ${c.mesh_code} source`);
+  }
+}
+
+test('planner: the access heat map draws /tiles/access/{preset}/{year} under the providers and follows the switches', TEST, async () => {
+  await page.goto(`${server.base}/?view=planner&preset=home_care`);
+  await page.waitForFunction(() => window.carecover?.planner?.stats && window.carecoverMap?.loaded()
+    && document.querySelectorAll('#year-select option').length > 1);
+  await mapIdle(page);
+  const census = await api(server.base, '/api/regions?preset=home_care');
+  const from = requests.length;
+  assert.equal(await page.evaluate(() => window.carecoverMap.getLayer('access-fill')), undefined, 'off by default');
+  assert.equal(await page.locator('#heat-legend').isHidden(), true);
+
+  await page.check('#heat-toggle');
+  await page.waitForFunction(() => window.carecoverMap.getLayer('access-cells'));
+  await mapIdle(page);
+  const asked = accessTileRequests(from);
+  assert.ok(asked.length > 0, 'the page asks for access tiles');
+  assert.deepEqual([...new Set(asked)], [`home_care/${census.year}`]);
+  // Drawn under the municipal lines, roads, towns and provider points.
+  const order = await page.evaluate(() => window.carecoverMap.getStyle().layers.map((l) => l.id));
+  for (const above of ['municipalities-line', 'roads', 'towns-circle', 'providers-circle']) {
+    for (const id of ['access-fill', 'access-cells']) assert.ok(order.indexOf(id) < order.indexOf(above), `${id} under ${above}`);
+  }
+  // The cells drawn carry the tiles' properties; each one's index is the API's for its cell.
+  await assertHeatIsApi(page, 'home_care', census.year);
+  // Its legend: the year, the unit, the scale and how estimated cells are marked.
+  const legend = await page.locator('#heat-legend').innerText();
+  assert.match(legend, new RegExp(`アクセス指数（${census.year}年）`));
+  assert.match(legend, /65歳以上1万人あたり/);
+  assert.match(legend, /≥\d/);
+  assert.match(legend, /薄い色: 人口が推計のメッシュ/);
+  await page.screenshot({ path: path.join(SHOTS, 'planner-heat-1280.png') });
+  await page.evaluate(([lon, lat]) => window.carecoverMap.jumpTo({ center: [lon, lat], zoom: 12 }),
+    [KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat]);
+  await mapIdle(page);
+  assert.ok((await heatCells(page)).length > 20, 'cells drawn at z12');
+  await page.screenshot({ path: path.join(SHOTS, 'planner-heat-kumamoto-z12-1280.png') });
+  await page.evaluate((b) => window.carecoverMap.fitBounds(b, { duration: 0 }), await servedBounds(server.base));
+  await mapIdle(page);
+
+  // The year switch: the tiles of the year (and the legend says it).
+  const years = await page.$$eval('#year-select option', (os) => os.map((o) => Number(o.value)));
+  const year = years.at(-1);
+  await Promise.all([
+    accessTileLoaded(page, 'home_care', year),
+    chooseYear(page, year, await api(server.base, `/api/regions?preset=home_care&year=${year}`)),
+  ]);
+  await mapIdle(page);
+  assert.match(await page.locator('#heat-legend').innerText(), new RegExp(`アクセス指数（${year}年）`));
+  await assertHeatIsApi(page, 'home_care', year);
+  await page.screenshot({ path: path.join(SHOTS, `planner-heat-${year}-1280.png`) });
+
+  // The preset switch: that preset's tiles.
+  await Promise.all([
+    accessTileLoaded(page, 'enhanced_palliative', year),
+    page.check('input[name=preset][value=enhanced_palliative]'),
+  ]);
+  await page.waitForFunction(() => window.carecover.planner.heatShown?.preset === 'enhanced_palliative');
+  await mapIdle(page);
+  await assertHeatIsApi(page, 'enhanced_palliative', year);
+
+  // In English.
+  await page.click('#lang-toggle');
+  try {
+    const en = await page.locator('#heat-legend').innerText();
+    assert.match(en, new RegExp(`Access index \\(${year}\\)`));
+    assert.match(en, /per 10,000 people 65\+/);
+    assert.match(en, /Lighter: estimated people/);
+  } finally {
+    await page.click('#lang-toggle');
+  }
+  // The nurse view hides it; unticked, it goes.
+  await page.click('#tab-nurse');
+  await mapIdle(page);
+  assert.equal((await heatCells(page)).length, 0, 'hidden for nurses');
+  await page.click('#tab-planner');
+  await mapIdle(page);
+  assert.ok((await heatCells(page)).length > 0, 'shown again while planning');
+  await page.uncheck('#heat-toggle');
+  await mapIdle(page);
+  assert.equal((await heatCells(page)).length, 0, 'off again');
+  assert.equal(await page.locator('#heat-legend').isHidden(), true);
+  await page.check('input[name=preset][value=home_care]');
+  assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
+  assert.deepEqual(problems, [], 'no console errors, failed tile requests or other hosts');
 });
 
 test('the planner asks for coverage by the preset\'s name only, never by a list of kinds', TEST, async () => {
