@@ -74,6 +74,8 @@ pub struct PeopleYear {
     pub people_basis: &'static str,
     /// How the figures were derived (cells, estimates, projections).
     pub people_method: String,
+    /// Every year the data can answer (`year=`), ascending; the first is the census.
+    pub years: Vec<u16>,
 }
 
 impl PeopleYear {
@@ -99,6 +101,7 @@ impl PeopleYear {
                 "ipss_2023_projection"
             },
             people_method: method,
+            years: snap.coverage.frames.demography.years().to_vec(),
         }
     }
 }

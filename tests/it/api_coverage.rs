@@ -363,6 +363,10 @@ async fn a_projected_year_scales_each_municipality_by_its_own_change() {
     let (s, later) = get("/api/municipalities?year=2040").await;
     assert_eq!(s, StatusCode::OK, "{later}");
     assert_eq!(now["year"], 2020);
+    assert_eq!(
+        now["years"],
+        json!([2020, 2025, 2030, 2035, 2040, 2045, 2050])
+    );
     assert_eq!(now["people_basis"], "census_2020");
     assert_eq!(later["year"], 2040);
     assert_eq!(later["people_basis"], "ipss_2023_projection");
