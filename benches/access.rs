@@ -6,7 +6,7 @@
 
 use carecover::app::rules::Preset;
 use carecover::app::Snapshot;
-use carecover::coverage::{e2sfca, Demand, Supply, Zones};
+use carecover::coverage::{e2sfca, AccessFigures, Demand, Supply, Zones};
 use carecover::data::{DataFiles, Manifest};
 use carecover::geom::{LonLat, Projection};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -95,6 +95,18 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(e2sfca(black_box(demand), &supply, &zones, &proj).pairs))
         });
     }
+    // The whole computation the API runs for one kind set and year: the year's 65+ per cell,
+    // both E2SFCA steps, the municipal, regional and prefectural means.
+    let layer = Preset::HomeCare.layer(&snap.coverage);
+    g.bench_function("full_home_care_2040", |b| {
+        b.iter(|| {
+            black_box(
+                AccessFigures::compute(&snap.dataset, &snap.coverage.frames, layer, 2040)
+                    .total
+                    .index,
+            )
+        })
+    });
     // A at one place (熊本市中央区), as an answer for a town or an address would ask.
     let a = e2sfca(&synthetic, &supply, &zones, &proj);
     let town = LonLat::new(130.7079, 32.8032).unwrap();
