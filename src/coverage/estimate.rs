@@ -1047,24 +1047,20 @@ fn placeable_mix(want: Counts, census: Counts) -> Counts {
     }
 }
 
-/// An estimated piece at a measured cell: people of municipality `muni` the census counts
-/// and the cell's age columns lack.
+/// An estimated piece at a measured cell: ages of municipality `muni`'s people the census
+/// counts and the cell's age columns lack.
 fn imputed_cell(at: &PopCell, region: u8, muni: usize, c: Counts) -> PopCell {
-    PopCell {
-        mesh_code: at.mesh_code.clone(),
-        center: at.center,
-        area_km2: at.area_km2,
-        pop_total: c.total,
-        pop_0_14: c.age_0_14,
-        pop_65_plus: c.age_65_plus,
-        pop_75_plus: c.age_75_plus,
-        alloc_factor: 1.0,
-        region_shares: vec![(region, 1.0)],
-        muni_shares: vec![(muni, 1.0)],
-        source: CellSource::Estimated,
-    }
+    estimated_piece(
+        at.mesh_code.clone(),
+        at.center,
+        at.area_km2,
+        region,
+        muni,
+        c,
+    )
 }
 
+/// An estimated piece of a grid cell outside the measured extent.
 fn estimated_cell(
     cell: MeshCell,
     region: u8,
@@ -1073,10 +1069,23 @@ fn estimated_cell(
     proj: &Projection,
 ) -> PopCell {
     let (lon, lat) = cell.center();
+    let center = LonLat::new(lon, lat).expect("a mesh cell centre is a valid coordinate");
+    estimated_piece(cell.code(), center, cell.area_km2(proj), region, muni, c)
+}
+
+/// A piece wholly in one municipality, with estimated counts.
+fn estimated_piece(
+    mesh_code: String,
+    center: LonLat,
+    area_km2: f64,
+    region: u8,
+    muni: usize,
+    c: Counts,
+) -> PopCell {
     PopCell {
-        mesh_code: cell.code(),
-        center: LonLat::new(lon, lat).expect("a mesh cell centre is a valid coordinate"),
-        area_km2: cell.area_km2(proj),
+        mesh_code,
+        center,
+        area_km2,
         pop_total: c.total,
         pop_0_14: c.age_0_14,
         pop_65_plus: c.age_65_plus,
