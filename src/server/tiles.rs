@@ -58,22 +58,36 @@ pub async fn tile(
     let coord = TileCoord::parse_path(&z, &x, &y)
         .map_err(|e| AppError::bad("invalid_tile", e.to_string()))?;
     let snap = state.snapshot();
-    let gzip_ok = accepts_gzip(&headers);
-    let etag = format!("\"{}{}\"", snap.version(), if gzip_ok { "-gz" } else { "" });
-    if if_none_match(&headers, &etag) {
+    let s = snap.clone();
+    serve_tile(
+        &headers,
+        snap.version(),
+        || snap.tiles.get(&coord),
+        move || {
+            s.tile(coord)
+                .map_err(|e| AppError::Internal(format!("tile {coord}: {e}")))
+        },
+    )
+    .await
+}
+
+/// A tile answer: 304 when the client's ETag (the data version, `-gz` for gzip) matches,
+/// else the cached tile (`cached`) or one rendered now — encoding is CPU work, so `render`
+/// runs off the async workers.
+async fn serve_tile(
+    headers: &HeaderMap,
+    version: &str,
+    cached: impl FnOnce() -> Option<crate::tiles::CachedTile>,
+    render: impl FnOnce() -> Result<crate::tiles::CachedTile, AppError> + Send + 'static,
+) -> Result<Response, AppError> {
+    let gzip_ok = accepts_gzip(headers);
+    let etag = format!("\"{}{}\"", version, if gzip_ok { "-gz" } else { "" });
+    if if_none_match(headers, &etag) {
         return Ok(not_modified(&etag));
     }
-    // Encoding a tile on a cache miss is CPU work: keep it off the async workers.
-    let tile = match snap.tiles.get(&coord) {
+    let tile = match cached() {
         Some(t) => t,
-        None => {
-            let s = snap.clone();
-            off_workers(move || {
-                s.tile(coord)
-                    .map_err(|e| AppError::Internal(format!("tile {coord}: {e}")))
-            })
-            .await?
-        }
+        None => off_workers(render).await?,
     };
     Ok(tile_response(&tile, gzip_ok, &etag))
 }
@@ -105,23 +119,17 @@ pub async fn access_tile(
         .demography
         .parse_year(&year)
         .map_err(|e| AppError::bad("invalid_year", e.to_string()))?;
-    let gzip_ok = accepts_gzip(&headers);
-    let etag = format!("\"{}{}\"", snap.version(), if gzip_ok { "-gz" } else { "" });
-    if if_none_match(&headers, &etag) {
-        return Ok(not_modified(&etag));
-    }
-    let tile = match snap.access_tiles.get(&(preset, year, coord)) {
-        Some(t) => t,
-        None => {
-            let s = snap.clone();
-            off_workers(move || {
-                s.access_tile(preset, year, coord)
-                    .map_err(|e| AppError::Internal(format!("access tile {coord}: {e}")))
-            })
-            .await?
-        }
-    };
-    Ok(tile_response(&tile, gzip_ok, &etag))
+    let s = snap.clone();
+    serve_tile(
+        &headers,
+        snap.version(),
+        || snap.access_tiles.get(&(preset, year, coord)),
+        move || {
+            s.access_tile(preset, year, coord)
+                .map_err(|e| AppError::Internal(format!("access tile {coord}: {e}")))
+        },
+    )
+    .await
 }
 
 /// A cached tile as a response: 204 when empty, gzip when the client takes it, the ETag and
