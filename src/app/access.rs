@@ -2,7 +2,7 @@
 //! aged 65+ for a layer and a year, per region, municipality and, on request, per 500 m cell
 //! and per town. The computation is [`crate::coverage::AccessFigures`].
 
-use super::planner::{LayerInfo, PeopleYear};
+use super::planner::{round3, LayerInfo, PeopleYear};
 use super::Snapshot;
 use crate::coverage::{AccessFigures, AreaAccess, CellSource, CoverageResult, PER_10K_PEOPLE};
 use serde::Serialize;
@@ -44,10 +44,6 @@ impl AccessMethod {
             area_mean: "mean of the area's cell indices weighted by their 65+ people",
         }
     }
-}
-
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
 }
 
 /// One area's index.

@@ -267,7 +267,8 @@ pub struct MunicipalityRow<'a> {
     pub access_index: Option<f64>,
 }
 
-fn round3(x: f64) -> f64 {
+/// Rounded to 3 decimals (the indices' precision in answers).
+pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
