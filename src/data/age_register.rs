@@ -103,16 +103,7 @@ pub fn load(
             pop_75_plus: p75,
         });
     }
-    for m in municipalities {
-        if !out.iter().any(|a| a.jis_code == m.jis_code) {
-            log.warn(
-                file,
-                "file".into(),
-                "jis_code",
-                format!("municipality {} {} has no row", m.jis_code, m.name),
-            );
-        }
-    }
+    super::municipal_population::warn_missing(municipalities, &out, |a| &a.jis_code, file, log);
     out
 }
 

@@ -181,8 +181,27 @@ pub fn load(
             projections,
         });
     }
+    warn_missing(
+        municipalities,
+        &out.municipalities,
+        |p| &p.jis_code,
+        file,
+        log,
+    );
+    out
+}
+
+/// Warns (file-level, column `jis_code`) for every municipality of the layer without a row in
+/// a per-municipality table.
+pub(super) fn warn_missing<R>(
+    municipalities: &[Municipality],
+    rows: &[R],
+    code: impl Fn(&R) -> &str,
+    file: &str,
+    log: &mut IssueLog,
+) {
     for m in municipalities {
-        if !out.municipalities.iter().any(|p| p.jis_code == m.jis_code) {
+        if !rows.iter().any(|r| code(r) == m.jis_code) {
             log.warn(
                 file,
                 "file".into(),
@@ -191,5 +210,4 @@ pub fn load(
             );
         }
     }
-    out
 }
