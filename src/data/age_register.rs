@@ -65,12 +65,7 @@ pub fn load(
             );
             continue;
         }
-        let mut num = |c: &str| -> Option<u32> {
-            let v = rec.get(c);
-            v.parse::<u32>()
-                .map_err(|_| rec.error(log, c, format!("{v:?} is not a whole number of people")))
-                .ok()
-        };
+        let mut num = |c: &str| rec.people(log, c);
         let (Some(total), Some(p65), Some(p75)) =
             (num("pop_total"), num("pop_65_plus"), num("pop_75_plus"))
         else {

@@ -159,6 +159,20 @@ impl CsvRow<'_> {
         log.warn(self.file, self.location(), field, message);
     }
 
+    /// A count of people in `column`: a whole number, else an error naming row and column.
+    pub(crate) fn people(&self, log: &mut IssueLog, column: &str) -> Option<u32> {
+        let v = self.get(column);
+        v.parse::<u32>()
+            .map_err(|_| {
+                self.error(
+                    log,
+                    column,
+                    format!("{v:?} is not a whole number of people"),
+                )
+            })
+            .ok()
+    }
+
     /// The text of `column`, which must not be empty.
     pub(crate) fn non_empty(&self, log: &mut IssueLog, column: &str) -> Option<String> {
         let v = self.get(column);

@@ -109,19 +109,7 @@ pub fn load(
             );
             continue;
         };
-        let mut num = |c: &str| -> Option<u32> {
-            get(c)
-                .parse::<u32>()
-                .map_err(|_| {
-                    log.error(
-                        file,
-                        loc.clone(),
-                        c,
-                        format!("{:?} is not a whole number of people", get(c)),
-                    )
-                })
-                .ok()
-        };
+        let mut num = |c: &str| rec.people(log, c);
         let (Some(pop_total), Some(pop_0_14)) = (num("pop_total_2020"), num("pop_0_14_2020"))
         else {
             continue;
