@@ -140,7 +140,15 @@ fn region_id(raw: &str, snap: &Snapshot) -> Result<u8, AppError> {
 async fn layer_for(snap: &Arc<Snapshot>, q: Option<&str>) -> Result<Arc<CoverageResult>, AppError> {
     static ALLOWED: LazyLock<Vec<String>> = LazyLock::new(param_names::<LayerParams>);
     let p = Params::parse(q, &ALLOWED)?;
-    let params = query_layer(&p)?;
+    layer_of(snap, query_layer(&p)?).await
+}
+
+/// The layer of `params`: a preset or a cached layer at once, else computed on the blocking
+/// pool.
+async fn layer_of(
+    snap: &Arc<Snapshot>,
+    params: CoverageParams,
+) -> Result<Arc<CoverageResult>, AppError> {
     if let Some(r) = snap.coverage.ready(params) {
         return Ok(r);
     }
@@ -160,13 +168,7 @@ async fn layer_and_year(
     });
     let p = Params::parse(q, &ALLOWED)?;
     let year = people_year(&p, snap)?;
-    let params = query_layer(&p)?;
-    if let Some(r) = snap.coverage.ready(params) {
-        return Ok((r, year));
-    }
-    let snap = snap.clone();
-    let r = off_workers(move || Ok(snap.coverage.get(&snap.dataset, params))).await?;
-    Ok((r, year))
+    Ok((layer_of(snap, query_layer(&p)?).await?, year))
 }
 
 /// `year=`: one of the years the data has (default the census year).
