@@ -36,6 +36,14 @@ pub struct ProviderView<'a> {
     pub region_id: u8,
     pub region: &'a str,
     pub geocode_level: crate::data::GeocodeLevel,
+    /// Where the row comes from: the manifest's source key (`kouseikyoku`, or a resource
+    /// list's), or the resource row's own `source`.
+    pub source: &'a str,
+    /// The date of that source (`2025-10-01`, `2026-10`); empty when unknown.
+    pub source_date: &'a str,
+    /// A resource's capabilities as its list states them (24時間対応, 小児, 麻薬 …).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub capabilities: &'a [String],
 }
 
 impl<'a> ProviderView<'a> {
@@ -60,6 +68,9 @@ impl<'a> ProviderView<'a> {
                 .map(|r| r.name.as_str())
                 .unwrap_or(""),
             geocode_level: p.geocode_level,
+            source: &p.source,
+            source_date: &p.source_date,
+            capabilities: &p.capabilities,
         }
     }
 }

@@ -29,7 +29,7 @@ pub struct Args {
 pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
     let at = LonLat::new(args.lon, args.lat)?;
     let kinds = KindFilter {
-        any: super::kind_list(args.kind.as_deref(), KindSet::all())?,
+        any: super::kind_list(args.kind.as_deref(), KindSet::medical())?,
         all: super::kind_list(args.require.as_deref(), KindSet::EMPTY)?,
     };
     let snap = Snapshot::load(&data.files, &data.manifest)?;

@@ -41,7 +41,7 @@ impl SiteSet {
             .map(|s| IndexItem {
                 id: s.id.clone(),
                 location: s.location,
-                kinds: KindSet::all(),
+                kinds: KindSet::medical(),
             })
             .collect();
         let proj = Projection::kumamoto();
@@ -122,7 +122,7 @@ impl SiteSet {
     /// [`GRID_GEODESIC_ERR_M`] of Karney's).
     pub fn nearest(&self, at: LonLat) -> Option<(usize, f64)> {
         self.index
-            .nearest(at, 1, KindSet::all())
+            .nearest(at, 1, KindSet::medical())
             .first()
             .map(|h| (h.index as usize, h.distance_m))
     }

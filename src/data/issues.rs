@@ -70,6 +70,14 @@ impl IssueLog {
         });
     }
 
+    /// How many errors (not warnings) the log holds.
+    pub fn error_count(&self) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .count()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.issues.iter().any(|i| i.severity == Severity::Error)
     }

@@ -1,6 +1,8 @@
 //! Provider kinds: the 施設基準 (facility standards) a provider has filed with 九州厚生局: one per
 //! flag column of the provider file, and the pediatric kinds derived at load time from the
-//! long standards table (see [`super::standards`]).
+//! long standards table (see [`super::standards`]); then the kinds of local resources
+//! (訪問看護ステーション, pharmacies, care homes …) read from resource lists (see
+//! [`super::resources`]). A resource row has exactly one resource kind and no 施設基準.
 
 use std::fmt;
 
@@ -39,12 +41,24 @@ pub enum ProviderKind {
     PediatricIcu,
     /// 地域連携小児夜間・休日診療料１/２ (小夜１/２): pediatric nights and holidays.
     PediatricAfterHours,
+    /// 訪問看護ステーション (a resource list's row).
+    HomeVisitNursing,
+    /// 薬局 (a resource list's row).
+    Pharmacy,
+    /// 在宅対応薬局: a pharmacy that visits homes (訪問薬剤管理), e.g. with opioids.
+    HomeCarePharmacy,
+    /// 介護施設・有料老人ホーム.
+    CareHome,
+    /// 居宅介護支援事業所 (care managers).
+    CareManager,
+    /// Any other local resource a list names.
+    OtherResource,
 }
 
 impl ProviderKind {
     /// Every kind: the provider file's flag columns in their order, then the kinds derived
     /// from the standards table.
-    pub const ALL: [ProviderKind; 15] = [
+    pub const ALL: [ProviderKind; 21] = [
         Self::HomeCareSupportClinic,
         Self::HomeCareSupportHospital,
         Self::PalliativeCareWard,
@@ -60,6 +74,22 @@ impl ProviderKind {
         Self::PediatricInpatient,
         Self::PediatricIcu,
         Self::PediatricAfterHours,
+        Self::HomeVisitNursing,
+        Self::Pharmacy,
+        Self::HomeCarePharmacy,
+        Self::CareHome,
+        Self::CareManager,
+        Self::OtherResource,
+    ];
+
+    /// The kinds of local resources, read from resource lists rather than the 厚生局 list.
+    pub const RESOURCE: [ProviderKind; 6] = [
+        Self::HomeVisitNursing,
+        Self::Pharmacy,
+        Self::HomeCarePharmacy,
+        Self::CareHome,
+        Self::CareManager,
+        Self::OtherResource,
     ];
 
     /// The kinds for children and young people (小児), all derived from the standards table.
@@ -73,7 +103,12 @@ impl ProviderKind {
     /// Whether the kind is a column of the provider file (the others are derived from the
     /// standards table and may not appear as provider columns).
     pub fn is_provider_column(self) -> bool {
-        !Self::PEDIATRIC.contains(&self)
+        !Self::PEDIATRIC.contains(&self) && !self.is_resource()
+    }
+
+    /// Whether the kind is a local resource's (a resource list's row), not a 施設基準.
+    pub fn is_resource(self) -> bool {
+        Self::RESOURCE.contains(&self)
     }
 
     /// The API and column name (snake_case).
@@ -94,6 +129,12 @@ impl ProviderKind {
             Self::PediatricInpatient => "pediatric_inpatient",
             Self::PediatricIcu => "pediatric_icu",
             Self::PediatricAfterHours => "pediatric_after_hours",
+            Self::HomeVisitNursing => "home_visit_nursing",
+            Self::Pharmacy => "pharmacy",
+            Self::HomeCarePharmacy => "home_care_pharmacy",
+            Self::CareHome => "care_home",
+            Self::CareManager => "care_manager",
+            Self::OtherResource => "other",
         }
     }
 
@@ -116,6 +157,39 @@ impl ProviderKind {
             Self::PediatricInpatient => "小児入院医療管理",
             Self::PediatricIcu => "小児特定集中治療室",
             Self::PediatricAfterHours => "小児夜間・休日診療",
+            Self::HomeVisitNursing => "訪問看護ステーション",
+            Self::Pharmacy => "薬局",
+            Self::HomeCarePharmacy => "在宅対応薬局",
+            Self::CareHome => "介護施設・有料老人ホーム",
+            Self::CareManager => "居宅介護支援事業所",
+            Self::OtherResource => "その他",
+        }
+    }
+
+    /// The English name.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::HomeCareSupportClinic => "Home-care support clinic",
+            Self::HomeCareSupportHospital => "Home-care support hospital",
+            Self::PalliativeCareWard => "Palliative care ward",
+            Self::PalliativeCareTeam => "Palliative care team",
+            Self::ClinicBedPalliative => "Palliative care in a clinic with beds",
+            Self::OutpatientPalliative => "Outpatient palliative care",
+            Self::EnhancedHomePalliative => "Enhanced home palliative care",
+            Self::HomeCancerComprehensive => "Comprehensive home cancer care",
+            Self::HomeMedicalMgmt => "Home medical management",
+            Self::HomeBackupHospital => "Home-care backup hospital",
+            Self::HomeVisitNursingByInst => "Home-visit nursing by the institution",
+            Self::PediatricPrimaryCare => "Pediatric primary care (outpatient)",
+            Self::PediatricInpatient => "Pediatric inpatient care",
+            Self::PediatricIcu => "Pediatric ICU",
+            Self::PediatricAfterHours => "Pediatric nights and holidays",
+            Self::HomeVisitNursing => "Home-visit nursing station",
+            Self::Pharmacy => "Pharmacy",
+            Self::HomeCarePharmacy => "Home-visit pharmacy",
+            Self::CareHome => "Care home",
+            Self::CareManager => "Care manager office",
+            Self::OtherResource => "Other resource",
         }
     }
 
@@ -138,6 +212,12 @@ impl ProviderKind {
             Self::PediatricInpatient => "小入",
             Self::PediatricIcu => "小集",
             Self::PediatricAfterHours => "小夜",
+            Self::HomeVisitNursing => "訪看ST",
+            Self::Pharmacy => "薬局",
+            Self::HomeCarePharmacy => "在宅薬局",
+            Self::CareHome => "介護施設",
+            Self::CareManager => "居宅介護",
+            Self::OtherResource => "その他",
         }
     }
 
@@ -146,8 +226,8 @@ impl ProviderKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    fn bit(self) -> u16 {
-        1 << (self as u16)
+    fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 }
 
@@ -178,15 +258,31 @@ impl serde::Serialize for ProviderKind {
 
 /// A set of kinds as a bit set: a provider's flags, or a query filter (any-of).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct KindSet(u16);
+pub struct KindSet(u32);
 
 impl KindSet {
     /// The empty set.
     pub const EMPTY: KindSet = KindSet(0);
 
-    /// Every kind.
+    /// Every kind, resources included.
     pub fn all() -> Self {
         Self::from_kinds(ProviderKind::ALL)
+    }
+
+    /// Every medical kind (the 施設基準 and those derived from them): what "any provider"
+    /// means when a query names no kind. Local resources are asked for by name.
+    pub fn medical() -> Self {
+        Self::from_kinds(ProviderKind::ALL.into_iter().filter(|k| !k.is_resource()))
+    }
+
+    /// The resource kinds ([`ProviderKind::RESOURCE`]).
+    pub fn resources() -> Self {
+        Self::from_kinds(ProviderKind::RESOURCE)
+    }
+
+    /// The kinds of both sets.
+    pub fn intersection(self, other: KindSet) -> KindSet {
+        KindSet(self.0 & other.0)
     }
 
     /// A set of the given kinds.
@@ -369,6 +465,28 @@ mod tests {
             assert_eq!(ProviderKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(ProviderKind::parse("hospice"), None);
+    }
+
+    #[test]
+    fn resource_kinds_are_apart_from_the_medical_kinds() {
+        assert_eq!(KindSet::medical().iter().count(), 15);
+        assert!(!KindSet::medical().intersects(KindSet::resources()));
+        assert_eq!(
+            KindSet::medical().union(KindSet::resources()),
+            KindSet::all()
+        );
+        for k in ProviderKind::RESOURCE {
+            assert!(k.is_resource() && !k.is_provider_column());
+            assert!(!k.name_ja().is_empty() && !k.name_en().is_empty());
+        }
+        assert_eq!(
+            ProviderKind::parse("pharmacy"),
+            Some(ProviderKind::Pharmacy)
+        );
+        assert_eq!(
+            ProviderKind::parse("other"),
+            Some(ProviderKind::OtherResource)
+        );
     }
 
     #[test]

@@ -42,6 +42,11 @@ pub struct Manifest {
     /// figures).
     #[serde(default)]
     pub roads: Option<RoadLayer>,
+    /// Local resource lists (訪問看護ステーション, pharmacies, care homes …): checked CSV files
+    /// as `carecover import` writes them (format: `docs/resources.md`), one entry per file.
+    /// A row's own `source`/`date` columns override the entry's source and its date.
+    #[serde(default)]
+    pub resources: Vec<FileLayer>,
     /// Attribution entries by key; every layer's `source` must name one.
     pub sources: BTreeMap<String, Source>,
 }
@@ -184,6 +189,9 @@ impl Manifest {
         if let Some(f) = &m.municipality_age {
             layers.push(("municipality_age", f.source.clone()));
         }
+        for r in &m.resources {
+            layers.push(("resources", r.source.clone()));
+        }
         for (layer, key) in layers {
             if !m.sources.contains_key(&key) {
                 return Err(ManifestError::UnknownSource {
@@ -217,6 +225,7 @@ impl Manifest {
         v.extend(self.facility_standards.iter().map(|l| l.file.as_str()));
         v.extend(self.municipality_population.iter().map(|l| l.file.as_str()));
         v.extend(self.municipality_age.iter().map(|l| l.file.as_str()));
+        v.extend(self.resources.iter().map(|l| l.file.as_str()));
         v
     }
 }

@@ -18,6 +18,7 @@ mod municipal_population;
 mod polygons;
 mod population;
 mod providers;
+pub mod resources;
 mod standards;
 mod towns;
 
@@ -189,36 +190,26 @@ impl Dataset {
             .map(|m| (m.jis_code.clone(), m.region_id))
             .collect();
 
+        let source_date = |key: &str| {
+            manifest
+                .sources
+                .get(key)
+                .map(|s| s.date.clone())
+                .unwrap_or_default()
+        };
         let mut providers = Vec::new();
         if let Some(bytes) = providers_bytes {
             let file = manifest.providers.file.as_str();
+            let (source, date) = (
+                &manifest.providers.source,
+                source_date(&manifest.providers.source),
+            );
             for row in providers::load_providers(&bytes, file, &mut log) {
-                let mut p = row.provider;
-                match locate_region(&regions, p.location.point(), &proj) {
-                    Some((id, 0.0)) => p.region_id = id,
-                    Some((id, d)) if d <= COAST_TOLERANCE_M => {
-                        log.warn(file, format!("row {}", row.row), "lat",
-                            format!("provider {} lies {d:.0} m outside the region polygons (simplified coast); assigned to region {id}", p.id));
-                        p.region_id = id;
-                    }
-                    _ => {
-                        log.error(
-                            file,
-                            format!("row {}", row.row),
-                            "lat",
-                            format!(
-                                "provider {} at {} lies outside every medical region",
-                                p.id, p.location
-                            ),
-                        );
-                        continue;
-                    }
+                if let Some(mut p) = place_in_region(row, &regions, file, &proj, &mut log) {
+                    p.source.clone_from(source);
+                    p.source_date.clone_from(&date);
+                    providers.push(p);
                 }
-                if let Some(stated) = row.stated_region.filter(|s| *s != p.region_id) {
-                    log.warn(file, format!("row {}", row.row), "medical_region_id",
-                        format!("provider {} is stated to be in region {stated} but its point lies in region {}; using the point", p.id, p.region_id));
-                }
-                providers.push(p);
             }
         }
         // The standards table adds the kinds the provider file has no column for (pediatric);
@@ -233,6 +224,32 @@ impl Dataset {
                         p.kinds = p.kinds.union(d.kinds);
                         p.tiers.pediatric_inpatient = d.pediatric_inpatient_tier;
                     }
+                }
+            }
+        }
+        // Local resource lists: rows of one resource kind each, served like providers.
+        for layer in &manifest.resources {
+            let Some(bytes) = unparsed.remove(&layer.file) else {
+                continue;
+            };
+            let date = source_date(&layer.source);
+            let rows =
+                resources::load_resources(&bytes, &layer.file, &layer.source, &date, &mut log);
+            for row in rows {
+                if providers.iter().any(|q: &Provider| q.id == row.provider.id) {
+                    log.error(
+                        &layer.file,
+                        format!("row {}", row.row),
+                        "name",
+                        format!(
+                            "{} at {} is listed in another resource file too",
+                            row.provider.name, row.provider.address
+                        ),
+                    );
+                    continue;
+                }
+                if let Some(p) = place_in_region(row, &regions, &layer.file, &proj, &mut log) {
+                    providers.push(p);
                 }
             }
         }
@@ -371,6 +388,45 @@ pub fn check_polygon_geojson(text: &str) -> (usize, Vec<DataIssue>) {
     };
     let features = polygons::load_polygon_layer(text, &layer, &Projection::kumamoto(), &mut log);
     (features.len(), log.issues)
+}
+
+/// Assigns a provider or resource row to the medical region its point lies in (or the nearest
+/// within [`COAST_TOLERANCE_M`], with a warning); a point outside every region is an error of
+/// its row and the row is left out.
+fn place_in_region(
+    row: providers::ProviderRow,
+    regions: &[Region],
+    file: &str,
+    proj: &Projection,
+    log: &mut IssueLog,
+) -> Option<Provider> {
+    let mut p = row.provider;
+    let at = format!("row {}", row.row);
+    match locate_region(regions, p.location.point(), proj) {
+        Some((id, 0.0)) => p.region_id = id,
+        Some((id, d)) if d <= COAST_TOLERANCE_M => {
+            log.warn(file, at.clone(), "lat",
+                format!("{} {} lies {d:.0} m outside the region polygons (simplified coast); assigned to region {id}", p.name, p.id));
+            p.region_id = id;
+        }
+        _ => {
+            log.error(
+                file,
+                at,
+                "lat",
+                format!(
+                    "{} {} at {} lies outside every medical region",
+                    p.name, p.id, p.location
+                ),
+            );
+            return None;
+        }
+    }
+    if let Some(stated) = row.stated_region.filter(|s| *s != p.region_id) {
+        log.warn(file, at, "medical_region_id",
+            format!("provider {} is stated to be in region {stated} but its point lies in region {}; using the point", p.id, p.region_id));
+    }
+    Some(p)
 }
 
 /// Region id containing `p` (distance 0), or the nearest region and its distance in metres.

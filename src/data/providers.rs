@@ -27,12 +27,14 @@ impl GeocodeLevel {
     }
 }
 
-/// Hospital (20+ beds) or clinic (0–19 beds), as the list says.
+/// Hospital (20+ beds) or clinic (0–19 beds), as the 厚生局 list says; or a local resource
+/// from a resource list (its kind says which: 訪問看護ステーション, pharmacy …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FacilityType {
     Hospital,
     Clinic,
+    Resource,
 }
 
 /// Tier of the strongest accepted standard: 1 = 機能強化型（単独型）, 2 = 機能強化型（連携型）, 3 = 従来型.
@@ -82,6 +84,14 @@ pub struct Provider {
     pub location: LonLat,
     /// Medical region (1–10) the point lies in, from the region polygons.
     pub region_id: u8,
+    /// Where the row comes from: the manifest's source key (`kouseikyoku`), or a resource
+    /// row's own `source` text.
+    pub source: String,
+    /// The date of that source (`2025-10-01`, `2026-10`), or empty when none is known.
+    pub source_date: String,
+    /// A resource row's capabilities (24時間対応, 小児, 麻薬 …); empty for the 厚生局 list,
+    /// whose capabilities are its kinds.
+    pub capabilities: Vec<String>,
 }
 
 /// Columns read for purposes other than kinds; any other column that is not a kind flag is
@@ -269,6 +279,9 @@ pub fn load_providers(bytes: &[u8], file: &str, log: &mut IssueLog) -> Vec<Provi
                 geocode_level,
                 location,
                 region_id: 0,
+                source: String::new(),
+                source_date: String::new(),
+                capabilities: Vec::new(),
             },
         });
     }

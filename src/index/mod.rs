@@ -58,6 +58,7 @@ impl From<&Provider> for IndexItem {
 /// (12 在宅緩和ケア充実 among 1,324) from walking past hundreds of non-matching points. For an
 /// any-of filter, the k best of the union are among the union of each kind's k best.
 pub struct ProviderIndex {
+    /// Every item with a medical kind or none (not the resource rows).
     all: RTree<Entry>,
     by_kind: Vec<RTree<Entry>>,
     items: Vec<IndexItem>,
@@ -155,10 +156,14 @@ impl ProviderIndex {
             let xy = proj.forward(it.location);
             Entry::new([xy.x, xy.y], i as u32)
         };
+        // Items with a medical kind (or none): the tree an unnamed-kind query walks. Resource
+        // rows are found through their kind's tree only.
+        let medical = KindSet::medical();
         let all = RTree::bulk_load(
             items
                 .iter()
                 .enumerate()
+                .filter(|(_, it)| it.kinds.intersects(medical) || it.kinds.is_empty())
                 .map(|(i, it)| entry(i, it))
                 .collect(),
         );
@@ -400,7 +405,7 @@ impl ProviderIndex {
 
     /// The trees to search for `filter`: with an all-of part, the smallest tree of a required
     /// kind (every match is in it); else the whole tree when every provider could match
-    /// anyway, or one per kind of the any-of part.
+    /// anyway (the medical tree, plus any resource kind asked for), or one per kind of the any-of part.
     fn trees_for(&self, filter: KindFilter) -> Vec<&RTree<Entry>> {
         let per_kind = |set: KindSet| {
             ProviderKind::ALL
@@ -412,8 +417,12 @@ impl ProviderIndex {
         if let Some(t) = per_kind(filter.all).min_by_key(|t| t.size()) {
             return vec![t];
         }
-        if filter.any == KindSet::all() {
-            return vec![&self.all];
+        if filter.any.contains_all(KindSet::medical()) {
+            // The medical tree, plus the tree of each resource kind asked for as well.
+            let resources = filter.any.intersection(KindSet::resources());
+            return std::iter::once(&self.all)
+                .chain(per_kind(resources))
+                .collect();
         }
         per_kind(filter.any).collect()
     }

@@ -153,7 +153,7 @@ impl RoadCoverage {
             };
             row.towns += 1;
             let straight = index
-                .nearest(t.location, 1, crate::data::KindSet::all())
+                .nearest(t.location, 1, crate::data::KindSet::medical())
                 .first()
                 .map_or(f64::INFINITY, |h| h.distance_m);
             if straight > radius_m {

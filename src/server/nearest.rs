@@ -22,7 +22,7 @@ pub fn parse_nearest_query(raw: &str, area: &ServiceArea) -> Result<NearestQuery
     let params = Params::parse(Some(raw), &ALLOWED)?;
     let k = params.integer("k", 5, 1..=MAX_K, "invalid_k")?;
     let sort = Sort::parse(params.get("sort")).map_err(|m| AppError::bad("invalid_sort", m))?;
-    let kinds = params.kinds(crate::data::KindSet::all())?;
+    let kinds = params.kinds(crate::data::KindSet::medical())?;
     let require = params.required_kinds()?;
     let at = match params.get("address") {
         Some(address) => {

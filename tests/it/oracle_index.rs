@@ -13,7 +13,12 @@ fn random_point(rng: &mut ChaCha8Rng, lon: (f64, f64), lat: (f64, f64)) -> LonLa
     LonLat::new(rng.gen_range(lon.0..lon.1), rng.gen_range(lat.0..lat.1)).unwrap()
 }
 
+/// Random kinds; one set in five is a single resource kind, as a resource list's row is.
 fn random_kinds(rng: &mut ChaCha8Rng) -> KindSet {
+    if rng.gen_bool(0.2) {
+        let k = ProviderKind::RESOURCE[rng.gen_range(0..ProviderKind::RESOURCE.len())];
+        return KindSet::from_kinds([k]);
+    }
     let mut s = KindSet::EMPTY;
     for k in ProviderKind::ALL {
         if rng.gen_bool(0.25) {
@@ -39,6 +44,16 @@ fn assert_same(index: &ProviderIndex, got: &[Hit], want: &[Hit], ctx: &str) {
             g.distance_m,
             w.distance_m
         );
+    }
+}
+
+/// The filters a query without kinds, with kinds and with a resource kind use: every kind,
+/// the medical kinds (the default), the medical kinds and pharmacies.
+fn wide_filter(q: usize) -> KindSet {
+    match (q / 3) % 3 {
+        0 => KindSet::all(),
+        1 => KindSet::medical(),
+        _ => KindSet::medical().union(KindSet::from_kinds([ProviderKind::Pharmacy])),
     }
 }
 
@@ -75,7 +90,7 @@ fn nearest_equals_brute_force_on_seeded_random_data() {
             };
             let k = rng.gen_range(1..=50);
             let filter = if q % 3 == 0 {
-                KindSet::all()
+                wide_filter(q)
             } else {
                 random_kinds(&mut rng)
             };
@@ -94,7 +109,7 @@ fn within_equals_brute_force_on_seeded_random_data() {
         let at = random_point(&mut rng, (129.8, 131.5), (31.9, 33.4));
         let r = rng.gen_range(0.0..40_000.0);
         let filter = if q % 4 == 0 {
-            KindSet::all()
+            wide_filter(q / 4 * 3)
         } else {
             random_kinds(&mut rng)
         };
