@@ -19,6 +19,7 @@ pub mod population;
 pub mod rules;
 mod snapshot;
 pub mod style;
+pub mod uploads;
 pub mod visit;
 
 pub use snapshot::{Snapshot, SnapshotError, TILE_CACHE_BYTES};

@@ -31,7 +31,7 @@ pub use age_register::AgeRegister;
 pub use files::{DataFiles, MAX_DECODED_BYTES};
 pub use issues::{DataErrors, DataIssue, IssueLog, Severity};
 pub use kinds::{KindFilter, KindRule, KindSet, ProviderKind, MAX_CLAUSES};
-pub use manifest::{Manifest, ManifestError, RoadLayer, Source};
+pub use manifest::{Manifest, ManifestError, RoadLayer, Source, DEFAULT_MANIFEST};
 pub use municipal_population::{MunicipalPopulation, Projected, CENSUS_YEAR};
 pub use polygons::{project_multipolygon, PolygonFeature};
 pub use population::{MeshRow, MeshTable};

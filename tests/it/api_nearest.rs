@@ -102,15 +102,26 @@ async fn the_api_answers_what_the_index_answers_for_any_kind_set() {
 }
 
 #[tokio::test]
-async fn kind_omitted_means_every_provider_and_k_defaults_to_five() {
+async fn kind_omitted_means_every_medical_kind_and_k_defaults_to_five() {
     let r = router();
     let (s, v) = get_json(&r, "/api/nearest?lat=32.8&lon=130.7").await;
     assert_eq!(s, 200);
     assert_eq!(v["results"].as_array().unwrap().len(), 5);
-    assert_eq!(
-        v["kinds"].as_array().unwrap().len(),
-        ProviderKind::ALL.len()
-    );
+    let kinds: Vec<&str> = v["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    let medical: Vec<&str> = carecover::data::KindSet::medical()
+        .iter()
+        .map(ProviderKind::as_str)
+        .collect();
+    // Local resources (pharmacies …) are asked for by name, never by default.
+    assert_eq!(kinds, medical);
+    for res in v["results"].as_array().unwrap() {
+        assert_ne!(res["facility_type"], "resource", "{res}");
+    }
 }
 
 #[tokio::test]
