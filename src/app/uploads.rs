@@ -146,7 +146,7 @@ pub fn stage(
 ) -> Result<Staged, UploadError> {
     check_name(name)?;
     let file = format!("{RESOURCE_DIR}/{name}.csv");
-    let manifest_before = if listed.iter().any(|f| *f == file) {
+    let manifest_before = if listed.contains(&file) {
         None
     } else {
         let Some(path) = &target.manifest else {
