@@ -366,3 +366,107 @@ fn row_of(location: &str) -> usize {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{DataFiles, Manifest, Severity};
+
+    fn fixture() -> (Dataset, Gazetteer) {
+        let ds = Dataset::load(DataFiles::Builtin, &Manifest::builtin().unwrap()).unwrap();
+        let gaz = Gazetteer::from_dataset(&ds).unwrap();
+        (ds, gaz)
+    }
+
+    #[test]
+    fn every_row_is_placed_reported_or_an_error_and_the_checked_file_loads() {
+        let (ds, gaz) = fixture();
+        let opts = ImportOptions::default();
+        let text = "名称,種別,所在地,郵便番号,緯度,経度,備考\n\
+            A薬局,pharmacy,熊本市中央区下通1丁目6-13,,,,\n\
+            B訪問看護,home_visit_nursing,八代市松江城町1-1,,32.5070,130.6010,2階\n\
+            C薬局,pharmacy,どこにもない町,,,,\n\
+            D薬局,pharmacy,水前寺6丁目18-1,862-0950,,,\n";
+        let im = import_resources(text.as_bytes(), "r.csv", &opts, &ds, &gaz);
+        let r = &im.report;
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!((r.encoding, r.rows), ("utf-8", 4));
+        assert_eq!(
+            r.placed,
+            PlacedCounts {
+                given: 1,
+                town: 2,
+                postal_code: 0,
+                municipality: 0
+            }
+        );
+        assert_eq!(r.not_placed.len(), 1);
+        assert_eq!(
+            (r.not_placed[0].row, r.not_placed[0].reason.as_str()),
+            (3, "no_match")
+        );
+        assert_eq!(r.kinds.get("pharmacy"), Some(&3));
+        let csv = String::from_utf8(im.checked_csv.clone().unwrap()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "名称,種別,所在地,郵便番号,緯度,経度,備考,level");
+        assert!(
+            lines[2].ends_with(",32.507000,130.601000,2階,given"),
+            "{}",
+            lines[2]
+        );
+        assert!(lines[3].ends_with(",,,,unplaced"), "{}", lines[3]);
+
+        let mut log = IssueLog::default();
+        let rows = crate::data::resources::load_resources(
+            csv.as_bytes(),
+            "r.csv",
+            "test",
+            "2026-12",
+            &mut log,
+        );
+        assert!(!log.has_errors(), "{:?}", log.issues);
+        assert_eq!(rows.len(), 3);
+        // The unplaced row is the loader's one warning, not silently gone.
+        let w: Vec<_> = log
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Warning)
+            .collect();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].location, "row 3");
+    }
+
+    #[test]
+    fn malformed_rows_are_errors_naming_row_and_column_and_nothing_is_written() {
+        let (ds, gaz) = fixture();
+        let opts = ImportOptions {
+            kind: Some(ProviderKind::CareHome),
+            encoding: TextEncoding::Auto,
+        };
+        let text = "name,kind,address,postal_code,lat,lon\n\
+            A,hospital,熊本市中央区下通1丁目,,,\n\
+            ,x,熊本市中央区下通1丁目,,,\n\
+            C,x,福岡県福岡市中央区天神1丁目,,,\n\
+            D,x,下通1丁目,810-0001,,\n\
+            E,x,熊本市中央区下通1丁目,,35.68,139.76\n\
+            A,x,熊本市中央区下通1丁目,,,\n";
+        let im = import_resources(text.as_bytes(), "r.csv", &opts, &ds, &gaz);
+        let got: Vec<(usize, &str)> = im
+            .report
+            .errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [(2, "name"), (3, "address"), (5, "lat"), (6, "name")],
+            "{:?}",
+            im.report.errors
+        );
+        assert!(im.checked_csv.is_none());
+        // The kind column is not checked when --kind is given ("hospital" is no resource kind).
+        assert_eq!(im.report.kinds.get("care_home"), Some(&2));
+        // D: the address alone is a Kumamoto town; a Fukuoka postal code does not move it.
+        assert_eq!(im.report.placed.town, 2);
+    }
+}
