@@ -144,6 +144,11 @@ impl CsvRow<'_> {
             .trim()
     }
 
+    /// Every field of the record in column order, as written (untrimmed).
+    pub(crate) fn fields(&self) -> impl Iterator<Item = &str> {
+        self.record.iter()
+    }
+
     /// `row N`, the location of this row's issues.
     pub(crate) fn location(&self) -> String {
         format!("row {}", self.row)

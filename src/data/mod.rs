@@ -18,8 +18,10 @@ mod municipal_population;
 mod polygons;
 mod population;
 mod providers;
+mod resource_file;
 pub mod resources;
 mod standards;
+mod text;
 mod towns;
 
 pub(crate) use addresses::{
@@ -36,7 +38,11 @@ pub use municipal_population::{MunicipalPopulation, Projected, CENSUS_YEAR};
 pub use polygons::{project_multipolygon, PolygonFeature};
 pub use population::{MeshRow, MeshTable};
 pub use providers::{FacilityType, GeocodeLevel, Provider, Tiers};
+pub use resource_file::{
+    read_resource_input, write_checked_csv, CheckedValues, InputRow, ResourceInput,
+};
 pub use standards::{kind_of_symbol, DerivedKinds};
+pub use text::{decode_text, BadBytes, DecodedText, TextEncoding};
 pub(crate) use towns::read_towns;
 pub use towns::{municipality_code, Town, TownRecord};
 
@@ -430,7 +436,11 @@ fn place_in_region(
 }
 
 /// Region id containing `p` (distance 0), or the nearest region and its distance in metres.
-fn locate_region(regions: &[Region], p: Point<f64>, proj: &Projection) -> Option<(u8, f64)> {
+pub(crate) fn locate_region(
+    regions: &[Region],
+    p: Point<f64>,
+    proj: &Projection,
+) -> Option<(u8, f64)> {
     for r in regions {
         if r.bbox.contains(&p) && r.geometry.contains(&p) {
             return Some((r.id, 0.0));
