@@ -36,6 +36,16 @@ pub enum AppError {
     /// 408 would tell the client it was too slow to send its request).
     #[error("the request took longer than {0:?}")]
     Timeout(std::time::Duration),
+    /// The request conflicts with how the server runs (an upload to the built-in data): 409.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// An uploaded resource list with malformed rows: 422 with the import report. Nothing was
+    /// written; the old data keeps serving.
+    #[error("{message}")]
+    RefusedList {
+        message: String,
+        report: serde_json::Value,
+    },
     /// A reload found invalid data: 422 with the first issues listed. The old data keeps
     /// serving.
     #[error("{message}")]
@@ -75,6 +85,12 @@ impl AppError {
                 self.to_string(),
             ),
             Self::Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout", self.to_string()),
+            Self::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone()),
+            Self::RefusedList { message, .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_resource_list",
+                message.clone(),
+            ),
             Self::InvalidData { message, .. } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_data",
@@ -106,6 +122,10 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub issues: Option<Vec<serde_json::Value>>,
+    /// A refused upload's import report (every malformed row with its column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
 }
 
 impl IntoResponse for AppError {
@@ -118,11 +138,16 @@ impl IntoResponse for AppError {
             Self::InvalidData { issues, .. } => Some(issues.clone()),
             _ => None,
         };
+        let report = match &self {
+            Self::RefusedList { report, .. } => Some(report.clone()),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
                 message,
                 issues,
+                report,
             },
         };
         let mut resp = (status, Json(body)).into_response();

@@ -17,7 +17,7 @@ mod style;
 mod tiles;
 mod web;
 
-pub use admin::{constant_time_eq, AdminToken};
+pub use admin::{constant_time_eq, AdminToken, UPLOAD_BODY_LIMIT};
 pub use cors::{CorsOrigins, FrameAncestors};
 pub use error::{AppError, ErrorBody, ErrorDetail};
 pub use limits::{limited, Limits};
@@ -250,6 +250,10 @@ fn ops_routes(admin: bool) -> Vec<(String, MethodRouter<AppState>)> {
         routes.push((
             "/admin/reload".into(),
             post(admin::reload_route).layer(DefaultBodyLimit::max(0)),
+        ));
+        routes.push((
+            "/admin/resources".into(),
+            post(admin::upload_resources).layer(DefaultBodyLimit::max(admin::UPLOAD_BODY_LIMIT)),
         ));
     }
     routes

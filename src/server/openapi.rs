@@ -49,6 +49,30 @@ pub struct LayerParams {
     preset: Option<String>,
 }
 
+/// The parameters of `POST /admin/resources`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct UploadParams {
+    /// The list's name: its file is `resources/NAME.csv` in the data folder (1–64 of a–z,
+    /// 0–9, `_`, `-`). Uploading the same name again replaces the list.
+    #[param(pattern = "^[a-z0-9_-]{1,64}$")]
+    name: String,
+    /// The kind of every row (replaces the file's kind column); without it every row needs a
+    /// kind column of resource kinds.
+    #[param(value_type = Option<ProviderKind>)]
+    kind: Option<String>,
+    /// `auto` (default: UTF-8 when the bytes are UTF-8, else Shift_JIS), `utf-8` or
+    /// `shift_jis` (CP932).
+    encoding: Option<String>,
+    /// Who compiled a new list (the manifest's source entry; rows may name their own).
+    source: Option<String>,
+    /// The list's date, `YYYY-MM-DD` or `YYYY-MM`.
+    date: Option<String>,
+    /// The uploaded file's own name, for the report and the upload log.
+    filename: Option<String>,
+}
+
 /// The year of the people figures (regions, municipalities, access).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -171,6 +195,7 @@ pub struct SuggestParams {
         health::healthz,
         health::readyz,
         admin::reload_route,
+        admin::upload_resources,
         openapi_json,
     ),
     components(schemas(ErrorBody)),

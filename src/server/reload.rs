@@ -234,6 +234,51 @@ async fn reload_serialised(
     reloader: &std::sync::Arc<Reloader>,
 ) -> Result<ReloadDone, ReloadError> {
     let _guard = reloader.lock.lock().await;
+    build_and_swap(state, reloader).await
+}
+
+/// Changes the data files (`change`, blocking: it writes files) and reloads, both under the
+/// reload lock so that no other reload or upload interleaves; when the new data is refused,
+/// `undo` puts the files back before the lock is released. The old data keeps serving until
+/// the new snapshot is built.
+pub async fn reload_with<T: Send + 'static>(
+    state: &AppState,
+    change: impl FnOnce(&DataSource) -> Result<T, AppError> + Send + 'static,
+    undo: impl FnOnce(T) + Send + 'static,
+) -> Result<(T, ReloadDone), AppError> {
+    let Some(reloader) = state.reloader.clone() else {
+        return Err(AppError::Unavailable(
+            "this server was started without a data folder to reload from".into(),
+        ));
+    };
+    let state = state.clone();
+    let task = async move {
+        let _guard = reloader.lock.lock().await;
+        let source = reloader.source.clone();
+        let changed = tokio::task::spawn_blocking(move || change(&source))
+            .await
+            .map_err(|e| AppError::Internal(format!("upload task: {e}")))??;
+        match build_and_swap(&state, &reloader).await {
+            Ok(done) => Ok((changed, done)),
+            Err(e) => {
+                tokio::task::spawn_blocking(move || undo(changed))
+                    .await
+                    .map_err(|e| AppError::Internal(format!("undo task: {e}")))?;
+                Err(e.into_app_error())
+            }
+        }
+    };
+    tokio::spawn(task)
+        .await
+        .map_err(|e| AppError::Internal(format!("reload task: {e}")))?
+}
+
+/// Builds a snapshot from the files (off the async workers) and swaps it in, recording the
+/// outcome for `/readyz`. The caller holds the reload lock.
+async fn build_and_swap(
+    state: &AppState,
+    reloader: &std::sync::Arc<Reloader>,
+) -> Result<ReloadDone, ReloadError> {
     let previous = state.snapshot().version().to_string();
     let source = reloader.source.clone();
     let built = tokio::task::spawn_blocking(move || source.load())

@@ -38,6 +38,7 @@ mod ops_limits;
 mod ops_process;
 mod ops_reload;
 mod ops_self_contained;
+mod ops_upload;
 mod oracle_access;
 mod oracle_index;
 mod oracle_isochrone;
