@@ -48,6 +48,9 @@ pub struct Snapshot {
     pub access_tiles: TileCache<(Preset, u16, TileCoord)>,
     /// The access layers last rendered from, most recently used last.
     access_layers: Mutex<Vec<AccessLayer>>,
+    /// Seconds this snapshot took to build (with the data's loading when built by
+    /// [`Snapshot::load`]).
+    pub build_seconds: f64,
 }
 
 /// An access layer with its preset and year.
@@ -67,6 +70,7 @@ impl Snapshot {
     /// must load too, or the snapshot is refused (the old one keeps serving). The population
     /// is the measured census cells plus the estimated ones ([`super::population::load`]).
     pub fn build(dataset: Arc<Dataset>) -> Result<Self, SnapshotError> {
+        let started = std::time::Instant::now();
         let index = ProviderIndex::from_providers(&dataset.providers)
             .with_exact_boundary(HOME_VISIT_RADIUS_M);
         let gazetteer = Gazetteer::from_dataset(&dataset)?;
@@ -90,12 +94,16 @@ impl Snapshot {
             coverage,
             access_tiles: TileCache::new(ACCESS_TILE_CACHE_BYTES),
             access_layers: Mutex::default(),
+            build_seconds: started.elapsed().as_secs_f64(),
         })
     }
 
     /// Loads the data (built in, or a folder) and builds a snapshot.
     pub fn load(files: impl Into<DataFiles>, manifest: &Manifest) -> Result<Self, SnapshotError> {
-        Self::build(Arc::new(Dataset::load(files, manifest)?))
+        let started = std::time::Instant::now();
+        let mut snap = Self::build(Arc::new(Dataset::load(files, manifest)?))?;
+        snap.build_seconds = started.elapsed().as_secs_f64();
+        Ok(snap)
     }
 
     /// One tile's bytes (raw and gzip), from the cache or rendered now.

@@ -2,9 +2,11 @@
 //! shedding, as tower layers. Health and admin routes sit outside them (see [`super::app_with`]).
 
 use super::error::AppError;
+use super::metrics::Metrics;
 use axum::error_handling::HandleErrorLayer;
 use axum::response::IntoResponse;
 use axum::Router;
+use std::sync::Arc;
 use std::time::Duration;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
@@ -45,12 +47,35 @@ pub fn limited<S>(router: Router<S>, limits: &Limits) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
+    limited_counted(router, limits, None)
+}
+
+/// [`limited`], counting each shed or timed-out request in `metrics`.
+pub fn limited_counted<S>(
+    router: Router<S>,
+    limits: &Limits,
+    metrics: Option<Arc<Metrics>>,
+) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     let timeout = limits.request_timeout;
     router.layer(
         ServiceBuilder::new()
-            .layer(HandleErrorLayer::new(
-                move |e: tower::BoxError| async move { limit_error(e, timeout).into_response() },
-            ))
+            .layer(HandleErrorLayer::new(move |e: tower::BoxError| {
+                let metrics = metrics.clone();
+                async move {
+                    let err = limit_error(e, timeout);
+                    if let Some(m) = &metrics {
+                        match err {
+                            AppError::Overloaded => m.rejected("shed"),
+                            AppError::Timeout(_) => m.rejected("timeout"),
+                            _ => {}
+                        }
+                    }
+                    err.into_response()
+                }
+            }))
             .load_shed()
             .layer(GlobalConcurrencyLimitLayer::new(limits.max_concurrency))
             .timeout(limits.request_timeout),

@@ -8,6 +8,7 @@ mod error;
 mod health;
 mod isochrone;
 mod limits;
+mod metrics;
 mod nearest;
 mod openapi;
 mod params;
@@ -21,6 +22,7 @@ pub use admin::{constant_time_eq, AdminToken, UPLOAD_BODY_LIMIT};
 pub use cors::{CorsOrigins, FrameAncestors};
 pub use error::{AppError, ErrorBody, ErrorDetail};
 pub use limits::{limited, Limits};
+pub use metrics::{Metrics, TileCacheName};
 pub use nearest::parse_nearest_query;
 pub use openapi::{openapi, API_PREFIX, API_V1_PREFIX};
 pub use reload::{
@@ -51,6 +53,8 @@ pub struct AppState {
     reloader: Option<Arc<Reloader>>,
     /// `None`: admin routes are off (404).
     admin_token: Option<AdminToken>,
+    /// What `/metrics` reports, shared by every clone.
+    metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -61,12 +65,19 @@ impl AppState {
             draining: Arc::new(AtomicBool::new(false)),
             reloader: None,
             admin_token: None,
+            metrics: Arc::new(Metrics::new()),
         }
     }
 
     /// Reloads (SIGHUP, `POST /admin/reload`) rebuild from `source`.
     pub fn with_reload(mut self, source: DataSource) -> Self {
         self.reloader = Some(Arc::new(Reloader::new(source)));
+        self
+    }
+
+    /// Reports to `metrics` (each server process has its own; tests give each test its own).
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
         self
     }
 
@@ -166,7 +177,7 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
         .merge(style)
         .merge(web::routes(&config.frame_ancestors, &config.web))
         .method_not_allowed_fallback(method_not_allowed);
-    let mut public = limited(public, &config.limits);
+    let mut public = limits::limited_counted(public, &config.limits, Some(state.metrics.clone()));
     // CORS outside the limits: preflights are answered without taking a slot, and a shed
     // 503 still carries the CORS headers so the browser lets the widget see it.
     if let Some(cors) = config.cors.layer() {
@@ -177,6 +188,11 @@ pub fn app_with(state: AppState, config: &ServerConfig) -> Router {
     public
         .merge(ops)
         .fallback(not_found)
+        // Outside the limits, so shed and timed-out requests are counted and timed too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(
             // Log the method and path only: query strings carry patients' coordinates and
             // addresses, which must never reach a log.
@@ -244,6 +260,7 @@ fn ops_routes(admin: bool) -> Vec<(String, MethodRouter<AppState>)> {
     let mut routes = vec![
         ("/healthz".into(), get(health::healthz)),
         ("/readyz".into(), get(health::readyz)),
+        ("/metrics".into(), get(metrics::metrics)),
     ];
     if admin {
         // No body is read: the limit makes any body fail at its first byte (413).

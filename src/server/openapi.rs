@@ -4,7 +4,7 @@
 //! they answer the same (existing widgets and scripts keep working).
 
 use super::error::ErrorBody;
-use super::{admin, coverage, health, isochrone, nearest, style, tiles};
+use super::{admin, coverage, health, isochrone, metrics, nearest, style, tiles};
 use crate::data::ProviderKind;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Content, HttpMethod, OpenApi as Document, ResponseBuilder};
@@ -195,6 +195,7 @@ pub struct SuggestParams {
         health::healthz,
         health::readyz,
         admin::reload_route,
+        metrics::metrics,
         admin::upload_resources,
         openapi_json,
     ),

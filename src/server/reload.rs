@@ -285,6 +285,7 @@ async fn build_and_swap(
         .await
         .map_err(|e| ReloadError::Task(e.to_string()))
         .and_then(|r| r);
+    state.metrics.reload(built.is_ok());
     match built {
         Ok(snap) => {
             let done = ReloadDone {

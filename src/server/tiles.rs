@@ -60,6 +60,7 @@ pub async fn tile(
     let snap = state.snapshot();
     let s = snap.clone();
     serve_tile(
+        (&state.metrics, super::TileCacheName::Map),
         &headers,
         snap.version(),
         || snap.tiles.get(&coord),
@@ -75,6 +76,7 @@ pub async fn tile(
 /// else the cached tile (`cached`) or one rendered now — encoding is CPU work, so `render`
 /// runs off the async workers.
 async fn serve_tile(
+    metrics: (&super::Metrics, super::TileCacheName),
     headers: &HeaderMap,
     version: &str,
     cached: impl FnOnce() -> Option<crate::tiles::CachedTile>,
@@ -85,7 +87,9 @@ async fn serve_tile(
     if if_none_match(headers, &etag) {
         return Ok(not_modified(&etag));
     }
-    let tile = match cached() {
+    let cached = cached();
+    metrics.0.tile(metrics.1, cached.is_some());
+    let tile = match cached {
         Some(t) => t,
         None => off_workers(render).await?,
     };
@@ -121,6 +125,7 @@ pub async fn access_tile(
         .map_err(|e| AppError::bad("invalid_year", e.to_string()))?;
     let s = snap.clone();
     serve_tile(
+        (&state.metrics, super::TileCacheName::Access),
         &headers,
         snap.version(),
         || snap.access_tiles.get(&(preset, year, coord)),

@@ -35,6 +35,7 @@ mod geocode_roundtrip;
 mod geocode_table;
 mod ops_lifecycle;
 mod ops_limits;
+mod ops_metrics;
 mod ops_process;
 mod ops_reload;
 mod ops_self_contained;

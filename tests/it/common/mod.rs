@@ -95,6 +95,13 @@ fn state() -> &'static carecover::server::AppState {
     })
 }
 
+/// A state on the shared snapshot with metrics of its own, for tests that count requests.
+pub fn state_with_own_metrics() -> carecover::server::AppState {
+    state()
+        .clone()
+        .with_metrics(Arc::new(carecover::server::Metrics::new()))
+}
+
 /// A router over the real data, in-process (no socket), on the shared snapshot.
 pub fn router() -> axum::Router {
     carecover::server::app(state().clone())
