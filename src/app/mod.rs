@@ -16,6 +16,7 @@ pub mod layers;
 pub mod nearest;
 pub mod planner;
 pub mod population;
+pub mod provider_import;
 pub mod rules;
 mod snapshot;
 pub mod style;
