@@ -11,6 +11,7 @@
 //! domain and nothing of this one.
 
 pub mod access;
+pub mod diff;
 pub mod isochrone;
 pub mod layers;
 pub mod nearest;

@@ -4,6 +4,7 @@
 mod check;
 mod clip_osm;
 mod coverage;
+mod diff;
 mod export;
 mod geocode;
 mod import;
@@ -67,6 +68,8 @@ enum Command {
     Population(population::Args),
     /// Import a list: the 厚生局 monthly provider list (xlsx) → the data's provider table.
     Import(import::Args),
+    /// What changed between two provider tables: providers, flags, coverage per region.
+    Diff(diff::Args),
 }
 
 /// What every command reads: the data files, the manifest, and the manifest's path (`None`:
@@ -94,6 +97,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Export(args) => export::run(&data, args),
         Command::Serve(args) => serve::run(&data, args),
         Command::Import(args) => import::run(&data, args),
+        Command::Diff(args) => diff::run(&data, args),
     }
 }
 
