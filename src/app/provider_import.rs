@@ -150,6 +150,28 @@ pub struct ProviderImport {
     pub csv: Option<ImportCsv>,
 }
 
+/// What an import reads: the data (its polygons) and its gazetteer — not a whole snapshot.
+pub struct ImportData {
+    pub dataset: Dataset,
+    pub gazetteer: Gazetteer,
+}
+
+impl ImportData {
+    pub fn load(
+        files: impl Into<crate::data::DataFiles>,
+        manifest: &crate::data::Manifest,
+    ) -> Result<Self, super::SnapshotError> {
+        let dataset = Dataset::load(files, manifest)?;
+        let gazetteer = Gazetteer::from_dataset(&dataset)?;
+        Ok(Self { dataset, gazetteer })
+    }
+
+    /// [`import_provider_list`] on this data.
+    pub fn import(&self, list: &ProviderList) -> ProviderImport {
+        import_provider_list(&self.dataset, &self.gazetteer, list)
+    }
+}
+
 /// A polygon with its bounding box and its zone II copy, for point location.
 struct Area<'a> {
     geometry: &'a MultiPolygon<f64>,

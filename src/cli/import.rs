@@ -4,10 +4,8 @@
 //! ([`Input::of`]); resource lists (CSV) are another kind, not in this build.
 
 use super::{CliError, Data};
-use crate::app::provider_import::{import_provider_list, ImportReport};
+use crate::app::provider_import::{ImportData, ImportReport};
 use crate::data::provider_list::{is_xlsx, read_provider_list};
-use crate::data::Dataset;
-use crate::geocode::Gazetteer;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -67,8 +65,7 @@ pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
 
 fn provider_list(data: &Data, args: &Args, bytes: &[u8]) -> Result<ExitCode, CliError> {
     let t0 = Instant::now();
-    let ds = Dataset::load(&data.files, &data.manifest)?;
-    let gaz = Gazetteer::from_dataset(&ds)?;
+    let target = ImportData::load(&data.files, &data.manifest)?;
     let load_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let name = args.file.file_name().map_or_else(
@@ -77,7 +74,7 @@ fn provider_list(data: &Data, args: &Args, bytes: &[u8]) -> Result<ExitCode, Cli
     );
     let list = read_provider_list(bytes, &name);
     let read_s = t1.elapsed().as_secs_f64();
-    let import = import_provider_list(&ds, &gaz, &list);
+    let import = target.import(&list);
     let report = &import.report;
     if let Some(csv) = &import.csv {
         write_atomic(&args.output, &csv.providers)?;
