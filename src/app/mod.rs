@@ -11,11 +11,13 @@
 //! domain and nothing of this one.
 
 pub mod access;
+pub mod diff;
 pub mod isochrone;
 pub mod layers;
 pub mod nearest;
 pub mod planner;
 pub mod population;
+pub mod provider_import;
 pub mod resource_import;
 pub mod rules;
 mod snapshot;

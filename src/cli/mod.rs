@@ -4,8 +4,10 @@
 mod check;
 mod clip_osm;
 mod coverage;
+mod diff;
 mod export;
 mod geocode;
+mod import;
 mod logging;
 mod nearest;
 mod population;
@@ -64,6 +66,10 @@ enum Command {
     /// People per municipality: census, measured 500 m cells, estimated cells outside the
     /// census files' extent; `--holdout` scores the weightings of the estimate.
     Population(population::Args),
+    /// Import a list: the 厚生局 monthly provider list (xlsx) → the data's provider table.
+    Import(import::Args),
+    /// What changed between two provider tables: providers, flags, coverage per region.
+    Diff(diff::Args),
 }
 
 /// What every command reads: the data files, the manifest, and the manifest's path (`None`:
@@ -90,6 +96,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Geocode(args) => geocode::run(&data, args),
         Command::Export(args) => export::run(&data, args),
         Command::Serve(args) => serve::run(&data, args),
+        Command::Import(args) => import::run(&data, args),
+        Command::Diff(args) => diff::run(&data, args),
     }
 }
 

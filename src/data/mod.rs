@@ -17,6 +17,7 @@ mod manifest;
 mod municipal_population;
 mod polygons;
 mod population;
+pub mod provider_list;
 mod providers;
 mod resource_file;
 pub mod resources;

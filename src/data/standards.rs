@@ -1,18 +1,34 @@
 //! The long table of accepted 施設基準 (one row per standard per institution, joined to the
 //! providers by 医療機関番号) and the kinds derived from it: the pediatric kinds.
 //!
-//! The provider file carries summary flags only; the pediatric standards are read here:
+//! [`kind_of_symbol`] is the one table from a 受理記号 (standard symbol) to a kind. The
+//! provider file carries the flags of the home-care and palliative kinds (derived from the
+//! same symbols when the monthly list is imported, see [`super::provider_list`]); the
+//! pediatric standards are read from the long table here:
 //!
 //! | symbol | standard | kind |
 //! |---|---|---|
+//! | 支援診１/２/３ | 在宅療養支援診療所 | [`ProviderKind::HomeCareSupportClinic`] (tier = the digit) |
+//! | 支援病１/２/３ | 在宅療養支援病院 | [`ProviderKind::HomeCareSupportHospital`] (tier = the digit) |
+//! | 緩１, 緩２ | 緩和ケア病棟入院料１/２ | [`ProviderKind::PalliativeCareWard`] (tier = the digit) |
+//! | 緩診 | 緩和ケア診療加算 | [`ProviderKind::PalliativeCareTeam`] |
+//! | 診緩診 | 有床診療所緩和ケア診療加算 | [`ProviderKind::ClinicBedPalliative`] |
+//! | 外緩 | 外来緩和ケア管理料 | [`ProviderKind::OutpatientPalliative`] |
+//! | 在緩診実, 在緩診病 | 在宅緩和ケア充実診療所・病院加算 | [`ProviderKind::EnhancedHomePalliative`] |
+//! | 在総 | 在宅がん医療総合診療料 | [`ProviderKind::HomeCancerComprehensive`] |
+//! | 在医総管１, 在医総管２ | 在宅時医学総合管理料 (and its 注14 standard) | [`ProviderKind::HomeMedicalMgmt`] |
+//! | 在後病 | 在宅療養後方支援病院 | [`ProviderKind::HomeBackupHospital`] |
+//! | 在看 | 在宅患者訪問看護・指導料 | [`ProviderKind::HomeVisitNursingByInst`] |
 //! | 小か診１, 小か診２ | 小児かかりつけ診療料１/２ | [`ProviderKind::PediatricPrimaryCare`] |
 //! | 小入１ … 小入５ | 小児入院医療管理料１–５ | [`ProviderKind::PediatricInpatient`] (tier = the digit) |
 //! | 小集 | 小児特定集中治療室管理料 | [`ProviderKind::PediatricIcu`] |
 //! | 小夜１, 小夜２ | 地域連携小児夜間・休日診療料１/２ | [`ProviderKind::PediatricAfterHours`] |
 //!
-//! They are proxies: no standard marks home visits to children. 小児かかりつけ診療料 is an
-//! outpatient fee (a child's regular doctor); a pediatric ward is a hospital a child at home
-//! can be admitted to, not a home-visiting service.
+//! The home-care rows reproduce the built-in provider file's flags and tiers exactly (2025-10:
+//! every one of the 1,324 institutions). The pediatric kinds are proxies: no standard marks
+//! home visits to children. 小児かかりつけ診療料 is an outpatient fee (a child's regular
+//! doctor); a pediatric ward is a hospital a child at home can be admitted to, not a
+//! home-visiting service.
 
 use super::csv::CsvTable;
 use super::issues::IssueLog;
@@ -39,11 +55,28 @@ pub struct DerivedKinds {
     pub pediatric_inpatient_tier: Option<u8>,
 }
 
-/// The kind (and pediatric ward tier) a standard symbol stands for, if it is one carecover
-/// derives. Symbols are matched exactly as the list writes them (full-width digits).
+/// The kind a standard symbol stands for, if it is one carecover tracks, and its tier where
+/// the digit is one (支援診/支援病 1–3, 緩 1–2, 小入 1–5; 1 = the strongest). Symbols are
+/// matched exactly as the list writes them (full-width digits).
 pub fn kind_of_symbol(symbol: &str) -> Option<(ProviderKind, Option<u8>)> {
     use ProviderKind::*;
     Some(match symbol {
+        "支援診１" => (HomeCareSupportClinic, Some(1)),
+        "支援診２" => (HomeCareSupportClinic, Some(2)),
+        "支援診３" => (HomeCareSupportClinic, Some(3)),
+        "支援病１" => (HomeCareSupportHospital, Some(1)),
+        "支援病２" => (HomeCareSupportHospital, Some(2)),
+        "支援病３" => (HomeCareSupportHospital, Some(3)),
+        "緩１" => (PalliativeCareWard, Some(1)),
+        "緩２" => (PalliativeCareWard, Some(2)),
+        "緩診" => (PalliativeCareTeam, None),
+        "診緩診" => (ClinicBedPalliative, None),
+        "外緩" => (OutpatientPalliative, None),
+        "在緩診実" | "在緩診病" => (EnhancedHomePalliative, None),
+        "在総" => (HomeCancerComprehensive, None),
+        "在医総管１" | "在医総管２" => (HomeMedicalMgmt, None),
+        "在後病" => (HomeBackupHospital, None),
+        "在看" => (HomeVisitNursingByInst, None),
         "小か診１" | "小か診２" => (PediatricPrimaryCare, None),
         "小入１" => (PediatricInpatient, Some(1)),
         "小入２" => (PediatricInpatient, Some(2)),
@@ -103,7 +136,10 @@ pub fn load_standards(
             log.error(file, loc, "standard_symbol", "empty standard symbol".into());
             continue;
         }
-        let Some((kind, tier)) = kind_of_symbol(symbol) else {
+        // The provider file's own flag columns stay authoritative for its kinds: only the
+        // kinds it has no column for (pediatric) are taken from this table.
+        let Some((kind, tier)) = kind_of_symbol(symbol).filter(|(k, _)| !k.is_provider_column())
+        else {
             continue;
         };
         if !known.contains(id) {
@@ -118,7 +154,7 @@ pub fn load_standards(
         }
         let d = out.entry(id.to_string()).or_default();
         d.kinds.insert(kind);
-        if let Some(t) = tier {
+        if let Some(t) = tier.filter(|_| kind == ProviderKind::PediatricInpatient) {
             d.pediatric_inpatient_tier = Some(d.pediatric_inpatient_tier.map_or(t, |o| o.min(t)));
         }
     }
@@ -152,6 +188,25 @@ mod tests {
             m["0110002"].kinds,
             KindSet::from_kinds([ProviderKind::PediatricPrimaryCare])
         );
+    }
+
+    #[test]
+    fn the_home_care_symbols_are_in_the_one_table_but_not_taken_from_the_long_table() {
+        use ProviderKind::*;
+        assert_eq!(
+            kind_of_symbol("支援診２"),
+            Some((HomeCareSupportClinic, Some(2)))
+        );
+        assert_eq!(kind_of_symbol("緩１"), Some((PalliativeCareWard, Some(1))));
+        assert_eq!(kind_of_symbol("緩診"), Some((PalliativeCareTeam, None)));
+        assert_eq!(kind_of_symbol("在医総管１"), Some((HomeMedicalMgmt, None)));
+        assert_eq!(kind_of_symbol("在データ提"), None);
+        // The provider file's flags stay authoritative for the kinds it has columns for.
+        let (m, log) = run(&format!(
+            "{HEAD}0110001,A,支援病１,x,1,r\n0110001,A,緩２,x,2,r\n"
+        ));
+        assert!(log.issues.is_empty(), "{:?}", log.issues);
+        assert!(m.is_empty(), "{m:?}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod cli;
 mod coverage_geometry;
 mod coverage_scenario;
 mod data_errors;
+mod data_provider_list;
 mod data_real;
 mod data_roads_pbf;
 mod export;
