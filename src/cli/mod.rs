@@ -6,6 +6,7 @@ mod clip_osm;
 mod coverage;
 mod export;
 mod geocode;
+mod import;
 mod logging;
 mod nearest;
 mod population;
@@ -64,6 +65,10 @@ enum Command {
     /// People per municipality: census, measured 500 m cells, estimated cells outside the
     /// census files' extent; `--holdout` scores the weightings of the estimate.
     Population(population::Args),
+    /// Check a resource list (CSV, UTF-8 or Shift_JIS: 訪問看護ステーション, pharmacies, care
+    /// homes …), place its rows offline and write the checked file for the manifest's
+    /// `resources`; exit 1 when a row is malformed (docs/resources.md).
+    Import(import::Args),
 }
 
 /// What every command reads: the data files, the manifest, and the manifest's path (`None`:
@@ -90,6 +95,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Geocode(args) => geocode::run(&data, args),
         Command::Export(args) => export::run(&data, args),
         Command::Serve(args) => serve::run(&data, args),
+        Command::Import(args) => import::run(&data, args),
     }
 }
 
