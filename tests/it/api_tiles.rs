@@ -90,7 +90,7 @@ async fn the_whole_prefecture_at_z5_holds_every_provider_and_region() {
     let (s, _, body) = get(&r, &format!("/tiles/{z}/{x}/{y}.mvt")).await;
     assert_eq!(s, 200);
     let layers = decode(&body);
-    assert_eq!(layers["providers"].len(), 1324);
+    assert_eq!(layers["providers"].len(), 1324 + 400, "and the built-in pharmacies");
     assert_eq!(layers["regions"].len(), 10);
 }
 
