@@ -107,9 +107,10 @@ async fn kind_omitted_means_every_provider_and_k_defaults_to_five() {
     let (s, v) = get_json(&r, "/api/nearest?lat=32.8&lon=130.7").await;
     assert_eq!(s, 200);
     assert_eq!(v["results"].as_array().unwrap().len(), 5);
+    // Every medical kind; resource kinds only when a query names them.
     assert_eq!(
         v["kinds"].as_array().unwrap().len(),
-        ProviderKind::ALL.len()
+        ProviderKind::ALL.len() - ProviderKind::RESOURCE.len()
     );
 }
 
@@ -238,7 +239,11 @@ async fn health_and_readiness_answer() {
     assert_eq!((s.as_u16(), v["status"].as_str()), (200, Some("ok")));
     let (s, v) = get_json(&r, "/readyz").await;
     assert_eq!(s, 200);
-    assert_eq!(v["providers"], 1324 + 400, "the 厚生局 list and the built-in pharmacies");
+    assert_eq!(
+        v["providers"],
+        1324 + 400,
+        "the 厚生局 list and the built-in pharmacies"
+    );
 }
 
 #[tokio::test]
