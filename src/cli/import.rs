@@ -1,28 +1,55 @@
-//! `carecover import FILE -o OUT.csv`: a list brought into the data. Today one kind of list:
-//! 九州厚生局's monthly 「届出受理医療機関名簿（医科）熊本県」 (xlsx), made into the provider table
-//! (and, with `--standards`, the long standards table). What FILE is decides where it goes
-//! ([`Input::of`]); resource lists (CSV) are another kind, not in this build.
+//! `carecover import FILE -o OUT.csv`: a list brought into the data. What FILE is decides
+//! where it goes ([`Input::of`]):
+//! - a local resource list (CSV, UTF-8 or Shift_JIS: 訪問看護ステーション, pharmacies, care
+//!   homes …; format: docs/resources.md): its rows are checked, placed with the offline
+//!   geocoder, and written as the checked file the manifest lists under `resources`;
+//! - 九州厚生局's monthly 「届出受理医療機関名簿（医科）熊本県」 (xlsx): made into the provider
+//!   table (and, with `--standards`, the long standards table).
+//!
+//! Exit 0 when the file was read and every row is placed or reported as not placed; exit 1
+//! for an unreadable file or any malformed row, each named (nothing is then written). Files
+//! are written through a temporary file and a rename.
 
 use super::{CliError, Data};
-use crate::app::provider_import::{ImportData, ImportReport};
+use crate::app::provider_import::{ImportData, ImportReport as ListReport};
+use crate::app::resource_import::{import_resources, ImportOptions, ImportReport, TextEncoding};
 use crate::data::provider_list::{is_xlsx, read_provider_list};
+use crate::data::{Dataset, ProviderKind};
+use crate::geocode::Gazetteer;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The list: the 厚生局 provider list (.xlsx).
+    /// The list: a CSV of resources, or the 厚生局 provider list (.xlsx).
     file: PathBuf,
-    /// Where to write the provider table (the data's provider CSV).
+    /// Resource lists: the kind of every row: home_visit_nursing, pharmacy,
+    /// home_care_pharmacy, care_home, care_manager or other. Replaces the file's kind column;
+    /// without it the file needs one.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Resource lists: the file's encoding: auto (valid UTF-8, else Shift_JIS), utf-8 or
+    /// shift_jis (CP932).
+    #[arg(long, default_value = "auto", value_parser = parse_encoding)]
+    encoding: TextEncoding,
+    /// The table to write: the checked resource CSV (UTF-8), or the provider table; only when
+    /// no row has an error.
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
-    /// Also write the long facility standards table here.
+    /// The provider list: also write the long facility standards table here.
     #[arg(long)]
     standards: Option<PathBuf>,
+    /// Resource lists: also write the report as JSON to this file (errors included).
+    #[arg(long)]
+    report: Option<PathBuf>,
     /// Print the report as JSON instead of text.
     #[arg(long)]
     json: bool,
+}
+
+fn parse_encoding(s: &str) -> Result<TextEncoding, String> {
+    s.parse()
 }
 
 /// What kind of list a file is.
@@ -49,18 +76,77 @@ impl Input {
     }
 }
 
-/// Exit 1 when the file cannot be read or has a malformed row (each named; nothing written).
 pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
     match Input::of(&args.file, &bytes) {
-        Input::ProviderList => provider_list(data, &args, &bytes),
-        Input::ResourceCsv => Err(format!(
-            "{}: not an xlsx workbook; resource CSV import is not in this build (carecover import takes the 厚生局 provider list, .xlsx)",
-            args.file.display()
-        )
-        .into()),
+        Input::ProviderList => {
+            if args.kind.is_some() || args.report.is_some() {
+                return Err("--kind and --report are for resource lists, not the 厚生局 provider list (.xlsx)".into());
+            }
+            provider_list(data, &args, &bytes)
+        }
+        Input::ResourceCsv => {
+            if args.standards.is_some() {
+                return Err(
+                    "--standards is for the 厚生局 provider list (.xlsx), not a resource list"
+                        .into(),
+                );
+            }
+            resource_list(data, &args, &bytes)
+        }
     }
+}
+
+/// Writes through a temporary file beside `path`, so a reader never sees half a table.
+fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    crate::app::uploads::write_atomically(path, bytes).map_err(|e| e.to_string().into())
+}
+
+fn resource_list(data: &Data, args: &Args, bytes: &[u8]) -> Result<ExitCode, CliError> {
+    let kind = match args.kind.as_deref() {
+        None => None,
+        Some(s) => Some(
+            ProviderKind::parse(s)
+                .filter(|k| k.is_resource())
+                .ok_or_else(|| {
+                    let known: Vec<&str> =
+                        ProviderKind::RESOURCE.iter().map(|k| k.as_str()).collect();
+                    format!("--kind {s:?} is not a resource kind ({})", known.join(", "))
+                })?,
+        ),
+    };
+    let ds = Dataset::load(&data.files, &data.manifest)?;
+    let gaz = Gazetteer::from_dataset(&ds)?;
+    let name = args.file.file_name().map_or_else(
+        || args.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let opts = ImportOptions {
+        kind,
+        encoding: args.encoding,
+    };
+    let imported = import_resources(bytes, &name, &opts, &ds, &gaz);
+    let report = &imported.report;
+    if let Some(path) = &args.report {
+        write(path, &serde_json::to_vec_pretty(report)?)?;
+    }
+    if let Some(csv) = &imported.checked_csv {
+        write(&args.output, csv)?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        print!(
+            "{}",
+            text_report(report, imported.checked_csv.as_ref().map(|_| &*args.output))
+        );
+    }
+    Ok(if report.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn provider_list(data: &Data, args: &Args, bytes: &[u8]) -> Result<ExitCode, CliError> {
@@ -77,9 +163,9 @@ fn provider_list(data: &Data, args: &Args, bytes: &[u8]) -> Result<ExitCode, Cli
     let import = target.import(&list);
     let report = &import.report;
     if let Some(csv) = &import.csv {
-        write_atomic(&args.output, &csv.providers)?;
+        write(&args.output, &csv.providers)?;
         if let Some(path) = &args.standards {
-            write_atomic(path, &csv.standards)?;
+            write(path, &csv.standards)?;
         }
     }
     let total_s = t1.elapsed().as_secs_f64();
@@ -112,15 +198,7 @@ fn provider_list(data: &Data, args: &Args, bytes: &[u8]) -> Result<ExitCode, Cli
     })
 }
 
-/// Writes through a temporary file beside `path`, so a reader never sees half a table.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let tmp = path.with_extension("tmp-import");
-    std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(())
-}
-
-fn print_report(r: &ImportReport) {
+fn print_report(r: &ListReport) {
     let sheets: Vec<String> = r
         .sheets
         .iter()
@@ -172,4 +250,69 @@ fn print_report(r: &ImportReport) {
     for i in r.errors.iter().chain(&r.warnings) {
         println!("{i}");
     }
+}
+
+/// The report as a short table: rows, per level, not placed (row, reason), errors (row,
+/// column, message), and what was written.
+fn text_report(r: &ImportReport, written: Option<&Path>) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let pct = |n: usize| {
+        if r.rows == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / r.rows as f64
+        }
+    };
+    let _ = writeln!(s, "{} ({}, data {})", r.file, r.encoding, r.data_version);
+    let _ = writeln!(s, "  {:<24}{:>6}", "rows", r.rows);
+    for (label, n) in [
+        ("placed: given lat/lon", r.placed.given),
+        ("placed: town", r.placed.town),
+        ("placed: postal code", r.placed.postal_code),
+        ("placed: municipality", r.placed.municipality),
+        ("not placed", r.not_placed.len()),
+        ("errors (rows)", {
+            let mut rows: Vec<usize> = r.errors.iter().map(|e| e.row).collect();
+            rows.dedup();
+            rows.len()
+        }),
+    ] {
+        let _ = writeln!(s, "  {label:<24}{n:>6}  {:>5.1} %", pct(n));
+    }
+    if !r.kinds.is_empty() {
+        let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let _ = writeln!(s, "  kinds: {}", kinds.join(", "));
+    }
+    if !r.not_placed.is_empty() {
+        let _ = writeln!(s, "not placed (written as level=unplaced):");
+        for n in &r.not_placed {
+            let _ = writeln!(s, "  row {:>5}  {}  ({})", n.row, n.name, n.reason);
+        }
+    }
+    if !r.errors.is_empty() {
+        let _ = writeln!(s, "errors:");
+        for e in &r.errors {
+            let at = if e.row == 0 {
+                "file/header".to_string()
+            } else {
+                format!("row {}", e.row)
+            };
+            let col = if e.column.is_empty() {
+                String::new()
+            } else {
+                format!("  column {}", e.column)
+            };
+            let _ = writeln!(s, "  {at}{col}: {}", e.message);
+        }
+    }
+    match written {
+        Some(p) => {
+            let _ = writeln!(s, "wrote {}", p.display());
+        }
+        None => {
+            let _ = writeln!(s, "not written: fix the errors above and run again");
+        }
+    }
+    s
 }

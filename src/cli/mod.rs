@@ -66,7 +66,10 @@ enum Command {
     /// People per municipality: census, measured 500 m cells, estimated cells outside the
     /// census files' extent; `--holdout` scores the weightings of the estimate.
     Population(population::Args),
-    /// Import a list: the 厚生局 monthly provider list (xlsx) → the data's provider table.
+    /// Import a list: a resource list (CSV, UTF-8 or Shift_JIS: 訪問看護ステーション,
+    /// pharmacies, care homes …; docs/resources.md) → the checked file for the manifest's
+    /// `resources`; or the 厚生局 monthly provider list (xlsx) → the data's provider table.
+    /// Exit 1 when a row is malformed.
     Import(import::Args),
     /// What changed between two provider tables: providers, flags, coverage per region.
     Diff(diff::Args),

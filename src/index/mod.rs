@@ -388,6 +388,27 @@ impl ProviderIndex {
         if doubtful.is_empty() {
             return;
         }
+        // Hits at one place share one fast distance and sit side by side: measure all of them
+        // or none, else their order depends on which one had a neighbour elsewhere (three
+        // providers at one town point: only the outer two would be measured).
+        let same = |a: usize, b: usize| {
+            self.pos[hits[a].index as usize].0 == self.pos[hits[b].index as usize].0
+        };
+        let mut group = Vec::new();
+        for &j in &doubtful {
+            let (mut a, mut b) = (j, j);
+            while a > 0 && same(a - 1, j) {
+                a -= 1;
+                group.push(a);
+            }
+            while b + 1 < hits.len() && same(b + 1, j) {
+                b += 1;
+                group.push(b);
+            }
+        }
+        doubtful.extend(group);
+        doubtful.sort_unstable();
+        doubtful.dedup();
         for j in doubtful {
             let h = &mut hits[j];
             h.distance_m = geodesic_distance_m(p.at, self.items[h.index as usize].location);

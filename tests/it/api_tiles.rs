@@ -64,7 +64,12 @@ async fn tiles_at_z6_z10_z14_decode_with_the_expected_layers_and_counts() {
         assert!(!providers.is_empty());
         for f in providers {
             let p = f.properties.as_ref().unwrap();
-            assert!(matches!(p["id"], Value::String(ref s) if s.len() == 7));
+            // A 医療機関番号, or a resource row's `r` and 12 hex digits.
+            assert!(
+                matches!(p["id"], Value::String(ref s) if s.len() == 7 || (s.starts_with('r') && s.len() == 13)),
+                "{:?}",
+                p["id"]
+            );
             assert!(matches!(p["home_care_support_clinic"], Value::Bool(_)));
             assert!(matches!(p["class"], Value::String(_)));
             assert!(matches!(p["phone"], Value::String(_)));
@@ -90,7 +95,11 @@ async fn the_whole_prefecture_at_z5_holds_every_provider_and_region() {
     let (s, _, body) = get(&r, &format!("/tiles/{z}/{x}/{y}.mvt")).await;
     assert_eq!(s, 200);
     let layers = decode(&body);
-    assert_eq!(layers["providers"].len(), 1324);
+    assert_eq!(
+        layers["providers"].len(),
+        1324 + 400,
+        "and the built-in pharmacies"
+    );
     assert_eq!(layers["regions"].len(), 10);
 }
 

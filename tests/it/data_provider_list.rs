@@ -513,7 +513,7 @@ fn carecover(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn the_import_command_names_every_malformed_row_and_refuses_csv() {
+fn the_import_command_names_every_malformed_row_and_sends_a_csv_to_the_resource_import() {
     let dir = Scratch::new("import-cli");
     let mut rows = small_list();
     rows[0][col("医療機関番号")] = "12345".into();
@@ -561,17 +561,40 @@ fn the_import_command_names_every_malformed_row_and_refuses_csv() {
     );
     assert!(std_csv.exists());
 
+    // A CSV is a resource list: its own checks (a hospital is not a resource kind), and the
+    // provider list's --standards does not apply to it.
     let csv_in = dir.path("stations.csv");
-    std::fs::write(&csv_in, "name,kind,address\n").unwrap();
+    std::fs::write(
+        &csv_in,
+        "name,kind,address\nA,hospital,熊本市中央区水前寺6丁目\n",
+    )
+    .unwrap();
+    let res_out = dir.path("stations.checked.csv");
     let out = carecover(&[
         "import",
         csv_in.to_str().unwrap(),
         "-o",
-        out_csv.to_str().unwrap(),
+        res_out.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("row 1") && stdout.contains("column kind"),
+        "{stdout}"
+    );
+    assert!(!res_out.exists());
+    let out = carecover(&[
+        "import",
+        csv_in.to_str().unwrap(),
+        "-o",
+        res_out.to_str().unwrap(),
+        "--standards",
+        std_csv.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("resource CSV import is not in this build"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--standards is for the 厚生局 provider list"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -34,6 +34,7 @@ mod geocode_generated;
 mod geocode_institutions;
 mod geocode_roundtrip;
 mod geocode_table;
+mod import_resources;
 mod ops_lifecycle;
 mod ops_limits;
 mod ops_metrics;

@@ -336,7 +336,7 @@ fn the_binary_alone_in_an_empty_folder_serves_the_builtin_data_and_the_map() {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
     let folder = carecover::data::Dataset::load(&repo, &m).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ready["data_version"], folder.version.as_str(), "{ready}");
-    assert_eq!(ready["providers"], 1324, "{ready}");
+    assert_eq!(ready["providers"], 1324 + 400, "{ready}");
 
     let (status, body) = server.get("/tiles.json");
     assert_eq!(status, 200);

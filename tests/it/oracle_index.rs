@@ -206,3 +206,44 @@ fn near_ties_far_from_the_meridian_are_settled_exactly() {
         );
     }
 }
+
+#[test]
+fn several_providers_at_one_point_next_to_a_near_tie_stay_in_id_order() {
+    // Three providers at one town point (a clinic, a hospital and a pharmacy share it in the
+    // built-in data) and one elsewhere at almost the same distance: the whole group is measured
+    // exactly or not at all, so ties keep their id order.
+    use geo::{Destination, Geodesic, Point};
+    let q = Point::new(130.70, 32.80);
+    let at = LonLat::new(q.x(), q.y()).unwrap();
+    let item = |id: &str, p: Point| IndexItem {
+        id: id.into(),
+        location: LonLat::new(p.x(), p.y()).unwrap(),
+        kinds: KindSet::all(),
+    };
+    for step in 0..72 {
+        let bearing = f64::from(step) * 5.0;
+        for offset in [-0.006, -0.002, 0.002, 0.006] {
+            let x = Geodesic.destination(q, bearing, 5_000.0);
+            let y = Geodesic.destination(q, bearing + 170.0, 5_000.0 + offset);
+            let index = ProviderIndex::new(vec![
+                item("x1", x),
+                item("x2", x),
+                item("x3", x),
+                item("y", y),
+            ]);
+            let ctx = format!("bearing {bearing}, offset {offset}");
+            assert_same(
+                &index,
+                &index.within(at, 16_000.0, KindSet::all()),
+                &index.brute_force_nearest(at, 4, KindSet::all()),
+                &ctx,
+            );
+            assert_same(
+                &index,
+                &index.nearest(at, 4, KindSet::all()),
+                &index.brute_force_nearest(at, 4, KindSet::all()),
+                &ctx,
+            );
+        }
+    }
+}
