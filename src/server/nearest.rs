@@ -106,11 +106,15 @@ pub async fn provider(
 
 /// `GET /api/v1/kinds`: every kind with its labels, its group and how many providers or
 /// resources of the data hold it (the widget lists the kinds, and the legend the resource
-/// kinds, the data has).
+/// kinds, the data has). It takes no parameter (any is `unknown_parameter`, as elsewhere).
 #[utoipa::path(get, path = "/api/v1/kinds", tag = "nurses",
     summary = "The kinds a query may name, with labels and counts in the data",
-    responses((status = 200, body = KindsAnswer)))]
-pub async fn kinds(State(state): State<AppState>) -> Response {
+    responses((status = 200, body = KindsAnswer), (status = 400, description = "A parameter was given: this route takes none", body = ErrorBody)))]
+pub async fn kinds(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    Params::parse(q.as_deref(), &[] as &[&str])?;
     let snap = state.snapshot();
-    Json(&KindsAnswer::new(&snap)).into_response()
+    Ok(Json(&KindsAnswer::new(&snap)).into_response())
 }

@@ -26,12 +26,14 @@ impl Params {
         for (k, v) in pairs {
             if !allowed.iter().any(|a| a.as_ref() == k) {
                 let names: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
+                let takes = if names.is_empty() {
+                    "no parameter".to_string()
+                } else {
+                    names.join(", ")
+                };
                 return Err(AppError::bad(
                     "unknown_parameter",
-                    format!(
-                        "unknown parameter {k:?}; this route takes {}",
-                        names.join(", ")
-                    ),
+                    format!("unknown parameter {k:?}; this route takes {takes}"),
                 ));
             }
             if map.contains_key(&k) {

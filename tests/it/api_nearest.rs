@@ -102,15 +102,20 @@ async fn the_api_answers_what_the_index_answers_for_any_kind_set() {
 }
 
 #[tokio::test]
-async fn kind_omitted_means_every_provider_and_k_defaults_to_five() {
+async fn kind_omitted_means_every_medical_kind_and_k_defaults_to_five() {
     let r = router();
     let (s, v) = get_json(&r, "/api/nearest?lat=32.8&lon=130.7").await;
     assert_eq!(s, 200);
     assert_eq!(v["results"].as_array().unwrap().len(), 5);
+    // Every medical kind; the local resource kinds only when named.
+    let kinds = v["kinds"].as_array().unwrap();
     assert_eq!(
-        v["kinds"].as_array().unwrap().len(),
-        ProviderKind::ALL.len()
+        kinds.len(),
+        carecover::data::KindSet::medical().iter().count()
     );
+    for k in ProviderKind::RESOURCE {
+        assert!(!kinds.iter().any(|x| x == k.as_str()), "{k} in {kinds:?}");
+    }
 }
 
 #[tokio::test]

@@ -433,6 +433,13 @@ async fn the_kinds_route_lists_every_kind_with_the_datas_counts() {
     assert_eq!(by["home_care_support_clinic"]["providers"], 240);
     assert!(by["home_care_support_clinic"]["class"].is_null());
     assert_eq!(by["pediatric_icu"]["group"], "pediatric");
+    common::assert_error(
+        &resource_router(),
+        "/api/v1/kinds?group=resource",
+        400,
+        "unknown_parameter",
+    )
+    .await;
     // The built-in data has no resource rows.
     let (_, b) = get_json(&common::shared_router(), "/api/kinds").await;
     for k in b["kinds"].as_array().unwrap() {
