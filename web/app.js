@@ -2,8 +2,12 @@
 // (nearest providers) and a planner view (coverage by medical region, what-if, suggestions).
 
 import { t, translate, toggleLang, onLangChange } from './js/i18n.js';
-import { buildStyle, hatchImage, PROVIDER_CLASSES, COLORS, VIEW_LAYERS } from './js/mapstyle.js';
-import { NurseView } from './js/nurse.js';
+import {
+  buildStyle, hatchImage, PROVIDER_CLASSES, PROVIDER_LAYERS, RESOURCE_CLASSES, COLORS, VIEW_LAYERS,
+} from './js/mapstyle.js';
+import { NurseView, resourceKinds } from './js/nurse.js';
+import { sourceText } from './js/referral.js';
+import * as api from './js/api.js';
 import { PlannerView } from './js/planner.js';
 
 // Map errors, kept for the browser test and shown to the user.
@@ -95,21 +99,40 @@ function createMap({ style, ...view }) {
   return map;
 }
 
+/** A provider's or resource's name, address, what it offers and its source, on hover. */
 function providerPopup(map) {
   const popup = new window.maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 8 });
-  map.on('mouseenter', 'providers-circle', (e) => {
-    map.getCanvas().style.cursor = 'pointer';
-    const p = e.features[0].properties;
-    const div = document.createElement('div');
-    const strong = document.createElement('strong');
-    strong.textContent = p.name;
-    div.append(strong, document.createElement('br'), p.address ?? '');
-    popup.setLngLat(e.features[0].geometry.coordinates).setDOMContent(div).addTo(map);
-  });
-  map.on('mouseleave', 'providers-circle', () => {
-    map.getCanvas().style.cursor = '';
-    popup.remove();
-  });
+  for (const layer of PROVIDER_LAYERS) {
+    map.on('mouseenter', layer, (e) => {
+      map.getCanvas().style.cursor = 'pointer';
+      const p = e.features[0].properties;
+      const div = document.createElement('div');
+      div.className = 'provider-popup';
+      const strong = document.createElement('strong');
+      strong.textContent = p.name;
+      div.append(strong, document.createElement('br'), p.address ?? '');
+      const line = (cls, text) => {
+        const d = document.createElement('div');
+        d.className = cls;
+        d.textContent = text;
+        div.append(d);
+      };
+      if (p.facility_type === 'resource') {
+        const kind = RESOURCE_CLASSES.find(([cls]) => cls === p.class)?.[1];
+        if (kind) line('popup-kind', t(`kind_${kind}`));
+      }
+      if (p.capabilities) line('popup-capabilities', `${t('capabilities')}: ${p.capabilities}`);
+      if (p.source) line('popup-source', sourceText(p));
+      popup.setLngLat(e.features[0].geometry.coordinates).setDOMContent(div).addTo(map);
+    });
+    map.on('mouseleave', layer, () => {
+      map.getCanvas().style.cursor = '';
+      popup.remove();
+    });
+  }
+  // A pop-up belongs to the point under the pointer: once the map moves (a search fitting its
+  // results), it would name a place the pointer has left.
+  map.on('movestart', () => popup.remove());
 }
 
 function legendItem(swatchClass, color, key) {
@@ -124,14 +147,26 @@ function legendItem(swatchClass, color, key) {
   return li;
 }
 
-function renderLegend() {
+/** The legend; the local resource kinds the data has (`resources`) after the providers. */
+function renderLegend(resources = []) {
   const list = document.getElementById('legend-list');
+  const group = document.createElement('li');
+  group.className = 'legend-group';
+  group.dataset.i18n = 'legend_resources';
+  group.textContent = t('legend_resources');
+  const resourceItems = resources.map((k) => {
+    const [cls, , color] = RESOURCE_CLASSES.find(([, kind]) => kind === k.kind) ?? [k.class, k.kind, '#555555'];
+    const li = legendItem('resource', color, `kind_${k.kind}`);
+    li.dataset.class = cls;
+    return li;
+  });
   list.replaceChildren(
     legendItem('area', COLORS.coverage, 'legend_coverage'),
     legendItem('area hatch', COLORS.gap, 'legend_gap'),
     legendItem('area', COLORS.road, 'legend_road'),
     ...PROVIDER_CLASSES.map(([, color, key]) => legendItem('dot', color, key)),
     legendItem('ring', COLORS.pediatric, 'legend_pediatric'),
+    ...(resourceItems.length ? [group, ...resourceItems] : []),
     legendItem('dot small', COLORS.townCovered, 'legend_town_cov'),
     legendItem('dot small', COLORS.townGap, 'legend_town_gap'),
     legendItem('line', COLORS.roadBusy, 'legend_road_busy'),
@@ -208,6 +243,11 @@ async function main() {
   if (window.matchMedia('(max-width: 720px)').matches || narrowMap()) document.getElementById('legend').open = false;
   const state = { view: 'nurse' };
 
+  // The kinds the data has: the nurse view's resource group and the legend's resource entries.
+  const kinds = api.kinds().catch((e) => {
+    window.carecoverErrors.push(`/api/kinds: ${e.message ?? e}`);
+    return null;
+  });
   let map = null;
   const served = window.maplibregl ? await serverMap() : { style: null };
   if (served.style) {
@@ -224,8 +264,15 @@ async function main() {
   window.carecover = { nurse, planner, state };
   setupTabs(state, map, nurse, planner);
   applyUrlParams(planner);
-  if (!map) return;
+  // Registered before any wait, so that the map's load event cannot pass unseen.
+  if (map) setupMap(map, state, nurse, planner);
+  const resources = resourceKinds(await kinds);
+  nurse.setResourceKinds(resources);
+  renderLegend(resources);
+}
 
+/** The map's popups and its load and click handlers. */
+function setupMap(map, state, nurse, planner) {
   providerPopup(map);
   map.on('load', () => {
     // On a phone or in a small frame the credits start folded behind their (i) button: expanded they would cover

@@ -23,9 +23,13 @@ pub const MAX_ZOOM: u8 = 14;
 pub const TOWNS_MIN_ZOOM: u8 = 12;
 
 /// The styling class of a provider: the most palliative capability it has, so a widget can
-/// colour points with one `match` expression.
+/// colour points with one `match` expression; a local resource's class is its kind
+/// ([`resource_class`]).
 pub fn provider_class(kinds: crate::data::KindSet) -> &'static str {
     use ProviderKind::*;
+    if let Some(k) = kinds.iter().find(|k| k.is_resource()) {
+        return resource_class(k);
+    }
     if kinds.contains(PalliativeCareWard) {
         "palliative_care_ward"
     } else if kinds.contains(EnhancedHomePalliative) {
@@ -36,6 +40,16 @@ pub fn provider_class(kinds: crate::data::KindSet) -> &'static str {
         "home_care_support_hospital"
     } else {
         "other"
+    }
+}
+
+/// The class of a local resource's kind: its API name (`pharmacy`, `home_visit_nursing`, …),
+/// except `other`, which is `other_resource` so that it stays apart from the medical providers'
+/// `other` class.
+pub fn resource_class(kind: ProviderKind) -> &'static str {
+    match kind {
+        ProviderKind::OtherResource => "other_resource",
+        k => k.as_str(),
     }
 }
 
@@ -74,7 +88,17 @@ impl MapLayers {
                     "geocode_level".into(),
                     geocode_level(p.geocode_level).into(),
                 ),
+                (
+                    "facility_type".into(),
+                    facility_type(p.facility_type).into(),
+                ),
+                ("source".into(), p.source.as_str().into()),
+                ("source_name".into(), source_name(ds, &p.source).into()),
+                ("source_date".into(), p.source_date.as_str().into()),
             ];
+            if !p.capabilities.is_empty() {
+                props.push(("capabilities".into(), p.capabilities.join("、").into()));
+            }
             for k in ProviderKind::ALL {
                 props.push((k.as_str().into(), PropValue::Bool(p.kinds.contains(k))));
             }
@@ -319,6 +343,23 @@ pub fn road_coverage_layer(area: &RoadArea) -> Result<VecLayer, TileError> {
         )?;
     }
     Ok(layer)
+}
+
+/// A provider's `source` in words: the manifest source's name for a key, else the row's own
+/// text (as the API's `source_name`).
+pub(crate) fn source_name<'a>(ds: &'a Dataset, source: &'a str) -> &'a str {
+    ds.manifest
+        .sources
+        .get(source)
+        .map_or(source, |s| s.name.as_str())
+}
+
+fn facility_type(t: crate::data::FacilityType) -> &'static str {
+    match t {
+        crate::data::FacilityType::Hospital => "hospital",
+        crate::data::FacilityType::Clinic => "clinic",
+        crate::data::FacilityType::Resource => "resource",
+    }
 }
 
 fn geocode_level(l: crate::data::GeocodeLevel) -> &'static str {

@@ -39,6 +39,8 @@ pub struct ProviderView<'a> {
     /// Where the row comes from: the manifest's source key (`kouseikyoku`, or a resource
     /// list's), or the resource row's own `source`.
     pub source: &'a str,
+    /// `source` in words: the manifest source's name for a key, else the row's own text.
+    pub source_name: &'a str,
     /// The date of that source (`2025-10-01`, `2026-10`); empty when unknown.
     pub source_date: &'a str,
     /// A resource's capabilities as its list states them (24時間対応, 小児, 麻薬 …).
@@ -69,6 +71,7 @@ impl<'a> ProviderView<'a> {
                 .unwrap_or(""),
             geocode_level: p.geocode_level,
             source: &p.source,
+            source_name: super::layers::source_name(ds, &p.source),
             source_date: &p.source_date,
             capabilities: &p.capabilities,
         }
@@ -121,7 +124,8 @@ pub struct NearestAnswer<'a> {
 /// One data source of an answer: what it gives, its name, date and credit line.
 #[derive(Serialize, ToSchema)]
 pub struct AnswerSource<'a> {
-    /// `providers`, `addresses`, `postal_codes`, `roads` or `boundaries`.
+    /// `providers`, `resources` (a local resource list a listed result comes from),
+    /// `addresses`, `postal_codes`, `roads` or `boundaries`.
     pub role: &'static str,
     pub name: &'a str,
     pub name_en: &'a str,
@@ -129,18 +133,36 @@ pub struct AnswerSource<'a> {
     pub credit: &'a str,
 }
 
-/// The sources of the layers a nearest answer uses, in that order.
-fn answer_sources(ds: &Dataset) -> Vec<AnswerSource<'_>> {
+/// The sources of the layers a nearest answer uses, in that order; after the provider list,
+/// the manifest source of each resource list one of `listed` is credited to (a row with its
+/// own source text carries it itself: `source_name`, `source_date`).
+fn answer_sources<'a>(ds: &'a Dataset, listed: &[&Provider]) -> Vec<AnswerSource<'a>> {
     let m = &ds.manifest;
-    let layers = [
-        ("providers", Some(&m.providers.source)),
-        ("addresses", Some(&m.towns.source)),
-        ("postal_codes", m.postal_codes.as_ref().map(|l| &l.source)),
-        ("roads", m.roads.as_ref().map(|l| &l.source)),
-        ("boundaries", Some(&m.municipalities.source)),
-    ];
+    // The provider list, unless every listed result is a local resource.
+    let medical = listed.is_empty()
+        || listed
+            .iter()
+            .any(|p| p.facility_type != crate::data::FacilityType::Resource);
+    let mut resources: Vec<&String> = Vec::new();
+    for layer in &m.resources {
+        let from_it = listed.iter().any(|p| {
+            p.facility_type == crate::data::FacilityType::Resource && p.source == layer.source
+        });
+        let listed_already =
+            resources.contains(&&layer.source) || (medical && layer.source == m.providers.source);
+        if from_it && !listed_already {
+            resources.push(&layer.source);
+        }
+    }
+    let layers = std::iter::once(("providers", medical.then_some(&m.providers.source)))
+        .chain(resources.into_iter().map(|k| ("resources", Some(k))))
+        .chain([
+            ("addresses", Some(&m.towns.source)),
+            ("postal_codes", m.postal_codes.as_ref().map(|l| &l.source)),
+            ("roads", m.roads.as_ref().map(|l| &l.source)),
+            ("boundaries", Some(&m.municipalities.source)),
+        ]);
     layers
-        .into_iter()
         .filter_map(|(role, key)| {
             let s = m.sources.get(key?)?;
             Some(AnswerSource {
@@ -294,6 +316,12 @@ pub fn nearest_answer<'a>(
         patient_m: geocoded.map_or(0.0, |c| snap.uncertainty.candidate_m(c)),
     };
     let ranked = rank(ds, &snap.index, snap.roads.as_ref(), at, k, filter, sort);
+    let listed: Vec<&Provider> = ranked
+        .hits
+        .iter()
+        .map(|(h, _)| &ds.providers[h.index as usize])
+        .collect();
+    let sources = answer_sources(ds, &listed);
     let results: Vec<NearestResult> = ranked
         .hits
         .into_iter()
@@ -316,7 +344,7 @@ pub fn nearest_answer<'a>(
         speed_model: snap.roads.as_ref().map(|r| r.network.speed_model.name()),
         offroad_speed_kmh: crate::routing::OFFROAD_SPEED_KMH,
         rule_16km: judge.rule(at, filter),
-        sources: answer_sources(ds),
+        sources,
         data_version: snap.version(),
         address: None,
     }
@@ -487,6 +515,59 @@ impl<'a> GeocodeAnswer<'a> {
     pub fn new(snap: &'a Snapshot, query: &str, limit: usize) -> Self {
         Self {
             answer: snap.gazetteer.geocode(query, limit),
+            data_version: snap.version(),
+        }
+    }
+}
+
+/// `GET /api/v1/kinds`: every kind a query may name, in [`ProviderKind::ALL`] order.
+#[derive(Serialize, ToSchema)]
+pub struct KindsAnswer<'a> {
+    pub kinds: Vec<KindInfo>,
+    pub data_version: &'a str,
+}
+
+/// One kind: its names, its group and how many rows of the data hold it.
+#[derive(Serialize, ToSchema)]
+pub struct KindInfo {
+    pub kind: ProviderKind,
+    /// `home_care` (a 施設基準 column of the provider list), `pediatric` (derived from the
+    /// facility-standards table) or `resource` (a local resource list's kind: asked for by
+    /// name only, never part of a query's default).
+    pub group: &'static str,
+    pub name_ja: &'static str,
+    pub name_en: &'static str,
+    pub short_ja: &'static str,
+    /// The `class` of the map's `providers` tile layer for a resource kind (null for the
+    /// medical kinds, whose class is the provider's strongest palliative kind).
+    pub class: Option<&'static str>,
+    /// Providers (or resource rows) of the data holding it.
+    pub providers: usize,
+}
+
+impl<'a> KindsAnswer<'a> {
+    pub fn new(snap: &'a Snapshot) -> Self {
+        let providers = &snap.dataset.providers;
+        let kinds = ProviderKind::ALL
+            .into_iter()
+            .map(|k| KindInfo {
+                kind: k,
+                group: if k.is_resource() {
+                    "resource"
+                } else if ProviderKind::PEDIATRIC.contains(&k) {
+                    "pediatric"
+                } else {
+                    "home_care"
+                },
+                name_ja: k.name_ja(),
+                name_en: k.name_en(),
+                short_ja: k.short_ja(),
+                class: k.is_resource().then(|| super::layers::resource_class(k)),
+                providers: providers.iter().filter(|p| p.kinds.contains(k)).count(),
+            })
+            .collect();
+        Self {
+            kinds,
             data_version: snap.version(),
         }
     }

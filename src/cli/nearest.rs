@@ -15,7 +15,9 @@ pub struct Args {
     /// How many providers (1–50).
     #[arg(short, long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
     k: u16,
-    /// Comma list of kinds (any-of), e.g. home_care_support_clinic,home_care_support_hospital.
+    /// Comma list of kinds (any-of), e.g. home_care_support_clinic,home_care_support_hospital;
+    /// default every medical kind. A local resource kind (home_visit_nursing, pharmacy,
+    /// home_care_pharmacy, care_home, care_manager, other) lists the data's resource rows.
     #[arg(long)]
     kind: Option<String>,
     /// Comma list of kinds a provider must all hold (all-of), e.g. pediatric_primary_care.
@@ -74,6 +76,19 @@ fn print_nearest(
             p.phone,
             p.address
         );
+        // A local resource names its list (and what it can do): it is not the 厚生局 list.
+        if p.facility_type == crate::data::FacilityType::Resource {
+            let caps = p.capabilities.join("、");
+            println!(
+                "{:>33}{} {}: {}{}{}",
+                "",
+                p.kinds.first().map_or("", |k| k.name_ja()),
+                p.source_name,
+                p.source_date,
+                if caps.is_empty() { "" } else { " / " },
+                caps
+            );
+        }
     }
     if answer.results.is_empty() {
         println!("no provider of the chosen kinds");

@@ -243,7 +243,11 @@ impl utoipa::PartialSchema for ProviderKind {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
             .enum_values(Some(ProviderKind::ALL.iter().map(|k| k.as_str())))
-            .description(Some("A care standard (施設基準) a provider has filed"))
+            .description(Some(
+                "A care standard (施設基準) a provider has filed, or the kind of a local \
+                 resource (home_visit_nursing, pharmacy, home_care_pharmacy, care_home, \
+                 care_manager, other)",
+            ))
             .into()
     }
 }

@@ -348,9 +348,15 @@ pub struct AddBody {
     kinds: Option<Vec<String>>,
 }
 
-fn kinds_of(list: &str) -> Result<KindSet, AppError> {
-    KindSet::parse_list(list)
-        .map_err(|bad| AppError::bad("unknown_kind", format!("unknown kind {bad:?}")))
+/// A scenario's kind list (`kind`, `require`, an added site's `kinds`), named `what` in the
+/// error.
+fn kinds_of(what: &str, list: &str) -> Result<KindSet, AppError> {
+    KindSet::parse_list(list).map_err(|bad| {
+        AppError::bad(
+            "unknown_kind",
+            super::params::unknown_kind_message(what, &bad),
+        )
+    })
 }
 
 /// `POST /api/scenarios`: per-region stats before and after, and the changed gap polygons.
@@ -397,11 +403,11 @@ fn scenario_answer(state: &AppState, body: &[u8]) -> Result<Response, AppError> 
         None => {
             let kinds = KindFilter {
                 any: match &req.kind {
-                    Some(k) => kinds_of(k)?,
+                    Some(k) => kinds_of("kind", k)?,
                     None => home_care_kinds(),
                 },
                 all: match &req.require {
-                    Some(k) => kinds_of(k)?,
+                    Some(k) => kinds_of("require", k)?,
                     None => KindSet::EMPTY,
                 },
             };
@@ -409,11 +415,11 @@ fn scenario_answer(state: &AppState, body: &[u8]) -> Result<Response, AppError> 
         }
     };
     let mut add = Vec::with_capacity(req.add.len());
-    for a in &req.add {
+    for (i, a) in req.add.iter().enumerate() {
         let kinds = a
             .kinds
             .as_ref()
-            .map(|k| kinds_of(&k.join(",")))
+            .map(|k| kinds_of(&format!("add[{i}].kinds"), &k.join(",")))
             .transpose()?;
         add.push(AddedSite {
             lat: a.lat,

@@ -23,7 +23,10 @@ pub struct Ready {
     pub data_version: String,
     /// `builtin` (the Kumamoto data compiled into the binary) or the data folder.
     pub dataset: String,
+    /// Rows loaded: the provider list's and the local resource lists'.
     pub providers: usize,
+    /// Of those, the local resources' (訪問看護ステーション, pharmacies …).
+    pub resources: usize,
     pub regions: usize,
     /// Null until the first reload; a failed one shows `ok: false` and the data errors while
     /// the previous data keeps serving (still ready).
@@ -51,6 +54,12 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Ready>, AppErr
         data_version: snap.version().to_string(),
         dataset: snap.dataset.files.label().to_string(),
         providers: snap.dataset.providers.len(),
+        resources: snap
+            .dataset
+            .providers
+            .iter()
+            .filter(|p| p.facility_type == crate::data::FacilityType::Resource)
+            .count(),
         regions: snap.dataset.regions.len(),
         last_reload: state.reloader().and_then(Reloader::last),
     }))

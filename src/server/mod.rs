@@ -211,6 +211,7 @@ fn api_routes() -> Vec<(String, MethodRouter<AppState>)> {
         routes.extend([
             (at("/nearest"), get(nearest::nearest)),
             (at("/providers/{id}"), get(nearest::provider)),
+            (at("/kinds"), get(nearest::kinds)),
             (at("/geocode"), get(nearest::geocode)),
             (at("/isochrone"), get(isochrone::isochrone_route)),
             (at("/regions"), get(coverage::regions)),
@@ -316,12 +317,21 @@ async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }
 
-/// Provider id path segment: digits only, so nothing else reaches a lookup.
+/// Provider id path segment: a 医療機関番号 (digits), or a local resource's id (`r` and 12
+/// hex digits), so nothing else reaches a lookup.
 fn provider_id(Path(id): Path<String>) -> Result<String, AppError> {
-    if id.is_empty() || id.len() > 16 || !id.bytes().all(|b| b.is_ascii_digit()) {
+    let medical = !id.is_empty() && id.len() <= 16 && id.bytes().all(|b| b.is_ascii_digit());
+    let resource = id.len() == 13
+        && id.starts_with('r')
+        && id[1..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !(medical || resource) {
         return Err(AppError::bad(
             "invalid_id",
-            format!("{id:?} is not a provider id (医療機関番号, digits)"),
+            format!(
+                "{id:?} is not a provider id (医療機関番号, digits; or a local resource's r and 12 hex digits)"
+            ),
         ));
     }
     Ok(id)

@@ -6,7 +6,7 @@ use super::openapi::{param_names, GeocodeParams, NearestParams};
 use super::params::Params;
 use super::{provider_id, AppState};
 use crate::app::nearest::{
-    GeocodeAnswer, NearestAt, NearestError, NearestQuery, ProviderAnswer, Sort, MAX_K,
+    GeocodeAnswer, KindsAnswer, NearestAt, NearestError, NearestQuery, ProviderAnswer, Sort, MAX_K,
 };
 use crate::app::rules::ServiceArea;
 use axum::extract::{Path, RawQuery, State};
@@ -89,8 +89,8 @@ pub async fn geocode(
 }
 
 #[utoipa::path(get, path = "/api/v1/providers/{id}", tag = "nurses",
-    summary = "One provider by its 医療機関番号",
-    params(("id" = String, Path, pattern = "^[0-9]{1,16}$", description = "医療機関番号 (digits)")),
+    summary = "One provider by its 医療機関番号, or a local resource by its id",
+    params(("id" = String, Path, pattern = "^([0-9]{1,16}|r[0-9a-f]{12})$", description = "医療機関番号 (digits), or a local resource's id (r and 12 hex digits)")),
     responses((status = 200, body = ProviderAnswer), (status = 400, description = "A parameter is wrong: the code and message name it", body = ErrorBody),
         (status = 404, description = "No provider with this id", body = ErrorBody)))]
 pub async fn provider(
@@ -102,4 +102,19 @@ pub async fn provider(
     let answer = ProviderAnswer::new(&snap, &id)
         .ok_or_else(|| AppError::NotFound(format!("no provider with id {id}")))?;
     Ok(Json(&answer).into_response())
+}
+
+/// `GET /api/v1/kinds`: every kind with its labels, its group and how many providers or
+/// resources of the data hold it (the widget lists the kinds, and the legend the resource
+/// kinds, the data has). It takes no parameter (any is `unknown_parameter`, as elsewhere).
+#[utoipa::path(get, path = "/api/v1/kinds", tag = "nurses",
+    summary = "The kinds a query may name, with labels and counts in the data",
+    responses((status = 200, body = KindsAnswer), (status = 400, description = "A parameter was given: this route takes none", body = ErrorBody)))]
+pub async fn kinds(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    Params::parse(q.as_deref(), &[] as &[&str])?;
+    let snap = state.snapshot();
+    Ok(Json(&KindsAnswer::new(&snap)).into_response())
 }

@@ -31,7 +31,8 @@ pub fn param_names<P: IntoParams>() -> Vec<String> {
 #[allow(dead_code)]
 pub struct LayerParams {
     /// Comma list of kinds, any of which counts (default: home_care_support_clinic,
-    /// home_care_support_hospital).
+    /// home_care_support_hospital); a local resource kind (home_visit_nursing, pharmacy, …)
+    /// gives the coverage of those resources.
     #[param(style = Form, explode = false, min_items = 1, value_type = Option<Vec<ProviderKind>>)]
     kind: Option<String>,
     /// Comma list of kinds a provider must all hold.
@@ -107,7 +108,8 @@ pub struct NearestParams {
     /// How many providers, 1–50 (default 5).
     #[param(minimum = 1, maximum = 50)]
     k: Option<u32>,
-    /// Comma list of kinds, any of which counts (default: every tracked kind).
+    /// Comma list of kinds, any of which counts (default: every medical kind; the local
+    /// resource kinds — home_visit_nursing, pharmacy, … — only when named).
     #[param(style = Form, explode = false, min_items = 1, value_type = Option<Vec<ProviderKind>>)]
     kind: Option<String>,
     /// Comma list of kinds a provider must all hold.
@@ -175,6 +177,7 @@ pub struct SuggestParams {
     paths(
         nearest::nearest,
         nearest::provider,
+        nearest::kinds,
         nearest::geocode,
         isochrone::isochrone_route,
         coverage::regions,

@@ -26,12 +26,14 @@ impl Params {
         for (k, v) in pairs {
             if !allowed.iter().any(|a| a.as_ref() == k) {
                 let names: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
+                let takes = if names.is_empty() {
+                    "no parameter".to_string()
+                } else {
+                    names.join(", ")
+                };
                 return Err(AppError::bad(
                     "unknown_parameter",
-                    format!(
-                        "unknown parameter {k:?}; this route takes {}",
-                        names.join(", ")
-                    ),
+                    format!("unknown parameter {k:?}; this route takes {takes}"),
                 ));
             }
             if map.contains_key(&k) {
@@ -143,18 +145,25 @@ impl Params {
         let Some(v) = self.get(name) else {
             return Ok(default);
         };
-        KindSet::parse_list(v).map_err(|bad| {
-            let known: Vec<&str> = crate::data::ProviderKind::ALL
-                .iter()
-                .map(|k| k.as_str())
-                .collect();
-            AppError::bad(
-                "unknown_kind",
-                format!(
-                    "{name}: unknown kind {bad:?}; known kinds: {}",
-                    known.join(", ")
-                ),
-            )
-        })
+        KindSet::parse_list(v)
+            .map_err(|bad| AppError::bad("unknown_kind", unknown_kind_message(name, &bad)))
     }
+}
+
+/// The message of an `unknown_kind` error: the list (`kind`, `require`, a scenario's
+/// `add[].kinds`) and the value, then every kind, the local resource kinds apart.
+pub fn unknown_kind_message(list: &str, bad: &str) -> String {
+    let names = |resource: bool| {
+        crate::data::ProviderKind::ALL
+            .iter()
+            .filter(|k| k.is_resource() == resource)
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "{list}: unknown kind {bad:?}; known kinds: {}; local resources: {}",
+        names(false),
+        names(true)
+    )
 }

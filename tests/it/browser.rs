@@ -33,10 +33,14 @@ fn the_widget_works_in_headless_chromium() {
     // The binary cargo built for this test run, unless the caller names another.
     let bin = std::env::var("CARECOVER_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_carecover").to_string());
+    // A data folder with a local resource list, for the resource test (served with --data and
+    // --manifest); removed when this test ends.
+    let resources = crate::common::ResourceData::new("browser");
     let status = Command::new("node")
         .args(["--test", "--test-reporter=spec", "web/tests/browser.mjs"])
         .current_dir(root)
         .env("CARECOVER_BIN", &bin)
+        .env("CARECOVER_RESOURCE_DATA", &resources.dir)
         .status()
         .unwrap_or_else(|e| {
             panic!("the browser test needs Node.js: cannot run node ({e}); install Node.js")

@@ -16,6 +16,7 @@ mod api_geocode;
 mod api_isochrone;
 mod api_nearest;
 mod api_openapi;
+mod api_resources;
 mod api_roads;
 mod api_tiles;
 mod api_web;

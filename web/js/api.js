@@ -46,6 +46,11 @@ export function nearest({ lat, lon, address, kinds, k = 5, sort = 'distance' }) 
   return getJson('/api/nearest', { ...where, k, kind: kinds.join(','), sort });
 }
 
+/** Every kind with its group, labels and how many rows of the data hold it (`/api/kinds`). */
+export function kinds() {
+  return getJson('/api/kinds');
+}
+
 // People figures are for a year (`year=`: the census year by default, or a projected one);
 // every planner answer says which (`year`, `people_basis`, `people_method`). A null year asks
 // for the server's default.

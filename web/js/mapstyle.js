@@ -35,6 +35,25 @@ export const PROVIDER_CLASSES = [
   ['other', '#999999', 'legend_other'],
 ];
 
+/**
+ * Local resources (the resource lists: 訪問看護ステーション, pharmacies …), by tile `class`:
+ * [class, kind, colour]. The served style draws them as rings with a white centre
+ * (`resources-circle`), under the filled dots of the medical providers, so they differ by shape
+ * as well as colour; their colours stay apart in simulated colour blindness (the browser
+ * test's ΔE ≥ 15).
+ */
+export const RESOURCE_CLASSES = [
+  ['home_visit_nursing', 'home_visit_nursing', '#009988'],
+  ['pharmacy', 'pharmacy', '#117733'],
+  ['home_care_pharmacy', 'home_care_pharmacy', '#332288'],
+  ['care_home', 'care_home', '#997700'],
+  ['care_manager', 'care_manager', '#aa4499'],
+  ['other_resource', 'other', '#555555'],
+];
+
+/** The map layers of the providers tile layer a pointer can pick (medical and resources). */
+export const PROVIDER_LAYERS = ['providers-circle', 'resources-circle'];
+
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /** The GeoJSON overlays the page draws into, by source id. */

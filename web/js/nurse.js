@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { t, fmt, onLangChange } from './i18n.js';
 import { featureCollection, pointFeature, rankMarker } from './mapstyle.js';
-import { badge, el, kindNames, openSheet, ruleTexts, straightKm } from './referral.js';
+import { badge, el, kindNames, openSheet, ruleTexts, sourceText, straightKm } from './referral.js';
 
 export const NURSE_KINDS = [
   'home_care_support_clinic',
@@ -18,6 +18,15 @@ export const NURSE_KINDS = [
   'pediatric_after_hours',
 ];
 const DEFAULT_KINDS = new Set(['home_care_support_clinic', 'home_care_support_hospital']);
+
+/**
+ * The local resource kinds the data has (`/api/kinds`, group `resource`, with rows), in the
+ * server's order: choosable in their own group, never ticked by default (a nurse asks for
+ * pharmacies or 訪問看護ステーション by name, as the API does).
+ */
+export function resourceKinds(kindsAnswer) {
+  return (kindsAnswer?.kinds ?? []).filter((k) => k.group === 'resource' && k.providers > 0);
+}
 
 export class NurseView {
   constructor(root, map) {
@@ -75,6 +84,37 @@ export class NurseView {
     note.dataset.i18n = 'pediatric_note';
     note.textContent = t('pediatric_note');
     box.append(note);
+  }
+
+  /**
+   * The resource kinds of the data as a second group of tick boxes ("地域の資源"), unticked;
+   * the group stays hidden when the data has no resource list.
+   */
+  setResourceKinds(kinds) {
+    const box = this.root.querySelector('#resource-kinds');
+    for (const old of box.querySelectorAll('label, p')) old.remove();
+    box.hidden = !kinds.length;
+    for (const k of kinds) {
+      const label = document.createElement('label');
+      label.className = 'resource';
+      const input = document.createElement('input');
+      input.type = 'checkbox';
+      input.name = 'kind';
+      input.value = k.kind;
+      input.checked = false;
+      const text = document.createElement('span');
+      text.dataset.i18n = `kind_${k.kind}`;
+      text.textContent = t(`kind_${k.kind}`);
+      label.append(input, text);
+      box.append(label);
+    }
+    if (kinds.length) {
+      const note = document.createElement('p');
+      note.className = 'hint';
+      note.dataset.i18n = 'resource_note';
+      note.textContent = t('resource_note');
+      box.append(note);
+    }
   }
 
   selectedKinds() {
@@ -266,5 +306,11 @@ function resultItem(r, rule, onFocus) {
   }
   const addr = el('div', 'result-address', r.address);
   li.append(name, kinds, dist, road, phone, addr);
+  // What the listed facility can do, as its resource list states it (24時間対応, 麻薬 …).
+  if (r.capabilities?.length) {
+    li.append(el('div', 'result-capabilities', `${t('capabilities')}: ${r.capabilities.join('・')}`));
+  }
+  // Where the row comes from and how fresh it is: the 厚生局 list or a local resource list.
+  li.append(el('div', 'result-source', sourceText(r)));
   return li;
 }

@@ -134,6 +134,12 @@ export async function captureMap(map, results, point) {
 }
 
 /** A result's kinds in the page's language (the API's Japanese names where no English). */
+/** A result's source and its date: 出典: 九州厚生局…（2025-10-01時点）. */
+export function sourceText(r) {
+  const name = r.source_name || r.source || '—';
+  return r.source_date ? fmt('source_dated', { name, date: r.source_date }) : fmt('source_undated', { name });
+}
+
 export function kindNames(r) {
   if (currentLang() === 'ja') return r.kinds_ja;
   return r.kinds.map((k, i) => (t(`kind_${k}`) === `kind_${k}` ? r.kinds_ja[i] : t(`kind_${k}`)));
@@ -156,6 +162,8 @@ function sheetTable(answer) {
     tr.dataset.id = r.id;
     const name = el('td', 'c-name');
     name.append(el('strong', '', r.name), el('div', 'sheet-kinds', kindNames(r).join('・')));
+    // A local resource is not the 厚生局 list: its own list and date under its name.
+    if (r.facility_type === 'resource') name.append(el('div', 'sheet-source', sourceText(r)));
     const road = roadKm(r);
     tr.append(
       el('td', 'c-rank', String(i + 1)),

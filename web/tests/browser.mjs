@@ -982,9 +982,13 @@ function seenLab(hex, deficiency) {
 }
 
 test('provider kinds and covered/gap stay apart in simulated colour blindness', async () => {
-  const { COLORS, PROVIDER_CLASSES } = await import('../js/mapstyle.js');
+  const { COLORS, PROVIDER_CLASSES, RESOURCE_CLASSES } = await import('../js/mapstyle.js');
   const pairs = [[COLORS.coverage, COLORS.gap, 'covered/gap']];
   PROVIDER_CLASSES.forEach(([a, ca], i) => PROVIDER_CLASSES.slice(i + 1).forEach(([b, cb]) => pairs.push([ca, cb, `${a}/${b}`])));
+  // Resource kinds differ from the providers by shape (a white-centred ring), among themselves
+  // by colour.
+  const resources = RESOURCE_CLASSES.map(([cls, , color]) => [cls, color]);
+  resources.forEach(([a, ca], i) => resources.slice(i + 1).forEach(([b, cb]) => pairs.push([ca, cb, `${a}/${b}`])));
   for (const deficiency of ['protan', 'deutan', 'tritan']) {
     for (const [x, y, what] of pairs) {
       const d = Math.hypot(...seenLab(x, deficiency).map((v, i) => v - seenLab(y, deficiency)[i]));
@@ -1364,7 +1368,7 @@ test('/style.json passes the MapLibre style-spec validator', TEST, async () => {
   assert.equal(style.sprite, undefined, 'no sprite: a bare page loads it as-is');
   assert.ok(style.glyphs.startsWith(server.base), style.glyphs);
   // The legend's colours are the style's paint.
-  const { COLORS, PROVIDER_CLASSES } = await import('../js/mapstyle.js');
+  const { COLORS, PROVIDER_CLASSES, RESOURCE_CLASSES } = await import('../js/mapstyle.js');
   const paint = (id) => JSON.stringify(style.layers.find((l) => l.id === id).paint);
   assert.match(paint('coverage-fill'), new RegExp(COLORS.coverage));
   assert.match(paint('gaps-fill'), new RegExp(COLORS.gap));
@@ -1373,6 +1377,8 @@ test('/style.json passes the MapLibre style-spec validator', TEST, async () => {
   assert.match(paint('providers-pediatric'), new RegExp(COLORS.pediatric));
   assert.match(paint('roads'), new RegExp(`3,"${COLORS.roadBusy}",2,"${COLORS.roadOther}"`));
   for (const [cls, color] of PROVIDER_CLASSES) assert.match(paint('providers-circle'), new RegExp(`"${cls}","${color}"`));
+  for (const [cls, , color] of RESOURCE_CLASSES) assert.match(paint('resources-circle'), new RegExp(`"${cls}","${color}"`));
+  assert.match(paint('resources-circle'), /"circle-color":"#ffffff"/, 'resources are white-centred rings');
   // The widget's style is this style plus its overlays.
   const widget = await page.evaluate(() => window.carecoverMap.getStyle().layers.map((l) => l.id));
   for (const l of style.layers) assert.ok(widget.includes(l.id), `widget lacks ${l.id}`);
@@ -1439,4 +1445,107 @@ test(`town names and roads around ${IZUMI} at z13 in the widget`, TEST, async ()
   await page.screenshot({ path: path.join(SHOTS, 'nurse-izumi-1280.png') });
   assert.deepEqual(await page.evaluate(() => window.carecoverErrors), []);
   assert.deepEqual(problems, []);
+});
+
+// ---- local resources (issue 16): a data folder with a resource list ----
+
+test('local resources: the map draws them, the legend names them, and 薬局 lists the API\'s pharmacies with source and date', TEST, async (t) => {
+  // tests/it/browser.rs writes the folder (the built-in files, a test resource list and a
+  // manifest naming it) and passes it here.
+  const dir = process.env.CARECOVER_RESOURCE_DATA;
+  if (!dir) {
+    t.skip('CARECOVER_RESOURCE_DATA is not set: run through cargo test --test it -- --include-ignored browser');
+    return;
+  }
+  const served = await startServer(['--data', dir, '--manifest', path.join(dir, 'manifest.json')]);
+  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  p.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const mine = [];
+  p.on('pageerror', (e) => mine.push(`page error: ${e.message}`));
+  p.on('console', (m) => { if (m.type() === 'error') mine.push(`console: ${m.text()}`); });
+  p.on('response', (r) => { if (r.status() >= 400) mine.push(`HTTP ${r.status()} ${r.url()}`); });
+  try {
+    const { kinds } = await api(served.base, '/api/kinds');
+    const present = kinds.filter((k) => k.group === 'resource' && k.providers > 0);
+    assert.ok(present.some((k) => k.kind === 'pharmacy'), 'the test list has pharmacies');
+    await p.goto(`${served.base}/`);
+    await p.waitForFunction(() => window.carecoverMap !== undefined);
+    // The nurse view: a group of its own, one unticked box per resource kind of the data.
+    await p.waitForSelector('#resource-kinds:not([hidden]) input[value=pharmacy]');
+    assert.equal(await p.locator('#resource-kinds legend').innerText(), '地域の資源');
+    const boxes = await p.$$eval('#resource-kinds input[name=kind]', (is) => is.map((i) => [i.value, i.checked]));
+    assert.deepEqual(boxes, present.map((k) => [k.kind, false]));
+    assert.deepEqual(await p.evaluate(() => window.carecover.nurse.selectedKinds()),
+      ['home_care_support_clinic', 'home_care_support_hospital'], 'no resource is asked for by default');
+    // The legend: each resource kind of the data, as a ring, with its Japanese name.
+    const legend = await p.$$eval('#legend-list li[data-class]', (lis) => lis.map((li) => [li.dataset.class, li.innerText.trim()]));
+    assert.deepEqual(legend.map(([, text]) => text), present.map((k) => k.name_ja));
+    assert.deepEqual(legend.map(([cls]) => cls), present.map((k) => k.class));
+    assert.match(await p.locator('#legend-list').innerText(), /地域の資源/);
+    // The attribution credits the new list.
+    const attribution = await p.locator('.maplibregl-ctrl-attrib').innerText();
+    assert.match(attribution, /地域資源リスト（試験用）/);
+
+    // The map: 熊本市中央区 at z14, where the test list has pharmacies, a station, a care home.
+    await p.evaluate(([lon, lat]) => window.carecoverMap.jumpTo({ center: [lon, lat], zoom: 14 }), [130.714, 32.800]);
+    await mapIdle(p);
+    const drawn = await p.evaluate(() => window.carecoverMap.queryRenderedFeatures({ layers: ['resources-circle'] })
+      .map((f) => ({ layer: f.sourceLayer, cls: f.properties.class, name: f.properties.name, type: f.properties.facility_type })));
+    assert.ok(drawn.some((f) => f.cls === 'pharmacy'), `pharmacies drawn: ${JSON.stringify(drawn)}`);
+    assert.ok(drawn.every((f) => f.layer === 'providers' && f.type === 'resource'), JSON.stringify(drawn));
+    const medical = await p.evaluate(() => window.carecoverMap.queryRenderedFeatures({ layers: ['providers-circle'] })
+      .map((f) => f.properties.facility_type));
+    assert.ok(medical.length > 0 && medical.every((f) => f !== 'resource'), 'the medical dots are the providers only');
+    await p.screenshot({ path: path.join(SHOTS, 'resources-map-1280.png') });
+    // Hovering a pharmacy (新市街薬局: its own point) shows its source and what it offers.
+    const at = await pagePoint(p, 130.70658, 32.79915);
+    await p.mouse.move(at.x, at.y);
+    await p.waitForSelector('.maplibregl-popup');
+    const popup = await p.locator('.maplibregl-popup').innerText();
+    assert.match(popup, /新市街薬局/);
+    assert.match(popup, /対応: 麻薬/);
+    assert.match(popup, /出典: 試験用 地域資源リスト.*（2026-11-01時点）/);
+    await p.mouse.move(5, 400);
+
+    // 薬局 only, and a click near 熊本駅: the API's 5 nearest pharmacies, with source and date.
+    for (const box of await p.$$('input[name=kind]')) {
+      const want = (await box.getAttribute('value')) === 'pharmacy';
+      if (want !== (await box.isChecked())) await box.click();
+    }
+    assert.deepEqual(await p.evaluate(() => window.carecover.nurse.selectedKinds()), ['pharmacy']);
+    await p.evaluate(([lon, lat]) => window.carecoverMap.jumpTo({ center: [lon, lat], zoom: 11 }), [KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat]);
+    await mapIdle(p);
+    const click = await pagePoint(p, KUMAMOTO_CITY.lon, KUMAMOTO_CITY.lat);
+    await p.mouse.click(click.x, click.y);
+    await p.waitForFunction(() => window.carecover.nurse.last?.answer.kinds?.[0] === 'pharmacy');
+    const point = await p.evaluate(() => window.carecover.nurse.last.point);
+    const answer = await api(served.base, `/api/nearest?lat=${point.lat.toFixed(6)}&lon=${point.lon.toFixed(6)}&k=5&kind=pharmacy`);
+    assert.equal(answer.results.length, 5);
+    const shown = await p.$$eval('#nearest-list li', (lis) => lis.map((li) => ({
+      id: li.dataset.id,
+      kinds: li.querySelector('.result-kinds').innerText,
+      source: li.querySelector('.result-source').innerText,
+      caps: li.querySelector('.result-capabilities')?.innerText ?? null,
+    })));
+    assert.deepEqual(shown.map((r) => r.id), answer.results.map((r) => r.id));
+    answer.results.forEach((r, i) => {
+      assert.ok(r.kinds.includes('pharmacy') && r.facility_type === 'resource', r.name);
+      assert.equal(shown[i].kinds, '薬局');
+      assert.equal(shown[i].source, `出典: ${r.source_name}（${r.source_date}時点）`);
+      assert.equal(shown[i].caps, r.capabilities ? `対応: ${r.capabilities.join('・')}` : null);
+    });
+    await mapIdle(p);
+    await p.screenshot({ path: path.join(SHOTS, 'resources-nurse-pharmacy-1280.png') });
+    // English: the group, the legend and the kinds follow the language.
+    await p.click('#lang-toggle');
+    assert.equal(await p.locator('#resource-kinds legend').innerText(), 'Local resources');
+    assert.match(await p.locator('#legend-list').innerText(), /Pharmacy/);
+    assert.match(await p.locator('#nearest-list li .result-source').first().innerText(), /^Source: .*\(as of \d{4}-\d{2}(-\d{2})?\)$/);
+    await p.click('#lang-toggle');
+    assert.deepEqual(await p.evaluate(() => window.carecoverErrors), []);
+    assert.deepEqual(mine, []);
+  } finally {
+    await p.close();
+    served.child.kill('SIGTERM');
+  }
 });

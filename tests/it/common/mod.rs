@@ -311,3 +311,312 @@ pub fn read_http_response(
     }
     (status, ctype, body)
 }
+
+/// One row of the test resource list: a local resource at a real Kumamoto point (a town's
+/// representative point for `level` town, a point near it for `given`).
+pub struct ResourceRow {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub address: &'static str,
+    pub phone: &'static str,
+    pub lat: f64,
+    pub lon: f64,
+    pub level: &'static str,
+    /// As the file writes them: `|`-separated.
+    pub capabilities: &'static str,
+    /// The row's own source and date; empty: the manifest entry's.
+    pub source: &'static str,
+    pub date: &'static str,
+}
+
+/// The manifest source key of the test resource list, and its name and date.
+pub const RESOURCE_SOURCE: &str = "test_resources";
+pub const RESOURCE_SOURCE_NAME: &str = "試験用 地域資源リスト（carecover のテストデータ）";
+pub const RESOURCE_SOURCE_DATE: &str = "2026-11-01";
+pub const RESOURCE_CREDIT: &str = "地域資源リスト（試験用）: carecover テストデータ";
+/// Where the resource list lies in the test data folder.
+pub const RESOURCE_FILE: &str = "resources/test_resources.csv";
+
+/// A dozen local resources of every kind over the prefecture: pharmacies in 熊本市中央区,
+/// 八代, 天草 and 水俣, 訪問看護ステーション in 熊本市, 宇城, 人吉 (with its own source and date)
+/// and 阿蘇, a home-care pharmacy, a care home, a care manager and an "other".
+pub const RESOURCE_ROWS: &[ResourceRow] = &[
+    ResourceRow {
+        name: "下通中央薬局",
+        kind: "pharmacy",
+        address: "熊本市中央区下通1丁目3-8",
+        phone: "096-300-0001",
+        lat: 32.801311,
+        lon: 130.708322,
+        level: "town",
+        capabilities: "麻薬|24時間対応",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "水前寺公園前薬局",
+        kind: "pharmacy",
+        address: "熊本市中央区水前寺6丁目18-1",
+        phone: "096-300-0002",
+        lat: 32.790360,
+        lon: 130.742601,
+        level: "town",
+        capabilities: "",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "新市街薬局",
+        kind: "pharmacy",
+        address: "熊本市中央区新市街2-1",
+        phone: "096-300-0003",
+        lat: 32.799150,
+        lon: 130.706580,
+        level: "given",
+        capabilities: "麻薬",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "松江城町薬局",
+        kind: "pharmacy",
+        address: "八代市松江城町1-1",
+        phone: "0965-30-0004",
+        lat: 32.507096,
+        lon: 130.600506,
+        level: "town",
+        capabilities: "",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "東浜町薬局",
+        kind: "pharmacy",
+        address: "天草市東浜町8-1",
+        phone: "0969-30-0005",
+        lat: 32.458330,
+        lon: 130.192550,
+        level: "town",
+        capabilities: "",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "浜町薬局",
+        kind: "pharmacy",
+        address: "水俣市浜町1丁目2-3",
+        phone: "0966-30-0006",
+        lat: 32.211347,
+        lon: 130.404010,
+        level: "town",
+        capabilities: "24時間対応",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "九品寺在宅薬局",
+        kind: "home_care_pharmacy",
+        address: "熊本市中央区九品寺2丁目5-1",
+        phone: "096-300-0007",
+        lat: 32.797959,
+        lon: 130.717734,
+        level: "town",
+        capabilities: "麻薬|無菌調剤|24時間対応",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "訪問看護ステーション手取",
+        kind: "home_visit_nursing",
+        address: "熊本市中央区手取本町4-1",
+        phone: "096-300-0008",
+        lat: 32.803049,
+        lon: 130.709396,
+        level: "town",
+        capabilities: "24時間対応|小児",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "松橋訪問看護ステーション",
+        kind: "home_visit_nursing",
+        address: "宇城市松橋町松橋200",
+        phone: "0964-30-0009",
+        lat: 32.654159,
+        lon: 130.680237,
+        level: "town",
+        capabilities: "",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "九日町訪問看護ステーション",
+        kind: "home_visit_nursing",
+        address: "人吉市九日町30",
+        phone: "0966-30-0010",
+        lat: 32.213741,
+        lon: 130.760203,
+        level: "town",
+        capabilities: "24時間対応",
+        source: "人吉球磨 在宅医療資源調査",
+        date: "2026-09-01",
+    },
+    ResourceRow {
+        name: "一の宮訪問看護ステーション",
+        kind: "home_visit_nursing",
+        address: "阿蘇市一の宮町宮地1900",
+        phone: "0967-30-0011",
+        lat: 32.940500,
+        lon: 131.117800,
+        level: "given",
+        capabilities: "",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "大江ケアホーム",
+        kind: "care_home",
+        address: "熊本市中央区大江4丁目10-1",
+        phone: "096-300-0012",
+        lat: 32.801296,
+        lon: 130.721027,
+        level: "town",
+        capabilities: "看取り",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "高瀬居宅介護支援事業所",
+        kind: "care_manager",
+        address: "玉名市高瀬100",
+        phone: "0968-30-0013",
+        lat: 32.928306,
+        lon: 130.562087,
+        level: "town",
+        capabilities: "",
+        source: "",
+        date: "",
+    },
+    ResourceRow {
+        name: "隈府地域包括支援センター",
+        kind: "other",
+        address: "菊池市隈府500",
+        phone: "0968-30-0014",
+        lat: 32.984623,
+        lon: 130.812684,
+        level: "town",
+        capabilities: "",
+        source: "",
+        date: "",
+    },
+];
+
+/// The test resource list as a checked file (`carecover import`'s columns).
+pub fn resource_csv(rows: &[ResourceRow]) -> String {
+    let mut s = String::from("name,kind,address,phone,lat,lon,level,capabilities,source,date\n");
+    for r in rows {
+        s.push_str(&format!(
+            "{},{},{},{},{:.6},{:.6},{},{},{},{}\n",
+            r.name,
+            r.kind,
+            r.address,
+            r.phone,
+            r.lat,
+            r.lon,
+            r.level,
+            r.capabilities,
+            r.source,
+            r.date
+        ));
+    }
+    s
+}
+
+/// A data folder of the built-in files (symlinks to [`data_dir`]) plus the test resource list
+/// ([`RESOURCE_ROWS`], a real file the test may rewrite) and a manifest — the built-in one
+/// with a `resources` entry and its source — at `manifest`. Removed on drop.
+pub struct ResourceData {
+    pub dir: PathBuf,
+    pub manifest: PathBuf,
+    pub resources: PathBuf,
+}
+
+impl ResourceData {
+    /// In the system's temporary folder, named by `name` and this process.
+    pub fn new(name: &str) -> Self {
+        Self::at(std::env::temp_dir().join(format!("carecover-res-{name}-{}", std::process::id())))
+    }
+
+    /// At `dir` (replaced if it exists).
+    pub fn at(dir: PathBuf) -> Self {
+        let m = Manifest::builtin().unwrap();
+        let src = data_dir().canonicalize().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        for file in m.files() {
+            let to = dir.join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(src.join(file), &to).unwrap();
+        }
+        let resources = dir.join(RESOURCE_FILE);
+        std::fs::create_dir_all(resources.parent().unwrap()).unwrap();
+        std::fs::write(&resources, resource_csv(RESOURCE_ROWS)).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/geodata/manifest.json"
+        ))
+        .unwrap();
+        let mut manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+        manifest["resources"] = serde_json::json!([
+            {"file": RESOURCE_FILE, "source": RESOURCE_SOURCE}
+        ]);
+        manifest["sources"][RESOURCE_SOURCE] = serde_json::json!({
+            "name": RESOURCE_SOURCE_NAME,
+            "name_en": "carecover test list of local resources",
+            "date": RESOURCE_SOURCE_DATE,
+            "license": "test data",
+            "credit": RESOURCE_CREDIT,
+        });
+        let manifest_path = dir.join("manifest.json");
+        std::fs::write(
+            &manifest_path,
+            serde_json::to_string_pretty(&manifest).unwrap(),
+        )
+        .unwrap();
+        Self {
+            dir,
+            manifest: manifest_path,
+            resources,
+        }
+    }
+
+    /// The folder's manifest.
+    pub fn load_manifest(&self) -> Manifest {
+        Manifest::from_file(&self.manifest).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+impl Drop for ResourceData {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The snapshot of a [`ResourceData`] folder, built once per test binary: for the tests that
+/// only read it. A static is never dropped, so the folder has a fixed place under cargo's
+/// target tmp dir, replaced by the next run.
+pub fn resource_snapshot() -> &'static (ResourceData, carecover::server::AppState) {
+    static S: OnceLock<(ResourceData, carecover::server::AppState)> = OnceLock::new();
+    S.get_or_init(|| {
+        let data =
+            ResourceData::at(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("resource-data"));
+        let snap = carecover::app::Snapshot::load(data.dir.as_path(), &data.load_manifest())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let state = carecover::server::AppState::new(snap);
+        (data, state)
+    })
+}
+
+/// A router over the shared [`resource_snapshot`].
+pub fn resource_router() -> axum::Router {
+    carecover::server::app(resource_snapshot().1.clone())
+}
