@@ -19,51 +19,7 @@ use geo::{BoundingRect, Contains, Distance, Euclidean, MultiPolygon, Point, Rect
 use serde::Serialize;
 use std::time::Instant;
 
-/// The provider table's columns, in the built-in file's order.
-pub const PROVIDER_COLUMNS: [&str; 32] = [
-    "inst_code",
-    "name",
-    "kind",
-    "postal_code",
-    "address",
-    "phone",
-    "beds_raw",
-    "beds_total",
-    "municipality_code",
-    "city_full",
-    "matched_town",
-    "geocode_level",
-    "medical_region",
-    "medical_region_id",
-    "lat",
-    "lon",
-    "home_care_support_clinic",
-    "home_care_support_hospital",
-    "palliative_care_ward",
-    "palliative_care_team",
-    "clinic_bed_palliative",
-    "outpatient_palliative",
-    "enhanced_home_palliative",
-    "home_cancer_comprehensive",
-    "home_medical_mgmt",
-    "home_backup_hospital",
-    "home_visit_nursing_by_inst",
-    "home_care_support_clinic_tier",
-    "home_care_support_hospital_tier",
-    "palliative_ward_tier",
-    "palliative_ward_beds_noted",
-    "n_standards",
-];
-
-/// The long standards table's columns.
-pub const STANDARD_COLUMNS: [&str; 6] = [
-    "inst_code",
-    "name",
-    "standard_symbol",
-    "standard_name",
-    "acceptance_no",
-    "start_date",
-];
+pub use crate::data::{provider_table_columns, STANDARD_COLUMNS};
 
 /// Institutions placed, by the level of their point.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -409,10 +365,11 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 fn provider_csv(ds: &Dataset, placed: &[(&ListInstitution, Placement)]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail.
-    let _ = w.write_record(PROVIDER_COLUMNS);
+    let columns = provider_table_columns();
+    let _ = w.write_record(&columns);
     for (inst, p) in placed {
         let region = &ds.regions[p.region];
-        let rec = PROVIDER_COLUMNS.map(|c| match c {
+        let rec = columns.iter().map(|c| match *c {
             "inst_code" => inst.id.clone(),
             "name" => inst.name.clone(),
             // The 厚生局 list holds hospitals and clinics only (no local resources).
@@ -447,6 +404,7 @@ fn provider_csv(ds: &Dataset, placed: &[(&ListInstitution, Placement)]) -> Vec<u
                 _ => "False".into(),
             },
         });
+        let rec: Vec<String> = rec.collect();
         let _ = w.write_record(&rec);
     }
     w.into_inner().unwrap_or_default()

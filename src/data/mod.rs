@@ -38,10 +38,13 @@ pub use manifest::{Manifest, ManifestError, RoadLayer, Source, DEFAULT_MANIFEST}
 pub use municipal_population::{MunicipalPopulation, Projected, CENSUS_YEAR};
 pub use polygons::{project_multipolygon, PolygonFeature};
 pub use population::{MeshRow, MeshTable};
-pub use providers::{FacilityType, GeocodeLevel, Provider, Tiers};
+pub use providers::{
+    table_columns as provider_table_columns, FacilityType, GeocodeLevel, Provider, Tiers,
+};
 pub use resource_file::{
     read_resource_input, write_checked_csv, CheckedValues, InputRow, ResourceInput,
 };
+pub use standards::COLUMNS as STANDARD_COLUMNS;
 pub use standards::{kind_of_symbol, DerivedKinds};
 pub use text::{decode_text, BadBytes, DecodedText, TextEncoding};
 pub(crate) use towns::read_towns;

@@ -130,6 +130,25 @@ const REQUIRED: &[&str] = &[
     "lon",
 ];
 
+/// The provider table's columns in the built-in file's order: the attributes up to `lon`, the
+/// kind flags, then the tiers and counts. What `carecover import` writes for the 厚生局 list.
+pub fn table_columns() -> Vec<&'static str> {
+    let split = KNOWN_COLUMNS
+        .iter()
+        .position(|c| *c == "lon")
+        .map_or(KNOWN_COLUMNS.len(), |i| i + 1);
+    let (head, tail) = KNOWN_COLUMNS.split_at(split);
+    let flags = ProviderKind::ALL
+        .into_iter()
+        .filter(|k| k.is_provider_column())
+        .map(ProviderKind::as_str);
+    head.iter()
+        .copied()
+        .chain(flags)
+        .chain(tail.iter().copied())
+        .collect()
+}
+
 /// A provider row before its region is assigned.
 pub struct ProviderRow {
     pub provider: Provider,

@@ -4,17 +4,9 @@ use crate::common;
 
 use std::process::Command;
 
-fn carecover(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_carecover"))
-        .args(args)
-        .env("CARECOVER_DATA", common::data_dir())
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn check_prints_per_region_counts_matching_the_data() {
-    let out = carecover(&["check"]);
+    let out = common::run_bin(&["check"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     let total = stdout.lines().find(|l| l.contains("熊本県 total")).unwrap();
@@ -43,7 +35,7 @@ fn check_prints_per_region_counts_matching_the_data() {
 
 #[test]
 fn nearest_json_lists_k_providers_sorted() {
-    let out = carecover(&[
+    let out = common::run_bin(&[
         "nearest",
         "--lat",
         "32.8032",
@@ -88,21 +80,21 @@ fn nearest_json_lists_k_providers_sorted() {
 
 #[test]
 fn nearest_rejects_an_unknown_kind_and_a_bad_k() {
-    let out = carecover(&[
+    let out = common::run_bin(&[
         "nearest", "--lat", "32.8", "--lon", "130.7", "--kind", "hospice",
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("hospice"));
-    let out = carecover(&["nearest", "--lat", "32.8", "--lon", "130.7", "-k", "0"]);
+    let out = common::run_bin(&["nearest", "--lat", "32.8", "--lon", "130.7", "-k", "0"]);
     assert!(!out.status.success());
-    let out = carecover(&["nearest", "--lat", "95", "--lon", "130.7"]);
+    let out = common::run_bin(&["nearest", "--lat", "95", "--lon", "130.7"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("latitude"));
 }
 
 #[test]
 fn geocode_prints_the_town() {
-    let out = carecover(&["geocode", "熊本市中央区水前寺６丁目１８－１"]);
+    let out = common::run_bin(&["geocode", "熊本市中央区水前寺６丁目１８－１"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("水前寺六丁目"), "{stdout}");
@@ -129,7 +121,7 @@ fn a_missing_data_folder_is_a_clear_error() {
 
 #[test]
 fn coverage_prints_the_area_covered_by_road_per_region() {
-    let out = carecover(&["coverage"]);
+    let out = common::run_bin(&["coverage"]);
     assert!(
         out.status.success(),
         "{}",

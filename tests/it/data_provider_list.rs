@@ -7,7 +7,9 @@
 
 use crate::common;
 use carecover::app::diff::{diff, population, DiffData, DiffInputs, ProviderTables};
-use carecover::app::provider_import::{import_provider_list, PROVIDER_COLUMNS, STANDARD_COLUMNS};
+use carecover::app::provider_import::{
+    import_provider_list, provider_table_columns, STANDARD_COLUMNS,
+};
 use carecover::app::rules::Preset;
 use carecover::coverage::{CoverageResult, Frames};
 use carecover::data::provider_list::read_provider_list;
@@ -16,7 +18,6 @@ use carecover::geocode::Gazetteer;
 use carecover::geom::geodesic_distance_m;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 const SHEET: &str = "熊本県";
@@ -287,7 +288,7 @@ fn the_whole_list_round_trips_to_the_builtin_provider_table() {
         .next()
         .unwrap()
         .to_string();
-    assert_eq!(builtin_header, PROVIDER_COLUMNS.join(","));
+    assert_eq!(builtin_header, provider_table_columns().join(","));
     assert!(csv.providers.starts_with(builtin_header.as_bytes()));
     assert!(csv
         .standards
@@ -301,7 +302,7 @@ fn the_whole_list_round_trips_to_the_builtin_provider_table() {
     let mut differing: Vec<String> = Vec::new();
     for row in &out.rows {
         let b = builtin[row["inst_code"].as_str()];
-        for c in PROVIDER_COLUMNS
+        for c in provider_table_columns()
             .iter()
             .filter(|c| !point_fields.contains(c))
         {
@@ -504,14 +505,6 @@ fn a_missing_header_column_is_an_error_naming_it() {
     );
 }
 
-fn carecover(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_carecover"))
-        .args(args)
-        .env("CARECOVER_DATA", common::data_dir())
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_import_command_names_every_malformed_row_and_sends_a_csv_to_the_resource_import() {
     let dir = Scratch::new("import-cli");
@@ -520,7 +513,7 @@ fn the_import_command_names_every_malformed_row_and_sends_a_csv_to_the_resource_
     let bad = dir.path("bad.xlsx");
     std::fs::write(&bad, xlsx(&HEADER, &rows)).unwrap();
     let out_csv = dir.path("out.csv");
-    let out = carecover(&[
+    let out = common::run_bin(&[
         "import",
         bad.to_str().unwrap(),
         "-o",
@@ -538,7 +531,7 @@ fn the_import_command_names_every_malformed_row_and_sends_a_csv_to_the_resource_
     let good = dir.path("good.xlsx");
     std::fs::write(&good, xlsx(&HEADER, &small_list())).unwrap();
     let std_csv = dir.path("std.csv");
-    let out = carecover(&[
+    let out = common::run_bin(&[
         "import",
         good.to_str().unwrap(),
         "-o",
@@ -570,7 +563,7 @@ fn the_import_command_names_every_malformed_row_and_sends_a_csv_to_the_resource_
     )
     .unwrap();
     let res_out = dir.path("stations.checked.csv");
-    let out = carecover(&[
+    let out = common::run_bin(&[
         "import",
         csv_in.to_str().unwrap(),
         "-o",
@@ -583,7 +576,7 @@ fn the_import_command_names_every_malformed_row_and_sends_a_csv_to_the_resource_
         "{stdout}"
     );
     assert!(!res_out.exists());
-    let out = carecover(&[
+    let out = common::run_bin(&[
         "import",
         csv_in.to_str().unwrap(),
         "-o",
@@ -639,9 +632,9 @@ fn sole_provider(ds: &Dataset) -> (String, BTreeSet<String>) {
 /// Writes `rows` as a provider CSV in the built-in column order.
 fn write_providers(path: &Path, rows: &[HashMap<String, String>]) {
     let mut w = csv::Writer::from_path(path).unwrap();
-    w.write_record(PROVIDER_COLUMNS).unwrap();
+    w.write_record(provider_table_columns()).unwrap();
     for r in rows {
-        w.write_record(PROVIDER_COLUMNS.iter().map(|c| r[*c].as_str()))
+        w.write_record(provider_table_columns().iter().map(|c| r[*c].as_str()))
             .unwrap();
     }
     w.flush().unwrap();

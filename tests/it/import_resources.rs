@@ -14,7 +14,6 @@ use carecover::data::{DataFiles, Dataset, FacilityType, Manifest, ProviderKind};
 use carecover::geocode::Gazetteer;
 use carecover::geom::{geodesic_distance_m, LonLat};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 fn gazetteer() -> &'static Gazetteer {
@@ -303,14 +302,6 @@ fn the_checked_file_loads_through_a_manifest_and_is_served_as_pharmacies() {
     }
 }
 
-fn carecover(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_carecover"))
-        .args(args)
-        .env("CARECOVER_DATA", common::data_dir())
-        .output()
-        .unwrap()
-}
-
 fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -326,7 +317,7 @@ fn the_import_command_exits_0_on_a_clean_file_and_1_on_malformed_rows_or_no_file
         "name,address,phone\nA薬局,熊本市中央区下通1丁目6-13,\nB薬局,どこにもない町,\n",
     )
     .unwrap();
-    let o = carecover(&[
+    let o = common::run_bin(&[
         "import",
         path_str(&good),
         "--kind",
@@ -357,7 +348,7 @@ fn the_import_command_exits_0_on_a_clean_file_and_1_on_malformed_rows_or_no_file
         "name,address,lat,lon\n,熊本市中央区下通1丁目,,\nC薬局,熊本市中央区上通町,north,130.7\n",
     )
     .unwrap();
-    let o = carecover(&[
+    let o = common::run_bin(&[
         "import",
         path_str(&bad),
         "--kind",
@@ -382,7 +373,7 @@ fn the_import_command_exits_0_on_a_clean_file_and_1_on_malformed_rows_or_no_file
 
     // An unreadable file (here: none), and an unknown kind: non-zero, saying why.
     let missing = s.0.join("missing.csv");
-    let o = carecover(&[
+    let o = common::run_bin(&[
         "import",
         path_str(&missing),
         "--kind",
@@ -392,7 +383,7 @@ fn the_import_command_exits_0_on_a_clean_file_and_1_on_malformed_rows_or_no_file
     ]);
     assert_ne!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read"));
-    let o = carecover(&[
+    let o = common::run_bin(&[
         "import",
         path_str(&good),
         "--kind",

@@ -38,7 +38,8 @@ async fn counters_move_with_requests_and_labels_hold_no_query_value() {
     }
     let (s, _, _) = get(&r, "/api/v1/nearest?lat=91&lon=130.7456").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    // The same tile twice: rendered once, then from the cache.
+    // The same tile twice: the second is from the cache (the first too when another test of
+    // this shared snapshot rendered it already).
     for _ in 0..2 {
         let (s, _, _) = get(&r, "/tiles/9/441/206.mvt").await;
         assert_eq!(s, StatusCode::OK);
@@ -65,8 +66,9 @@ async fn counters_move_with_requests_and_labels_hold_no_query_value() {
             &format!("carecover_tile_cache_requests_total{{cache=\"map\",result=\"{result}\"}}"),
         )
     };
-    assert_eq!(tiles("miss"), Some(1.0), "{text}");
-    assert_eq!(tiles("hit"), Some(1.0), "{text}");
+    let (hit, miss) = (tiles("hit").unwrap_or(0.0), tiles("miss").unwrap_or(0.0));
+    assert_eq!(hit + miss, 2.0, "{text}");
+    assert!(hit >= 1.0, "{text}");
     assert!(sample(&text, "carecover_tile_cache_bytes{cache=\"map\"}").unwrap() > 0.0);
     assert_eq!(
         sample(

@@ -112,6 +112,16 @@ pub fn snapshot() -> Arc<carecover::app::Snapshot> {
     state().snapshot()
 }
 
+/// Runs the binary with `args` on the real data (the repository's geodata/ folder) and waits
+/// for it.
+pub fn run_bin(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_carecover"))
+        .args(args)
+        .env("CARECOVER_DATA", data_dir())
+        .output()
+        .unwrap()
+}
+
 /// Sends a GET and returns status, headers and the body bytes.
 pub async fn get(
     router: &axum::Router,
