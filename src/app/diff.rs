@@ -510,27 +510,19 @@ impl ProviderDiff {
             "{} ({} providers) → {} ({} providers)",
             d.old.source, d.old.providers, d.new.source, d.new.providers
         );
-        let _ = writeln!(s, "\nadded: {}", d.added.len());
-        for p in &d.added {
-            let _ = writeln!(
-                s,
-                "  + {} {} ({}) [{}]",
-                p.id,
-                p.name,
-                p.municipality,
-                kind_list(&p.kinds)
-            );
-        }
-        let _ = writeln!(s, "gone: {}", d.gone.len());
-        for p in &d.gone {
-            let _ = writeln!(
-                s,
-                "  - {} {} ({}) [{}]",
-                p.id,
-                p.name,
-                p.municipality,
-                kind_list(&p.kinds)
-            );
+        let _ = writeln!(s);
+        for (label, sign, list) in [("added", '+', &d.added), ("gone", '-', &d.gone)] {
+            let _ = writeln!(s, "{label}: {}", list.len());
+            for p in list {
+                let _ = writeln!(
+                    s,
+                    "  {sign} {} {} ({}) [{}]",
+                    p.id,
+                    p.name,
+                    p.municipality,
+                    kind_list(&p.kinds)
+                );
+            }
         }
         let _ = writeln!(s, "flags changed: {}", d.flags_changed.len());
         for f in &d.flags_changed {

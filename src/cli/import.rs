@@ -106,15 +106,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 fn resource_list(data: &Data, args: &Args, bytes: &[u8]) -> Result<ExitCode, CliError> {
     let kind = match args.kind.as_deref() {
         None => None,
-        Some(s) => Some(
-            ProviderKind::parse(s)
-                .filter(|k| k.is_resource())
-                .ok_or_else(|| {
-                    let known: Vec<&str> =
-                        ProviderKind::RESOURCE.iter().map(|k| k.as_str()).collect();
-                    format!("--kind {s:?} is not a resource kind ({})", known.join(", "))
-                })?,
-        ),
+        Some(s) => Some(ProviderKind::parse_resource(s).map_err(|e| format!("--kind {e}"))?),
     };
     let ds = Dataset::load(&data.files, &data.manifest)?;
     let gaz = Gazetteer::from_dataset(&ds)?;

@@ -226,6 +226,15 @@ impl ProviderKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// Parses a resource kind's name (a resource list's `kind`, `--kind`, an upload's
+    /// `kind=`); the error names the value and lists the resource kinds.
+    pub fn parse_resource(s: &str) -> Result<Self, String> {
+        Self::parse(s).filter(|k| k.is_resource()).ok_or_else(|| {
+            let known: Vec<&str> = Self::RESOURCE.iter().map(|k| k.as_str()).collect();
+            format!("{s:?} is not a resource kind ({})", known.join(", "))
+        })
+    }
+
     fn bit(self) -> u32 {
         1 << (self as u32)
     }

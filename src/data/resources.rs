@@ -270,16 +270,11 @@ pub(crate) fn read_row(
         Some(k) => Some(k),
         None => {
             let v = cols.get(rec, Field::Kind);
-            let k = ProviderKind::parse(v).filter(|k| k.is_resource());
-            if k.is_none() {
-                let known: Vec<&str> = ProviderKind::RESOURCE.iter().map(|k| k.as_str()).collect();
-                rec.error(
-                    log,
-                    col(Field::Kind),
-                    format!("{v:?} is not a resource kind ({})", known.join(", ")),
-                );
+            let k = ProviderKind::parse_resource(v);
+            if let Err(e) = &k {
+                rec.error(log, col(Field::Kind), e.clone());
             }
-            k
+            k.ok()
         }
     };
     let point = match (cols.name_of(Field::Lat), cols.name_of(Field::Lon)) {

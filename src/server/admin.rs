@@ -156,21 +156,8 @@ pub async fn upload_resources(
     let kind = match p.get("kind") {
         None => None,
         Some(k) => Some(
-            crate::data::ProviderKind::parse(k)
-                .filter(|k| k.is_resource())
-                .ok_or_else(|| {
-                    let known: Vec<&str> = crate::data::ProviderKind::RESOURCE
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect();
-                    AppError::bad(
-                        "unknown_kind",
-                        format!(
-                            "kind={k:?} is not a resource kind; resource kinds: {}",
-                            known.join(", ")
-                        ),
-                    )
-                })?,
+            crate::data::ProviderKind::parse_resource(k)
+                .map_err(|e| AppError::bad("unknown_kind", format!("kind={e}")))?,
         ),
     };
     let encoding = match p.get("encoding") {
