@@ -9,7 +9,8 @@
 //!   `.ci/run`'s own `npm ci`, cannot race). The install runs again only when the lock file
 //!   changes, and is killed after `CARECOVER_NPM_TIMEOUT_SECS` (default 300). Without npm or
 //!   the registry the build still succeeds with one warning; the binary then serves the page
-//!   without MapLibre and the page says so. `CARECOVER_NO_NPM=1` skips the install.
+//!   without MapLibre and the page says so. `CARECOVER_NO_NPM=1` skips the install;
+//!   `CARECOVER_REQUIRE_MAPLIBRE=1` (the Dockerfile) makes a missing MapLibre a build error.
 //!
 //! Nothing is ever downloaded at run time.
 
@@ -93,6 +94,7 @@ fn embed_web(web: &Path, out: &Path) {
         println!("cargo:rerun-if-changed={}", web.join(f).display());
     }
     println!("cargo:rerun-if-env-changed=CARECOVER_NO_NPM");
+    println!("cargo:rerun-if-env-changed=CARECOVER_REQUIRE_MAPLIBRE");
     println!("cargo:rerun-if-env-changed=CARECOVER_NPM_TIMEOUT_SECS");
     let mut files = Vec::new();
     walk(web, web, &mut files);
@@ -121,6 +123,10 @@ fn embed_web(web: &Path, out: &Path) {
             .unwrap();
         }
         Err(why) => {
+            // A release image must not ship a page without its map.
+            if std::env::var("CARECOVER_REQUIRE_MAPLIBRE").as_deref() == Ok("1") {
+                panic!("CARECOVER_REQUIRE_MAPLIBRE=1 and MapLibre GL JS is missing: {why}");
+            }
             println!("cargo:warning=the map widget is built WITHOUT MapLibre GL JS: {why}");
             writeln!(
                 src,

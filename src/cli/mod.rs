@@ -7,6 +7,7 @@ mod coverage;
 mod diff;
 mod export;
 mod geocode;
+mod healthcheck;
 mod import;
 mod logging;
 mod nearest;
@@ -73,6 +74,8 @@ enum Command {
     Import(import::Args),
     /// What changed between two provider tables: providers, flags, coverage per region.
     Diff(diff::Args),
+    /// Ask a running server's /readyz (the container health check): exit 0 on 200, else 1.
+    Healthcheck(healthcheck::Args),
 }
 
 /// What every command reads: the data files, the manifest, and the manifest's path (`None`:
@@ -85,12 +88,17 @@ pub struct Data {
 
 /// Runs the parsed command line; `Err` is printed as `error: …` (exit code 1) by `main`.
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    // The health check reads no data: it must stay cheap when run every few seconds.
+    let command = match cli.command {
+        Command::Healthcheck(args) => return healthcheck::run(args),
+        other => other,
+    };
     let data = Data {
         files: data_files(cli.data.as_deref()),
         manifest: Manifest::from_file_or_builtin(cli.manifest.as_deref())?,
         manifest_path: cli.manifest,
     };
-    match cli.command {
+    match command {
         Command::Check => Ok(check::run(&data)),
         Command::ClipOsm(args) => clip_osm::run(&data, args),
         Command::Coverage(args) => coverage::run(&data, args),
@@ -101,6 +109,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Serve(args) => serve::run(&data, args),
         Command::Import(args) => import::run(&data, args),
         Command::Diff(args) => diff::run(&data, args),
+        Command::Healthcheck(_) => unreachable!("answered above, before any data is read"),
     }
 }
 

@@ -18,7 +18,7 @@ use std::time::Duration;
 #[derive(clap::Args)]
 pub struct Args {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "CARECOVER_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Requests served at once on the public routes; beyond, 503 with Retry-After: 1.
     #[arg(long, default_value_t = Limits::default().max_concurrency, value_parser = clap::value_parser!(u32).range(1..=100_000).map(|n| n as usize))]

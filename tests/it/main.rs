@@ -36,6 +36,7 @@ mod geocode_institutions;
 mod geocode_roundtrip;
 mod geocode_table;
 mod import_resources;
+mod ops_container;
 mod ops_lifecycle;
 mod ops_limits;
 mod ops_metrics;
