@@ -210,7 +210,9 @@ function renderLegend(resources = []) {
     li.dataset.class = cls;
     return li;
   });
-  list.replaceChildren(
+  // A static map without an API has no search results, what-if sites or suggestions to key.
+  const liveOnly = api.liveApi() ? [] : ['legend_result', 'legend_whatif', 'legend_suggest'];
+  const items = [
     legendItem('area', COLORS.coverage, 'legend_coverage'),
     legendItem('area hatch', COLORS.gap, 'legend_gap'),
     legendItem('area', COLORS.road, 'legend_road'),
@@ -224,7 +226,8 @@ function renderLegend(resources = []) {
     legendItem('ring', COLORS.result, 'legend_result'),
     legendItem('ring', COLORS.whatif, 'legend_whatif'),
     legendItem('dot outlined', COLORS.suggest, 'legend_suggest'),
-  );
+  ];
+  list.replaceChildren(...items.filter((li) => !liveOnly.includes(li.querySelector('[data-i18n]')?.dataset.i18n)));
 }
 
 /** Shows the overlays of the current view only (nurse results, planner sites). */

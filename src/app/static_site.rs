@@ -62,6 +62,8 @@ pub enum StaticError {
     Tiles(#[from] TileError),
     #[error("the label font: {0}")]
     Font(String),
+    #[error("region {id} is missing from the {preset} coverage")]
+    MissingRegion { id: u8, preset: &'static str },
 }
 
 /// `--preset a,b`: the named presets, in the order of [`Preset::ALL`]; an unknown name is an
@@ -276,13 +278,12 @@ pub fn write_site(
                 &AccessAnswer::new(snap, r, year, detail),
             )?;
             for region in &snap.dataset.regions {
-                let answer = RegionAnswer::new(snap, r, region.id, year).ok_or_else(|| {
-                    StaticError::Widget(format!(
-                        "region {} missing from the {} coverage",
-                        region.id,
-                        preset.name()
-                    ))
-                })?;
+                let answer = RegionAnswer::new(snap, r, region.id, year).ok_or(
+                    StaticError::MissingRegion {
+                        id: region.id,
+                        preset: preset.name(),
+                    },
+                )?;
                 out.json(&format!("{y}/regions/{}.json", region.id), &answer)?;
             }
         }

@@ -197,7 +197,7 @@ async fn the_folder_holds_the_api_answers_of_the_chosen_presets() {
         .iter()
         .map(|l| l as &dyn carecover::tiles::LayerSource)
         .collect();
-    let coord = carecover::tiles::TileCoord::new(5, 27, 13).unwrap();
+    let coord = carecover::tiles::TileCoord::new(5, 27, 12).unwrap();
     let tile = carecover::tiles::render_tile(coord, &sources).unwrap();
     let tile = String::from_utf8_lossy(&tile);
     assert!(tile.contains("pediatric_home") && !tile.contains("home_care"));
