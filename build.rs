@@ -3,8 +3,9 @@
 //! - `geodata/` (the built-in Kumamoto dataset, large files gzipped) → `OUT_DIR/builtin_data.rs`,
 //!   a table of `(path, bytes)` read by `data::DataFiles::Builtin`.
 //! - The widget's own files in `web/` → `OUT_DIR/web_assets.rs`.
-//! - MapLibre GL JS (`dist/maplibre-gl.js` and `.css`), at the version `web/package-lock.json`
-//!   pins: taken from `web/node_modules` when it holds that version, else installed by
+//! - MapLibre GL JS (`dist/maplibre-gl.js` and `.css`) and the `pmtiles` reader
+//!   (`dist/pmtiles.js`, for the static map of `export --static`), at the versions
+//!   `web/package-lock.json` pins: taken from `web/node_modules` when it holds that version, else installed by
 //!   `npm ci --omit=dev` into `OUT_DIR/npm` (never into `web/`, so two builds, or a build and
 //!   `.ci/run`'s own `npm ci`, cannot race). The install runs again only when the lock file
 //!   changes, and is killed after `CARECOVER_NPM_TIMEOUT_SECS` (default 300). Without npm or
@@ -109,7 +110,12 @@ fn embed_web(web: &Path, out: &Path) {
         "WEB_FILES",
         files,
     );
-    match maplibre(web, out) {
+    match vendor(
+        web,
+        out,
+        "maplibre-gl",
+        &["maplibre-gl.js", "maplibre-gl.css"],
+    ) {
         Ok((version, dist)) => {
             let js = dist.join("maplibre-gl.js");
             let css = dist.join("maplibre-gl.css");
@@ -136,28 +142,51 @@ fn embed_web(web: &Path, out: &Path) {
             .unwrap();
         }
     }
+    // The PMTiles reader of the static map (`export --static`): its browser build (an IIFE
+    // defining the global `pmtiles`), from the same lock file.
+    match vendor(web, out, "pmtiles", &["pmtiles.js"]) {
+        Ok((version, dist)) => {
+            writeln!(
+                src,
+                "/// The pmtiles JS library {version} (browser build), from npm at build time.\n\
+                 pub(crate) static PMTILES: Result<(&str, &[u8]), &str> = Ok(({version:?}, include_bytes!({:?})));",
+                dist.join("pmtiles.js").display().to_string()
+            )
+            .unwrap();
+        }
+        Err(why) => {
+            println!("cargo:warning=the static map export is built WITHOUT the pmtiles JS library: {why}");
+            writeln!(
+                src,
+                "/// Why the pmtiles JS library is not in this binary.\n\
+                 pub(crate) static PMTILES: Result<(&str, &[u8]), &str> = Err({why:?});"
+            )
+            .unwrap();
+        }
+    }
     std::fs::write(out.join("web_assets.rs"), src).expect("write web_assets.rs");
 }
 
-/// The version of maplibre-gl that `package-lock.json` pins and a folder holding its `dist/`
-/// files, copied into `OUT_DIR/maplibre` so that a later `npm ci` in `web/` cannot change the
-/// files under a compile.
-fn maplibre(web: &Path, out: &Path) -> Result<(String, PathBuf), String> {
+/// The version of the npm package `name` that `package-lock.json` pins and a folder holding
+/// its `dist/` `files`, copied into `OUT_DIR/name` so that a later `npm ci` in `web/` cannot
+/// change the files under a compile.
+fn vendor(web: &Path, out: &Path, name: &str, files: &[&str]) -> Result<(String, PathBuf), String> {
     let lock_path = web.join("package-lock.json");
     let lock = std::fs::read_to_string(&lock_path)
         .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
-    let version = locked_version(&lock, "maplibre-gl")
-        .ok_or_else(|| format!("{} does not pin maplibre-gl", lock_path.display()))?;
-    let dest = out.join("maplibre");
+    let version = locked_version(&lock, name)
+        .ok_or_else(|| format!("{} does not pin {name}", lock_path.display()))?;
+    let dest = out.join(name);
     // 1. A developer's `web/node_modules` at the pinned version.
-    let dev = web.join("node_modules/maplibre-gl");
-    if installed_version(&dev).as_deref() == Some(version.as_str()) && copy_dist(&dev, &dest) {
+    let dev = web.join("node_modules").join(name);
+    if installed_version(&dev).as_deref() == Some(version.as_str()) && copy_dist(&dev, &dest, files)
+    {
         return Ok((version, dest));
     }
     // 2. Our own install in OUT_DIR, reused while the lock file is unchanged.
     let npm_dir = out.join("npm");
     let stamp = npm_dir.join("carecover-lock.stamp");
-    let ours = npm_dir.join("node_modules/maplibre-gl");
+    let ours = npm_dir.join("node_modules").join(name);
     let fresh = std::fs::read_to_string(&stamp).ok().as_deref() == Some(lock.as_str());
     if !(fresh && installed_version(&ours).as_deref() == Some(version.as_str())) {
         if std::env::var("CARECOVER_NO_NPM").as_deref() == Ok("1") {
@@ -168,9 +197,9 @@ fn maplibre(web: &Path, out: &Path) -> Result<(String, PathBuf), String> {
             .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
     }
     match installed_version(&ours) {
-        Some(v) if v == version && copy_dist(&ours, &dest) => Ok((version, dest)),
+        Some(v) if v == version && copy_dist(&ours, &dest, files) => Ok((version, dest)),
         other => Err(format!(
-            "npm ci finished but node_modules/maplibre-gl is {other:?}, not {version}"
+            "npm ci finished but node_modules/{name} is {other:?}, not {version}"
         )),
     }
 }
@@ -189,9 +218,9 @@ fn installed_version(pkg: &Path) -> Option<String> {
     v["version"].as_str().map(str::to_string)
 }
 
-fn copy_dist(pkg: &Path, dest: &Path) -> bool {
+fn copy_dist(pkg: &Path, dest: &Path, files: &[&str]) -> bool {
     let _ = std::fs::create_dir_all(dest);
-    ["maplibre-gl.js", "maplibre-gl.css"].iter().all(|f| {
+    files.iter().all(|f| {
         let from = pkg.join("dist").join(f);
         let to = dest.join(f);
         // Copy only when the bytes differ, so an unchanged file keeps its mtime and the crate

@@ -49,10 +49,60 @@ async function serverJson(path) {
  * TileJSON `bounds` [west, south, east, north] it derives from the data. Null style: no map.
  */
 async function serverMap() {
-  const [style, tilejson] = await Promise.all([serverJson('/style.json'), serverJson('/tiles.json')]);
+  const [style, tilejson] = await Promise.all([serverJson('style.json'), serverJson('tiles.json')]);
+  if (style && api.staticSite()) staticUrls(style);
   const b = tilejson?.bounds;
   const bounds = Array.isArray(b) && b.length === 4 ? [[b[0], b[1]], [b[2], b[3]]] : null;
   return { style, bounds, center: tilejson?.center ?? null };
+}
+
+/**
+ * A static export's style names the archive (`pmtiles://kumamoto.pmtiles`) and the glyphs
+ * (`fonts/…`) relative to the folder, so that it works under any path prefix: made absolute
+ * here against the page's own URL, as MapLibre needs.
+ */
+function staticUrls(style) {
+  const here = (path) => new URL(path, document.baseURI).href;
+  for (const source of Object.values(style.sources ?? {})) {
+    if (typeof source.url === 'string' && source.url.startsWith('pmtiles://')) {
+      source.url = `pmtiles://${here(source.url.slice('pmtiles://'.length))}`;
+    }
+  }
+  // `{` and `}` of the template must stay as they are: the folder's URL, then the template.
+  if (typeof style.glyphs === 'string' && !/^[a-z]+:/.test(style.glyphs)) {
+    style.glyphs = here('./') + style.glyphs;
+  }
+}
+
+/** Loads a classic script of the page's own folder (the static map's pmtiles reader). */
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`${src} did not load`));
+    document.head.append(script);
+  });
+}
+
+/**
+ * A static export: the tiles are read from the PMTiles archive with HTTP range requests, by
+ * the pmtiles protocol (vendor/pmtiles.js, shipped in the folder). False (with a notice) when
+ * that cannot be set up.
+ */
+async function setupStatic() {
+  try {
+    await loadScript('vendor/pmtiles.js');
+    const protocol = new window.pmtiles.Protocol();
+    window.maplibregl.addProtocol('pmtiles', protocol.tile);
+    return true;
+  } catch (e) {
+    window.carecoverErrors.push(String(e.message ?? e));
+    const p = document.createElement('p');
+    p.textContent = `${t('map_error')}: ${e.message ?? e}`;
+    showNotice(p);
+    return false;
+  }
 }
 
 /** A map narrower than 640 px (a phone, or a small <iframe>): its credits fold. */
@@ -160,7 +210,9 @@ function renderLegend(resources = []) {
     li.dataset.class = cls;
     return li;
   });
-  list.replaceChildren(
+  // A static map without an API has no search results, what-if sites or suggestions to key.
+  const liveOnly = api.liveApi() ? [] : ['legend_result', 'legend_whatif', 'legend_suggest'];
+  const items = [
     legendItem('area', COLORS.coverage, 'legend_coverage'),
     legendItem('area hatch', COLORS.gap, 'legend_gap'),
     legendItem('area', COLORS.road, 'legend_road'),
@@ -174,7 +226,8 @@ function renderLegend(resources = []) {
     legendItem('ring', COLORS.result, 'legend_result'),
     legendItem('ring', COLORS.whatif, 'legend_whatif'),
     legendItem('dot outlined', COLORS.suggest, 'legend_suggest'),
-  );
+  ];
+  list.replaceChildren(...items.filter((li) => !liveOnly.includes(li.querySelector('[data-i18n]')?.dataset.i18n)));
 }
 
 /** Shows the overlays of the current view only (nurse results, planner sites). */
@@ -242,14 +295,24 @@ async function main() {
   document.getElementById('lang-toggle').addEventListener('click', toggleLang);
   if (window.matchMedia('(max-width: 720px)').matches || narrowMap()) document.getElementById('legend').open = false;
   const state = { view: 'nurse' };
+  // A static export (its index.html says so) reads static.json first: which presets and years
+  // it holds, and the API (if any) that nearest and what-if may call.
+  const site = await api.init().catch((e) => {
+    window.carecoverErrors.push(`static.json: ${e.message ?? e}`);
+    const p = document.createElement('p');
+    p.textContent = `${t('map_error')}: ${e.message ?? e}`;
+    showNotice(p);
+    return null;
+  });
+  const staticOk = !document.querySelector('meta[name="carecover-static"]') || (site && window.maplibregl && await setupStatic());
 
   // The kinds the data has: the nurse view's resource group and the legend's resource entries.
   const kinds = api.kinds().catch((e) => {
-    window.carecoverErrors.push(`/api/kinds: ${e.message ?? e}`);
+    window.carecoverErrors.push(`kinds: ${e.message ?? e}`);
     return null;
   });
   let map = null;
-  const served = window.maplibregl ? await serverMap() : { style: null };
+  const served = window.maplibregl && staticOk ? await serverMap() : { style: null };
   if (served.style) {
     map = createMap(served);
     window.carecoverMap = map;
@@ -261,7 +324,11 @@ async function main() {
   }
   const nurse = new NurseView(document.getElementById('nurse-view'), map);
   const planner = new PlannerView(document.getElementById('planner-view'), map);
-  window.carecover = { nurse, planner, state };
+  if (site) {
+    planner.setStatic(site);
+    if (!api.liveApi()) nurse.disable();
+  }
+  window.carecover = { nurse, planner, state, site };
   setupTabs(state, map, nurse, planner);
   applyUrlParams(planner);
   // Registered before any wait, so that the map's load event cannot pass unseen.

@@ -205,6 +205,18 @@ impl MapLayers {
         }
     }
 
+    /// [`Self::tile_set`] with each of `replacements` in place of the layer of its name (the
+    /// coverage and gaps of some presets only, for a public map that leaves the others out).
+    pub fn tile_set_replacing<'a>(&'a self, replacements: &'a [VecLayer]) -> TileSet<'a> {
+        let mut set = self.tile_set();
+        for layer in &mut set.layers {
+            if let Some(r) = replacements.iter().find(|r| r.name() == layer.name()) {
+                *layer = r;
+            }
+        }
+        set
+    }
+
     /// TileJSON 3.0 for these layers, with `tiles_url` the template the clients fetch.
     pub fn tilejson(&self, tiles_url: &str, attribution: &str) -> TileJson {
         crate::tiles::tilejson(
@@ -227,11 +239,21 @@ fn round1(x: f64) -> f64 {
 /// part as one (Multi)Polygon feature tagged with `preset`, so a widget switches presets with
 /// a filter instead of a new source.
 pub fn coverage_layers(coverage: &CoverageSet) -> Result<Vec<VecLayer>, TileError> {
+    coverage_layers_of(coverage, &Preset::ALL)
+}
+
+/// [`coverage_layers`] with the features of `presets` only (a public map of some presets,
+/// `export --static --preset`). Each feature keeps the id it has in the served tiles.
+pub fn coverage_layers_of(
+    coverage: &CoverageSet,
+    presets: &[Preset],
+) -> Result<Vec<VecLayer>, TileError> {
     let mut cov = VecLayer::new("coverage", MIN_ZOOM, MAX_ZOOM);
     let mut gaps = VecLayer::new("gaps", MIN_ZOOM, MAX_ZOOM);
     let mut id = 0u64;
     for preset in Preset::ALL {
         let result = preset.layer(coverage);
+        let wanted = presets.contains(&preset);
         for rc in &result.regions {
             let st = &rc.stats;
             let props = vec![
@@ -258,19 +280,23 @@ pub fn coverage_layers(coverage: &CoverageSet) -> Result<Vec<VecLayer>, TileErro
             ];
             if !rc.covered_lonlat.0.is_empty() {
                 id += 1;
-                cov.push(
-                    Some(id),
-                    Geometry::MultiPolygon(rc.covered_lonlat.clone()),
-                    props.clone(),
-                )?;
+                if wanted {
+                    cov.push(
+                        Some(id),
+                        Geometry::MultiPolygon(rc.covered_lonlat.clone()),
+                        props.clone(),
+                    )?;
+                }
             }
             if !rc.gap_lonlat.0.is_empty() {
                 id += 1;
-                gaps.push(
-                    Some(id),
-                    Geometry::MultiPolygon(rc.gap_lonlat.clone()),
-                    props,
-                )?;
+                if wanted {
+                    gaps.push(
+                        Some(id),
+                        Geometry::MultiPolygon(rc.gap_lonlat.clone()),
+                        props,
+                    )?;
+                }
             }
         }
     }

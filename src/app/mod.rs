@@ -21,6 +21,7 @@ pub mod provider_import;
 pub mod resource_import;
 pub mod rules;
 mod snapshot;
+pub mod static_site;
 pub mod style;
 pub mod uploads;
 pub mod visit;

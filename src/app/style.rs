@@ -36,6 +36,19 @@ pub fn style_json(base: &str, attribution: &str) -> Value {
     style
 }
 
+/// The style of a static folder (`export --static`): the `carecover` source reads `archive`
+/// (a path relative to the folder) through the `pmtiles://` protocol, and the `glyphs`
+/// template is relative too (`fonts/{fontstack}/{range}.pbf`), so the folder works under any
+/// path prefix. The page resolves both against its own URL before MapLibre sees them.
+pub fn static_style_json(archive: &str, attribution: &str) -> Value {
+    let mut style = style_json("", attribution);
+    style["sources"]["carecover"]["url"] = Value::from(format!("pmtiles://{archive}"));
+    if let Some(glyphs) = style["glyphs"].as_str() {
+        style["glyphs"] = Value::from(glyphs.trim_start_matches('/'));
+    }
+    style
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +86,18 @@ mod tests {
                 layer["id"]
             );
         }
+    }
+
+    #[test]
+    fn the_static_style_reads_the_archive_and_relative_glyphs() {
+        let s = static_style_json("kumamoto.pmtiles", "九州厚生局");
+        assert_eq!(
+            s["sources"]["carecover"]["url"],
+            "pmtiles://kumamoto.pmtiles"
+        );
+        assert_eq!(s["glyphs"], "fonts/{fontstack}/{range}.pbf");
+        let attribution = s["sources"]["carecover"]["attribution"].as_str().unwrap();
+        assert!(attribution.starts_with("九州厚生局") && attribution.contains("OFL"));
     }
 
     #[test]

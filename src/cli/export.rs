@@ -1,9 +1,13 @@
-//! `carecover export`: every non-empty tile over Kumamoto into one PMTiles or MBTiles file.
+//! `carecover export`: every non-empty tile over Kumamoto into one PMTiles or MBTiles file;
+//! with `--static DIR`, the whole public map as a folder of static files
+//! ([`crate::app::static_site`]).
 
 use super::{CliError, Data};
+use crate::app::rules::Preset;
+use crate::app::static_site::{self, StaticOptions};
 use crate::app::Snapshot;
 use crate::tiles::ExportFormat;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -18,22 +22,38 @@ pub struct Args {
     /// Output file.
     #[arg(short, long, default_value = "tiles/kumamoto.pmtiles")]
     output: PathBuf,
+    #[command(flatten)]
+    site: StaticArgs,
+}
+
+/// `--static DIR` and its options.
+#[derive(clap::Args)]
+struct StaticArgs {
+    /// Write the public map as a static folder (archive, style, glyphs, widget, planner
+    /// figures as JSON) instead of one archive; --format and --output do not apply.
+    #[arg(long = "static", value_name = "DIR", conflicts_with_all = ["format", "output"])]
+    dir: Option<PathBuf>,
+    /// Presets to export (comma list; default all): their planner figures and their coverage
+    /// and gaps in the tiles.
+    #[arg(long, value_name = "P,...", requires = "dir")]
+    preset: Option<String>,
+    /// A live carecover API the static page may call for nearest, address search, what-if
+    /// and suggestions (those are hidden without it).
+    #[arg(long, value_name = "URL", requires = "dir")]
+    api_url: Option<String>,
 }
 
 pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
+    if let Some(dir) = &args.site.dir {
+        return run_static(data, &args, dir);
+    }
     let snap = Snapshot::load(&data.files, &data.manifest)?;
     let fmt = if args.format == "mbtiles" {
         ExportFormat::Mbtiles
     } else {
         ExportFormat::Pmtiles
     };
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} tiles {elapsed_precise} eta {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = progress_bar();
     let progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
@@ -58,6 +78,59 @@ pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
         args.output.display(),
         stats.largest_tile_bytes,
         stats.total_raw_bytes
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} tiles {elapsed_precise} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// `export --static DIR`: options checked before the data is loaded.
+fn run_static(data: &Data, args: &Args, dir: &Path) -> Result<ExitCode, CliError> {
+    let presets = match &args.site.preset {
+        Some(list) => static_site::parse_presets(list)?,
+        None => Preset::ALL.to_vec(),
+    };
+    let api = args
+        .site
+        .api_url
+        .as_deref()
+        .map(static_site::parse_api_url)
+        .transpose()?;
+    let widget = crate::server::builtin_site_files()?;
+    let snap = Snapshot::load(&data.files, &data.manifest)?;
+    let bar = progress_bar();
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let opts = StaticOptions {
+        presets,
+        minzoom: args.minzoom,
+        maxzoom: args.maxzoom,
+        api,
+        widget: &widget,
+    };
+    let report = static_site::write_site(&snap, dir, &opts, &progress)?;
+    bar.finish();
+    println!(
+        "wrote the static map to {}: {} files, {} bytes ({} tiles z{}–z{}, {} planner JSON files, {} glyph ranges)",
+        dir.display(),
+        report.files,
+        report.bytes,
+        report.tiles.tiles_written,
+        args.minzoom,
+        args.maxzoom,
+        report.json_files,
+        report.glyph_ranges
     );
     Ok(ExitCode::SUCCESS)
 }

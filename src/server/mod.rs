@@ -29,7 +29,7 @@ pub use reload::{
     reload, watch_files, DataSource, Fingerprint, ReloadDone, ReloadError, ReloadStatus, Reloader,
 };
 pub use run::{reload_on, run, Drain};
-pub use web::{builtin_maplibre, WebFiles};
+pub use web::{builtin_maplibre, builtin_site_files, WebFiles};
 
 use crate::app::Snapshot;
 use arc_swap::ArcSwap;

@@ -147,6 +147,20 @@ fn builtin_file(asset: &Asset) -> Result<&'static [u8], &'static str> {
     }
 }
 
+/// The built-in widget as a static folder lays it out (`export --static`): each page file at
+/// its URL path without the leading `/`, MapLibre under `vendor/`, and the pmtiles reader
+/// (`vendor/pmtiles.js`, which only the static page loads). `Err` names what this binary lacks.
+pub fn builtin_site_files() -> Result<Vec<(&'static str, &'static [u8])>, String> {
+    let mut files = Vec::new();
+    for asset in ASSETS.iter().filter(|a| a.url != "/") {
+        let bytes = builtin_file(asset).map_err(|why| format!("{}: {why}", asset.file))?;
+        files.push((asset.url.trim_start_matches('/'), bytes));
+    }
+    let pmtiles = embedded::PMTILES.map_err(|why| format!("the pmtiles JS library: {why}"))?;
+    files.push(("vendor/pmtiles.js", pmtiles.1));
+    Ok(files)
+}
+
 /// Every URL the widget answers, with its content type (for the OpenAPI document).
 pub fn asset_paths() -> Vec<(&'static str, &'static str)> {
     ASSETS.iter().map(|a| (a.url, a.content_type)).collect()

@@ -26,11 +26,27 @@ async fn the_page_is_served_at_the_root_with_its_security_headers() {
     assert!(csp.ends_with("frame-ancestors 'self'"), "{csp}");
     assert_eq!(h["x-frame-options"], "SAMEORIGIN");
     let html = String::from_utf8(body).unwrap();
-    assert!(html.contains(r#"<script type="module" src="/app.js">"#));
+    assert!(html.contains(r#"<script type="module" src="app.js">"#));
     assert!(
         !html.contains("https://"),
         "the page loads nothing from elsewhere"
     );
+    // Its URLs are relative (the same page runs from a static folder under any prefix), and
+    // each resolves, against `/`, to a route of this server.
+    let mut links = 0;
+    for attr in ["src=\"", "href=\""] {
+        for rest in html.split(attr).skip(1) {
+            let url = &rest[..rest.find('"').unwrap()];
+            if url.starts_with("data:") {
+                continue;
+            }
+            assert!(!url.starts_with('/'), "{url} is not relative");
+            let (s, _, _) = get(&r, &format!("/{url}")).await;
+            assert_eq!(s, 200, "{url} resolves to /{url}");
+            links += 1;
+        }
+    }
+    assert!(links >= 4, "{links} links");
 }
 
 #[tokio::test]

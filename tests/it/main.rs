@@ -57,6 +57,7 @@ mod roads_real;
 mod roads_small;
 mod roads_topology;
 mod roads_topology_real;
+mod static_site;
 mod tiles_cache;
 mod tiles_mvt_roundtrip;
 mod tiles_pmtiles;

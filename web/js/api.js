@@ -1,5 +1,11 @@
 // Calls to this server's API only (relative URLs): clicked points and addresses are a
 // patient's home and never leave for any other host.
+//
+// A static export of the map (`carecover export --static`) marks its index.html with
+// `<meta name="carecover-static" content="static.json">`: the page then reads the planners'
+// figures from the folder's JSON files (the API's answers, written by the export), and the
+// features that need a live server (nearest, address search, what-if, suggestions) call the
+// one API that static.json names, or are hidden when it names none.
 
 // Coverage is asked for by the preset's name (`preset=home_care`, …): the server knows what
 // each preset counts and its radius, and every coverage answer says both (`preset`,
@@ -20,6 +26,51 @@ async function parse(resp) {
     throw new ApiError(resp.status, err.code ?? 'http_' + resp.status, err.message ?? resp.statusText);
   }
   return body;
+}
+
+/** static.json of a static export; null on the live server. */
+let site = null;
+
+/**
+ * Learns whether the page is a static export (its `<meta name="carecover-static">`) and reads
+ * its static.json. Resolves to that config, or null on the live server (no request made).
+ */
+export async function init() {
+  const meta = document.querySelector('meta[name="carecover-static"]');
+  if (!meta) return null;
+  const resp = await fetch(meta.content, { headers: { Accept: 'application/json' } });
+  if (!resp.ok) throw new Error(`${meta.content}: HTTP ${resp.status}`);
+  site = await resp.json();
+  return site;
+}
+
+/** The static export's config, or null on the live server. */
+export function staticSite() {
+  return site;
+}
+
+/** True when nearest, address search, what-if and suggestions can be asked (live, or a
+ * static export with an API URL). */
+export function liveApi() {
+  return !site || Boolean(site.api);
+}
+
+/** A path of the live API: relative on the live server, under the configured API when static. */
+function apiPath(path) {
+  return site?.api ? `${site.api}/${path}` : path;
+}
+
+/** A planner figure of a static export: data/{preset}/[{year}/]{name}, the API's answer. */
+function staticFile(name, preset, year) {
+  if (!site.presets.includes(preset)) {
+    return Promise.reject(new ApiError(400, 'unknown_preset', `preset ${preset} is not in this map`));
+  }
+  if (year === undefined) return getJson(`data/${preset}/${name}`);
+  const y = year ?? site.base_year;
+  if (!site.years.includes(y)) {
+    return Promise.reject(new ApiError(400, 'invalid_year', `year ${y} is not in this map`));
+  }
+  return getJson(`data/${preset}/${y}/${name}`);
 }
 
 export async function getJson(path, params = {}) {
@@ -43,12 +94,12 @@ export async function postJson(path, body) {
 
 export function nearest({ lat, lon, address, kinds, k = 5, sort = 'distance' }) {
   const where = address ? { address } : { lat: lat.toFixed(6), lon: lon.toFixed(6) };
-  return getJson('/api/nearest', { ...where, k, kind: kinds.join(','), sort });
+  return getJson(apiPath('api/nearest'), { ...where, k, kind: kinds.join(','), sort });
 }
 
 /** Every kind with its group, labels and how many rows of the data hold it (`/api/kinds`). */
 export function kinds() {
-  return getJson('/api/kinds');
+  return site ? getJson('data/kinds.json') : getJson('api/kinds');
 }
 
 // People figures are for a year (`year=`: the census year by default, or a projected one);
@@ -56,27 +107,30 @@ export function kinds() {
 // for the server's default.
 
 export function regions(preset, year = null) {
-  return getJson('/api/regions', { preset, year });
+  return site ? staticFile('regions.json', preset, year) : getJson('api/regions', { preset, year });
 }
 
 /** One region with its municipalities (`/api/regions/{id}`), for the preset and year. */
 export function region(preset, id, year = null) {
-  return getJson(`/api/regions/${encodeURIComponent(id)}`, { preset, year });
+  if (site) return staticFile(`regions/${Number(id)}.json`, preset, year);
+  return getJson(`api/regions/${encodeURIComponent(id)}`, { preset, year });
 }
 
 /** Every municipality (`/api/municipalities`), 熊本市 with its wards, for the preset and year. */
 export function municipalities(preset, year = null) {
-  return getJson('/api/municipalities', { preset, year });
+  if (site) return staticFile('municipalities.json', preset, year);
+  return getJson('api/municipalities', { preset, year });
 }
 
 /** The accessibility index per region and municipality (`/api/access`), for the preset and year. */
 export function access(preset, year = null) {
-  return getJson('/api/access', { preset, year });
+  return site ? staticFile('access.json', preset, year) : getJson('api/access', { preset, year });
 }
 
 /** The URL template of the access heat-map tiles (absolute: MapLibre fetches them in a worker). */
 export function accessTiles(preset, year) {
-  return `${location.origin}/tiles/access/${encodeURIComponent(preset)}/${encodeURIComponent(year)}/{z}/{x}/{y}.pbf`;
+  const base = new URL('tiles/access/', document.baseURI).href;
+  return `${base}${encodeURIComponent(preset)}/${encodeURIComponent(year)}/{z}/{x}/{y}.pbf`;
 }
 
 /**
@@ -87,7 +141,8 @@ export function accessTiles(preset, year) {
  */
 export async function peopleYears(answer) {
   if (Array.isArray(answer?.years) && answer.years.length) return [...answer.years].sort((a, b) => a - b);
-  const doc = await getJson('/openapi.json');
+  if (site) return [...site.years];
+  const doc = await getJson('openapi.json');
   const ops = Object.values(doc.paths?.['/api/v1/regions'] ?? doc.paths?.['/api/regions'] ?? {});
   const param = ops.flatMap((op) => op.parameters ?? []).find((p) => p.name === 'year');
   if (!param) return [];
@@ -103,17 +158,18 @@ export async function peopleYears(answer) {
 
 /** GeoJSON points of the towns beyond the preset's reach (`/api/uncovered_towns`). */
 export function uncoveredTowns(preset) {
-  return getJson('/api/uncovered_towns', { preset });
+  if (site) return staticFile('uncovered_towns.json', preset);
+  return getJson('api/uncovered_towns', { preset });
 }
 
 export function coverage(preset) {
-  return getJson('/api/coverage', { preset });
+  return site ? staticFile('coverage.json', preset) : getJson('api/coverage', { preset });
 }
 
 export function scenario(preset, sites) {
-  return postJson('/api/scenarios', { add: sites.map(({ lat, lon }) => ({ lat, lon })), preset });
+  return postJson(apiPath('api/scenarios'), { add: sites.map(({ lat, lon }) => ({ lat, lon })), preset });
 }
 
 export function suggest(preset, regionId, n = 3) {
-  return getJson('/api/suggest', { region: regionId, n, preset });
+  return getJson(apiPath('api/suggest'), { region: regionId, n, preset });
 }

@@ -93,7 +93,7 @@ export class NurseView {
   setResourceKinds(kinds) {
     const box = this.root.querySelector('#resource-kinds');
     for (const old of box.querySelectorAll('label, p')) old.remove();
-    box.hidden = !kinds.length;
+    box.hidden = this.disabled || !kinds.length;
     for (const k of kinds) {
       const label = document.createElement('label');
       label.className = 'resource';
@@ -121,8 +121,18 @@ export class NurseView {
     return [...this.root.querySelectorAll('input[name=kind]:checked')].map((i) => i.value);
   }
 
+  /**
+   * Without a live API (a static map that names none): no search, only a note saying so. The
+   * map's points keep their pop-ups.
+   */
+  disable() {
+    this.disabled = true;
+    for (const child of this.root.children) child.hidden = child.id !== 'static-note';
+  }
+
   /** Answers a map click at lngLat. */
   onMapClick(lngLat) {
+    if (this.disabled) return;
     this.query({ lat: lngLat.lat, lon: lngLat.lng });
   }
 

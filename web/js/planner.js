@@ -191,6 +191,7 @@ export class PlannerView {
     this.markers = []; // numbered labels of the suggested sites
     this.heatSeq = 0;
     this.heatShown = null; // { preset, year, max, tiles } while the heat map is drawn
+    this.noApi = false; // a static map without a live API: no what-if, no suggestions
     this.censusYear = null;
     this.whatif = root.querySelector('#whatif-toggle');
     for (const input of root.querySelectorAll('input[name=preset]')) {
@@ -216,6 +217,33 @@ export class PlannerView {
       this.renderYears();
       this.renderHeatLegend();
     });
+  }
+
+  /**
+   * A static map (`site`: its static.json): the presets it holds only; no heat map when its
+   * tiles are not in the folder; no what-if or suggestions without a live API.
+   */
+  setStatic(site) {
+    const radios = [...this.root.querySelectorAll('input[name=preset]')];
+    for (const input of radios) if (!site.presets.includes(input.value)) input.closest('label').remove();
+    if (!site.presets.includes(this.preset)) {
+      const first = this.root.querySelector('input[name=preset]');
+      if (first) {
+        first.checked = true;
+        this.preset = first.value;
+        this.root.querySelector('#preset-note').hidden = this.preset !== 'pediatric_home';
+      }
+    }
+    if (!site.heat_map) {
+      this.heat.checked = false;
+      this.root.querySelector('.heat-toggle').hidden = true;
+    }
+    if (!site.api) {
+      this.noApi = true;
+      this.whatif.checked = false;
+      this.root.querySelector('.whatif').hidden = true;
+      this.renderSuggestButton();
+    }
   }
 
   /** True when a map click should place a hypothetical clinic. */
@@ -652,7 +680,8 @@ export class PlannerView {
   /** Region extents from the coverage and gap features (together they tile each region). */
   async regionBoxes() {
     if (!this.bboxes) {
-      const fc = await api.coverage('home_care');
+      // Coverage and gaps tile each region under any preset: the current one's extents.
+      const fc = await api.coverage(this.preset);
       this.bboxes = {};
       for (const f of fc.features) extendBox(this.bboxes, f.properties.region_id, f.geometry.coordinates);
     }
@@ -721,7 +750,8 @@ export class PlannerView {
   renderSuggestButton() {
     const b = this.root.querySelector('#suggest-button');
     b.disabled = !this.selected;
-    this.root.querySelector('#suggest-pick').hidden = Boolean(this.selected);
+    b.hidden = this.noApi;
+    this.root.querySelector('#suggest-pick').hidden = this.noApi || Boolean(this.selected);
   }
 
   async suggest() {
