@@ -15,6 +15,9 @@ pub struct Args {
     minzoom: u8,
     #[arg(long, default_value_t = 14)]
     maxzoom: u8,
+    /// Only these layers (comma-separated layer names, e.g. providers,regions); default: all.
+    #[arg(long, value_delimiter = ',')]
+    layers: Vec<String>,
     /// Output file.
     #[arg(short, long, default_value = "tiles/kumamoto.pmtiles")]
     output: PathBuf,
@@ -22,6 +25,10 @@ pub struct Args {
 
 pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
     let snap = Snapshot::load(&data.files, &data.manifest)?;
+    let mut set = snap.layers.tile_set();
+    if !args.layers.is_empty() {
+        set = set.only(&args.layers)?;
+    }
     let fmt = if args.format == "mbtiles" {
         ExportFormat::Mbtiles
     } else {
@@ -40,7 +47,7 @@ pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
     };
     let tj = snap.tilejson("tiles/{z}/{x}/{y}.mvt");
     let stats = crate::tiles::export(
-        &snap.layers.tile_set(),
+        &set,
         &tj,
         fmt,
         args.minzoom,
