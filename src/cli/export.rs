@@ -1,7 +1,7 @@
 //! `carecover export`: every non-empty tile over Kumamoto into one PMTiles or MBTiles file.
 
 use super::{CliError, Data};
-use crate::app::Snapshot;
+use crate::app::MapExport;
 use crate::tiles::ExportFormat;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,11 +24,8 @@ pub struct Args {
 }
 
 pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
-    let snap = Snapshot::load(&data.files, &data.manifest)?;
-    let mut set = snap.layers.tile_set();
-    if !args.layers.is_empty() {
-        set = set.only(&args.layers)?;
-    }
+    let map = MapExport::load(&data.files, &data.manifest, &args.layers)?;
+    let set = map.tile_set()?;
     let fmt = if args.format == "mbtiles" {
         ExportFormat::Mbtiles
     } else {
@@ -45,7 +42,7 @@ pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let tj = snap.tilejson("tiles/{z}/{x}/{y}.mvt");
+    let tj = map.tilejson("tiles/{z}/{x}/{y}.mvt");
     let stats = crate::tiles::export(
         &set,
         &tj,

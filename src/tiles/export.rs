@@ -330,7 +330,9 @@ mod tests {
     #[test]
     fn only_keeps_the_named_layers_in_draw_order() {
         let l = layers();
-        let s = set(&l).only(&["providers", "regions", "providers"]).unwrap();
+        let s = set(&l)
+            .only(&["providers", "regions", "providers"])
+            .unwrap();
         assert_eq!(s.layer_names(), ["regions", "providers"]);
     }
 
