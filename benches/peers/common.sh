@@ -92,6 +92,10 @@ martin_bin() {
 start_nginx() {
   local root=$1 port=$2 dir=$3
   mkdir -p "$dir"
+  # nginx's workers run as nobody: the files and the (mktemp, 0700) folder above must be
+  # readable, or every tile is "missing" (a 204).
+  chmod a+x "$(dirname "$root")"
+  chmod -R a+rX "$root"
   cat > "$dir/nginx.conf" <<CONF
 worker_processes auto;
 pid $dir/nginx.pid;
