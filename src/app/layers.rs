@@ -19,6 +19,15 @@ pub use basemap::{road_class, ROAD_CLASS_MIN_ZOOM};
 /// Lowest and highest zoom the service cuts tiles for. Above 14 MapLibre overzooms.
 pub const MIN_ZOOM: u8 = 5;
 pub const MAX_ZOOM: u8 = 14;
+/// The layers built from the dataset alone, in draw order (see
+/// [`MapLayers::from_dataset_only`]).
+const DATASET_LAYERS: [&str; 5] = [
+    "municipalities",
+    "regions",
+    "roads",
+    "providers",
+    "municipality_labels",
+];
 /// Towns are dense (2,492 points): only from this zoom.
 pub const TOWNS_MIN_ZOOM: u8 = 12;
 
@@ -75,66 +84,8 @@ impl MapLayers {
         if let Some(a) = road_area {
             extra.push(road_coverage_layer(a)?);
         }
-        let mut providers = VecLayer::new("providers", MIN_ZOOM, MAX_ZOOM);
-        for p in &ds.providers {
-            let mut props: Vec<(String, PropValue)> = vec![
-                ("id".into(), p.id.as_str().into()),
-                ("name".into(), p.name.as_str().into()),
-                ("class".into(), provider_class(p.kinds).into()),
-                ("phone".into(), p.phone.as_str().into()),
-                ("address".into(), p.address.as_str().into()),
-                ("region_id".into(), PropValue::UInt(p.region_id.into())),
-                (
-                    "geocode_level".into(),
-                    geocode_level(p.geocode_level).into(),
-                ),
-                (
-                    "facility_type".into(),
-                    facility_type(p.facility_type).into(),
-                ),
-                ("source".into(), p.source.as_str().into()),
-                ("source_name".into(), source_name(ds, &p.source).into()),
-                ("source_date".into(), p.source_date.as_str().into()),
-            ];
-            if !p.capabilities.is_empty() {
-                props.push(("capabilities".into(), p.capabilities.join("、").into()));
-            }
-            for k in ProviderKind::ALL {
-                props.push((k.as_str().into(), PropValue::Bool(p.kinds.contains(k))));
-            }
-            if let Some(t) = p.tiers.home_care_support() {
-                props.push(("home_care_tier".into(), PropValue::UInt(t.into())));
-            }
-            if let Some(t) = p.tiers.pediatric_inpatient {
-                props.push(("pediatric_inpatient_tier".into(), PropValue::UInt(t.into())));
-            }
-            if let Some(b) = p.beds_total {
-                props.push(("beds".into(), PropValue::UInt(b.into())));
-            }
-            if let Some(b) = p.palliative_ward_beds {
-                props.push(("palliative_ward_beds".into(), PropValue::UInt(b.into())));
-            }
-            let id = p.id.parse::<u64>().ok();
-            providers.push(id, Geometry::Point(p.location.point()), props)?;
-        }
-
-        let mut regions = VecLayer::new("regions", MIN_ZOOM, MAX_ZOOM);
-        for r in &ds.regions {
-            let props = vec![
-                ("id".into(), PropValue::UInt(r.id.into())),
-                ("name".into(), r.name.as_str().into()),
-                ("name_en".into(), r.name_en.as_str().into()),
-                (
-                    "area_km2".into(),
-                    PropValue::Double((r.area_km2 * 10.0).round() / 10.0),
-                ),
-            ];
-            regions.push(
-                Some(r.id.into()),
-                Geometry::MultiPolygon(r.geometry.clone()),
-                props,
-            )?;
-        }
+        let providers = providers_layer(ds)?;
+        let regions = regions_layer(ds)?;
 
         let mut towns = VecLayer::new("towns", TOWNS_MIN_ZOOM, MAX_ZOOM);
         for (i, t) in ds.towns.iter().enumerate() {
@@ -179,6 +130,42 @@ impl MapLayers {
             layers,
             area: ServiceArea::of(ds),
         })
+    }
+
+    /// The layers named in `names`, in draw order, when every one of them is built from the
+    /// dataset alone (`municipalities`, `regions`, `roads`, `providers`,
+    /// `municipality_labels`): the same layers as [`MapLayers::build`]'s, without the coverage
+    /// and road engines a snapshot runs. `None` when a name is another layer's (or none).
+    pub fn from_dataset_only<S: AsRef<str>>(
+        ds: &Dataset,
+        names: &[S],
+    ) -> Result<Option<Self>, TileError> {
+        let wanted = |n: &str| names.iter().any(|w| w.as_ref() == n);
+        if names.is_empty() || !names.iter().all(|n| DATASET_LAYERS.contains(&n.as_ref())) {
+            return Ok(None);
+        }
+        let mut layers: Vec<Box<dyn LayerSource>> = Vec::new();
+        if wanted("municipalities") {
+            layers.push(Box::new(basemap::municipalities(ds)?));
+        }
+        if wanted("regions") {
+            layers.push(Box::new(regions_layer(ds)?));
+        }
+        if wanted("roads") {
+            if let Some(roads) = basemap::roads(ds)? {
+                layers.push(Box::new(roads));
+            }
+        }
+        if wanted("providers") {
+            layers.push(Box::new(providers_layer(ds)?));
+        }
+        if wanted("municipality_labels") {
+            layers.push(Box::new(basemap::municipality_labels(ds)?));
+        }
+        Ok(Some(Self {
+            layers,
+            area: ServiceArea::of(ds),
+        }))
     }
 
     /// The layers as producers, in draw order.
@@ -229,6 +216,76 @@ impl MapLayers {
             &self.sources(),
         )
     }
+}
+
+/// `providers`: one point per provider and local resource with its contact details, class,
+/// kind flags, tiers and beds.
+fn providers_layer(ds: &Dataset) -> Result<VecLayer, TileError> {
+    let mut providers = VecLayer::new("providers", MIN_ZOOM, MAX_ZOOM);
+    for p in &ds.providers {
+        let mut props: Vec<(String, PropValue)> = vec![
+            ("id".into(), p.id.as_str().into()),
+            ("name".into(), p.name.as_str().into()),
+            ("class".into(), provider_class(p.kinds).into()),
+            ("phone".into(), p.phone.as_str().into()),
+            ("address".into(), p.address.as_str().into()),
+            ("region_id".into(), PropValue::UInt(p.region_id.into())),
+            (
+                "geocode_level".into(),
+                geocode_level(p.geocode_level).into(),
+            ),
+            (
+                "facility_type".into(),
+                facility_type(p.facility_type).into(),
+            ),
+            ("source".into(), p.source.as_str().into()),
+            ("source_name".into(), source_name(ds, &p.source).into()),
+            ("source_date".into(), p.source_date.as_str().into()),
+        ];
+        if !p.capabilities.is_empty() {
+            props.push(("capabilities".into(), p.capabilities.join("、").into()));
+        }
+        for k in ProviderKind::ALL {
+            props.push((k.as_str().into(), PropValue::Bool(p.kinds.contains(k))));
+        }
+        if let Some(t) = p.tiers.home_care_support() {
+            props.push(("home_care_tier".into(), PropValue::UInt(t.into())));
+        }
+        if let Some(t) = p.tiers.pediatric_inpatient {
+            props.push(("pediatric_inpatient_tier".into(), PropValue::UInt(t.into())));
+        }
+        if let Some(b) = p.beds_total {
+            props.push(("beds".into(), PropValue::UInt(b.into())));
+        }
+        if let Some(b) = p.palliative_ward_beds {
+            props.push(("palliative_ward_beds".into(), PropValue::UInt(b.into())));
+        }
+        let id = p.id.parse::<u64>().ok();
+        providers.push(id, Geometry::Point(p.location.point()), props)?;
+    }
+    Ok(providers)
+}
+
+/// `regions`: the ten secondary medical regions with their names and area.
+fn regions_layer(ds: &Dataset) -> Result<VecLayer, TileError> {
+    let mut regions = VecLayer::new("regions", MIN_ZOOM, MAX_ZOOM);
+    for r in &ds.regions {
+        let props = vec![
+            ("id".into(), PropValue::UInt(r.id.into())),
+            ("name".into(), r.name.as_str().into()),
+            ("name_en".into(), r.name_en.as_str().into()),
+            (
+                "area_km2".into(),
+                PropValue::Double((r.area_km2 * 10.0).round() / 10.0),
+            ),
+        ];
+        regions.push(
+            Some(r.id.into()),
+            Geometry::MultiPolygon(r.geometry.clone()),
+            props,
+        )?;
+    }
+    Ok(regions)
 }
 
 fn round1(x: f64) -> f64 {

@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod diff;
+mod export;
 pub mod isochrone;
 pub mod layers;
 pub mod nearest;
@@ -26,6 +27,7 @@ pub mod style;
 pub mod uploads;
 pub mod visit;
 
+pub use export::MapExport;
 pub use snapshot::{Snapshot, SnapshotError, TILE_CACHE_BYTES};
 
 /// The road network of a dataset with coverage by road computed for the default layer

@@ -160,29 +160,40 @@ impl Snapshot {
     /// TileJSON 3.0 for this snapshot's tiles, fetched from `tiles_url` (a `{z}/{x}/{y}`
     /// template).
     pub fn tilejson(&self, tiles_url: &str) -> TileJson {
-        let mut tj = self.layers.tilejson(tiles_url, &self.attribution());
-        tj.name = Some("carecover Kumamoto home palliative care".into());
-        tj.description = Some(
-            "在宅緩和ケアマップ: providers (九州厚生局 施設基準), medical regions, 16 km coverage and gaps, towns"
-                .into(),
-        );
-        tj.version = Some(self.version().to_string());
-        tj.dataset = Some(self.dataset.files.label().to_string());
-        tj
+        map_tilejson(&self.layers, &self.dataset, tiles_url)
     }
 
     /// The attribution line for maps: every source's credit.
     pub fn attribution(&self) -> String {
-        self.dataset
-            .attribution()
-            .iter()
-            .map(|s| s.credit.as_str())
-            .collect::<Vec<_>>()
-            .join(" / ")
+        attribution(&self.dataset)
     }
 
     /// The data version (hash of the input files).
     pub fn version(&self) -> &str {
         &self.dataset.version
     }
+}
+
+/// TileJSON 3.0 for `layers` of `dataset`, fetched from `tiles_url`: the snapshot's, and an
+/// export's of some layers.
+pub(super) fn map_tilejson(layers: &MapLayers, dataset: &Dataset, tiles_url: &str) -> TileJson {
+    let mut tj = layers.tilejson(tiles_url, &attribution(dataset));
+    tj.name = Some("carecover Kumamoto home palliative care".into());
+    tj.description = Some(
+        "在宅緩和ケアマップ: providers (九州厚生局 施設基準), medical regions, 16 km coverage and gaps, towns"
+            .into(),
+    );
+    tj.version = Some(dataset.version.clone());
+    tj.dataset = Some(dataset.files.label().to_string());
+    tj
+}
+
+/// The attribution line for maps: every source's credit.
+fn attribution(dataset: &Dataset) -> String {
+    dataset
+        .attribution()
+        .iter()
+        .map(|s| s.credit.as_str())
+        .collect::<Vec<_>>()
+        .join(" / ")
 }

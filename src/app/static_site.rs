@@ -137,6 +137,9 @@ pub struct StaticOptions<'a> {
     pub minzoom: u8,
     pub maxzoom: u8,
     pub api: Option<ApiUrl>,
+    /// Only these tile layers (empty: all), as `export --layers` takes them; the style draws
+    /// nothing for a layer left out.
+    pub layers: Vec<String>,
     /// The widget's files as the folder lays them out (path, bytes): the page, MapLibre under
     /// `vendor/`, and `vendor/pmtiles.js`.
     pub widget: &'a [(&'a str, &'a [u8])],
@@ -191,6 +194,20 @@ pub fn write_site(
             )));
         }
     }
+    // The tiles' layers, checked before anything is written: every layer as served (or the
+    // ones `layers` names), coverage and gaps of the chosen presets only.
+    let coverage = if opts.presets.len() == Preset::ALL.len() {
+        None
+    } else {
+        Some(coverage_layers_of(&snap.coverage, &opts.presets)?)
+    };
+    let mut set = match &coverage {
+        None => snap.layers.tile_set(),
+        Some(c) => snap.layers.tile_set_replacing(c),
+    };
+    if !opts.layers.is_empty() {
+        set = set.only(&opts.layers)?;
+    }
     let mut out = Folder::new(dir)?;
 
     // The page and its libraries; index.html marked as the static page.
@@ -202,32 +219,22 @@ pub fn write_site(
         }
     }
 
-    // The tiles: every layer as served, coverage and gaps of the chosen presets only.
+    // The tiles.
     let attribution = snap.attribution();
-    let tilejson = snap.tilejson(&format!("pmtiles://{ARCHIVE}/{{z}}/{{x}}/{{y}}"));
+    let mut tilejson = snap.tilejson(&format!("pmtiles://{ARCHIVE}/{{z}}/{{x}}/{{y}}"));
+    tilejson
+        .vector_layers
+        .retain(|v| set.layers.iter().any(|l| l.name() == v.id));
     let archive = dir.join(ARCHIVE);
-    let tiles = if opts.presets.len() == Preset::ALL.len() {
-        crate::tiles::export(
-            &snap.layers.tile_set(),
-            &tilejson,
-            ExportFormat::Pmtiles,
-            opts.minzoom,
-            opts.maxzoom,
-            &archive,
-            progress,
-        )?
-    } else {
-        let coverage = coverage_layers_of(&snap.coverage, &opts.presets)?;
-        crate::tiles::export(
-            &snap.layers.tile_set_replacing(&coverage),
-            &tilejson,
-            ExportFormat::Pmtiles,
-            opts.minzoom,
-            opts.maxzoom,
-            &archive,
-            progress,
-        )?
-    };
+    let tiles = crate::tiles::export(
+        &set,
+        &tilejson,
+        ExportFormat::Pmtiles,
+        opts.minzoom,
+        opts.maxzoom,
+        &archive,
+        progress,
+    )?;
     out.count(&archive);
     out.json("tiles.json", &tilejson)?;
     out.json("style.json", &static_style_json(ARCHIVE, &attribution))?;

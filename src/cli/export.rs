@@ -5,7 +5,7 @@
 use super::{CliError, Data};
 use crate::app::rules::Preset;
 use crate::app::static_site::{self, StaticOptions};
-use crate::app::Snapshot;
+use crate::app::{MapExport, Snapshot};
 use crate::tiles::ExportFormat;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,6 +19,10 @@ pub struct Args {
     minzoom: u8,
     #[arg(long, default_value_t = 14)]
     maxzoom: u8,
+    /// Only these layers (comma-separated layer names, e.g. providers,regions); default: all.
+    /// With --static, the public map's archive holds only these.
+    #[arg(long, value_delimiter = ',')]
+    layers: Vec<String>,
     /// Output file.
     #[arg(short, long, default_value = "tiles/kumamoto.pmtiles")]
     output: PathBuf,
@@ -47,7 +51,8 @@ pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
     if let Some(dir) = &args.site.dir {
         return run_static(data, &args, dir);
     }
-    let snap = Snapshot::load(&data.files, &data.manifest)?;
+    let map = MapExport::load(&data.files, &data.manifest, &args.layers)?;
+    let set = map.tile_set()?;
     let fmt = if args.format == "mbtiles" {
         ExportFormat::Mbtiles
     } else {
@@ -58,9 +63,9 @@ pub fn run(data: &Data, args: Args) -> Result<ExitCode, CliError> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let tj = snap.tilejson("tiles/{z}/{x}/{y}.mvt");
+    let tj = map.tilejson("tiles/{z}/{x}/{y}.mvt");
     let stats = crate::tiles::export(
-        &snap.layers.tile_set(),
+        &set,
         &tj,
         fmt,
         args.minzoom,
@@ -117,6 +122,7 @@ fn run_static(data: &Data, args: &Args, dir: &Path) -> Result<ExitCode, CliError
         minzoom: args.minzoom,
         maxzoom: args.maxzoom,
         api,
+        layers: args.layers.clone(),
         widget: &widget,
     };
     let report = static_site::write_site(&snap, dir, &opts, &progress)?;

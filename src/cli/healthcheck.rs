@@ -55,10 +55,9 @@ fn get_status(addr: SocketAddr, path: &str, timeout: Duration) -> std::io::Resul
     let mut s = TcpStream::connect_timeout(&addr, timeout)?;
     s.set_read_timeout(Some(timeout))?;
     s.set_write_timeout(Some(timeout))?;
-    write!(
-        s,
-        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
+    // One write: a server may answer (and close) once it has the request line.
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(request.as_bytes())?;
     // The status line is all we need: "HTTP/1.1 200 OK".
     let mut head = [0u8; 64];
     let mut n = 0;

@@ -21,6 +21,39 @@ pub struct TileSet<'a> {
     pub zooms: RangeInclusive<u8>,
 }
 
+impl TileSet<'_> {
+    /// The set with only the layers named in `names`, kept in the set's draw order, so a tile
+    /// of the smaller set holds the same layer bytes as the full tile (an export of two layers
+    /// can be compared with another tool's on the same input). Names may repeat.
+    ///
+    /// # Errors
+    /// [`ExportError::UnknownLayer`] for a name that is not a layer of the set (the message
+    /// lists the set's layers), [`ExportError::NoLayers`] for an empty list.
+    pub fn only<S: AsRef<str>>(mut self, names: &[S]) -> Result<Self, ExportError> {
+        if names.is_empty() {
+            return Err(ExportError::NoLayers);
+        }
+        if let Some(unknown) = names
+            .iter()
+            .map(AsRef::as_ref)
+            .find(|n| !self.layers.iter().any(|l| l.name() == *n))
+        {
+            return Err(ExportError::UnknownLayer {
+                name: unknown.to_string(),
+                known: self.layer_names().join(", "),
+            });
+        }
+        self.layers
+            .retain(|l| names.iter().any(|n| n.as_ref() == l.name()));
+        Ok(self)
+    }
+
+    /// The layers' names in draw order.
+    pub fn layer_names(&self) -> Vec<&str> {
+        self.layers.iter().map(|l| l.name()).collect()
+    }
+}
+
 /// Archive format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -46,6 +79,10 @@ pub struct ExportStats {
 pub enum ExportError {
     #[error("zoom range {min}..={max} is invalid: need {lo} <= minzoom <= maxzoom <= {hi}")]
     ZoomRange { min: u8, max: u8, lo: u8, hi: u8 },
+    #[error("unknown layer {name:?}: the layers are {known}")]
+    UnknownLayer { name: String, known: String },
+    #[error("no layer to export: name at least one")]
+    NoLayers,
     #[error(transparent)]
     Tile(#[from] TileError),
     #[error("MBTiles {path}: {source}")]
@@ -80,6 +117,12 @@ pub fn export(
             hi,
         });
     }
+    // The archive describes the layers it holds, not every layer the TileJSON lists.
+    let mut tilejson = tilejson.clone();
+    tilejson
+        .vector_layers
+        .retain(|v| set.layers.iter().any(|l| l.name() == v.id));
+    let tilejson = &tilejson;
     let [w, s, e, n] = set.bounds;
     let bounds = geo_types::Rect::new((w, s), (e, n));
     let mut coords: Vec<TileCoord> = Vec::new();
@@ -261,4 +304,52 @@ fn write_mbtiles(
         path: out.display().to_string(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tiles::VecLayer;
+
+    fn set<'a>(layers: &'a [VecLayer]) -> TileSet<'a> {
+        TileSet {
+            layers: layers.iter().map(|l| l as &dyn LayerSource).collect(),
+            bounds: [130.0, 32.0, 131.0, 33.0],
+            center: [130.5, 32.5, 8.0],
+            zooms: 5..=14,
+        }
+    }
+
+    fn layers() -> Vec<VecLayer> {
+        ["municipalities", "regions", "coverage", "providers"]
+            .into_iter()
+            .map(|n| VecLayer::new(n, 5, 14))
+            .collect()
+    }
+
+    #[test]
+    fn only_keeps_the_named_layers_in_draw_order() {
+        let l = layers();
+        let s = set(&l)
+            .only(&["providers", "regions", "providers"])
+            .unwrap();
+        assert_eq!(s.layer_names(), ["regions", "providers"]);
+    }
+
+    #[test]
+    fn an_unknown_layer_is_an_error_listing_the_known_ones() {
+        let l = layers();
+        let e = set(&l).only(&["regions", "hospitals"]).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "unknown layer \"hospitals\": the layers are municipalities, regions, coverage, providers"
+        );
+    }
+
+    #[test]
+    fn an_empty_layer_list_is_an_error() {
+        let l = layers();
+        let e = set(&l).only::<&str>(&[]).err().unwrap();
+        assert!(matches!(e, ExportError::NoLayers), "{e}");
+    }
 }

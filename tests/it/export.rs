@@ -5,6 +5,7 @@
 //! Without the packages it fails naming them.
 
 use crate::common;
+use crate::tiles_common;
 
 use carecover::tiles::{lat_to_tile_y, lon_to_tile_x};
 use std::process::Command;
@@ -143,4 +144,105 @@ fn an_impossible_zoom_range_is_a_clear_error() {
         .unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("zoom range 9..=7"));
+}
+
+/// The layer messages (field 3) of a tile, in order, as raw bytes.
+fn layer_messages(tile: &[u8]) -> Vec<Vec<u8>> {
+    tiles_common::fields(tile)
+        .into_iter()
+        .filter(|f| f.0 == 3)
+        .map(|f| f.2)
+        .collect()
+}
+
+#[tokio::test]
+async fn layers_exports_only_the_named_layers_with_the_http_tiles_bytes() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("export-layers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("two.mbtiles");
+    let o = common::run_bin(&[
+        "export",
+        "--format",
+        "mbtiles",
+        "--layers",
+        "providers,regions",
+        "--minzoom",
+        "5",
+        "--maxzoom",
+        "8",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let db = rusqlite::Connection::open(&out).unwrap();
+    let json: String = db
+        .query_row("SELECT value FROM metadata WHERE name = 'json'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let ids: Vec<&str> = json["vector_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["regions", "providers"], "draw order, only the two");
+
+    let mut st = db
+        .prepare("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")
+        .unwrap();
+    let tiles: Vec<(u8, u32, u32, Vec<u8>)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!tiles.is_empty());
+    let mut seen = std::collections::BTreeSet::new();
+    let r = common::router();
+    for (z, x, tms_row, gz) in &tiles {
+        let mut raw = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut raw).unwrap();
+        let y = (1u32 << z) - 1 - tms_row;
+        let names: Vec<String> = tiles_common::decode(&raw)
+            .into_iter()
+            .map(|l| l.0)
+            .collect();
+        assert!(
+            names.iter().all(|n| n == "providers" || n == "regions"),
+            "{z}/{x}/{y}: {names:?}"
+        );
+        seen.extend(names);
+        // The same layer bytes as the live tile, which has every layer.
+        let (status, _, http) = common::get(&r, &format!("/tiles/{z}/{x}/{y}.mvt")).await;
+        assert_eq!(status, 200, "{z}/{x}/{y}");
+        let live = layer_messages(&http);
+        for layer in layer_messages(&raw) {
+            assert!(live.contains(&layer), "{z}/{x}/{y}: a layer differs");
+        }
+    }
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        ["providers", "regions"]
+    );
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn an_unknown_layer_is_a_clear_error_naming_the_known_ones() {
+    let o = common::run_bin(&[
+        "export",
+        "--layers",
+        "providers,hospitals",
+        "-o",
+        "/tmp/never-layers.pmtiles",
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unknown layer \"hospitals\""), "{err}");
+    for known in ["providers", "regions", "coverage", "gaps"] {
+        assert!(err.contains(known), "{known} in {err}");
+    }
+    assert!(!std::path::Path::new("/tmp/never-layers.pmtiles").exists());
 }

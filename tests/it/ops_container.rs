@@ -170,11 +170,10 @@ fn the_image_entrypoint_serves_passes_its_health_check_and_stops_cleanly_on_sigt
     let all = dockerfile();
     let stage = final_stage(&all);
     let mut env = env_of(stage);
-    // The image's address with a port free on this machine (the host part as the image has it).
-    let port = free_port();
-    let addr = env["CARECOVER_ADDR"].clone();
-    let host = addr.rsplit_once(':').unwrap().0;
-    env.insert("CARECOVER_ADDR".into(), format!("{host}:{port}"));
+    // The image's address, on a port the kernel picks (the host part as the image has it).
+    let image_addr = env["CARECOVER_ADDR"].clone();
+    let host = image_addr.rsplit_once(':').unwrap().0.to_string();
+    env.insert("CARECOVER_ADDR".into(), format!("{host}:0"));
     let mut argv = json_array(one(stage, "ENTRYPOINT"), "ENTRYPOINT");
     argv.extend(json_array(one(stage, "CMD"), "CMD"));
     let health = one(stage, "HEALTHCHECK");
@@ -190,8 +189,12 @@ fn the_image_entrypoint_serves_passes_its_health_check_and_stops_cleanly_on_sigt
         image_command(&health_argv, env).output().unwrap()
     };
 
-    // Before the server listens, the health check fails and says where it asked.
-    let out = check(&env);
+    // With nothing listening, the health check fails and says where it asked (a port that was
+    // free a moment ago).
+    let mut idle = env.clone();
+    let port = free_port();
+    idle.insert("CARECOVER_ADDR".into(), format!("{host}:{port}"));
+    let out = check(&idle);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -206,8 +209,26 @@ fn the_image_entrypoint_serves_passes_its_health_check_and_stops_cleanly_on_sigt
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    // Ready within the image's start period (a debug build loads the data more slowly).
+    // The port it listens on, from its log; the health check asks there (as in the image,
+    // where both read the same CARECOVER_ADDR).
     let guard = Instant::now() + Duration::from_secs(300);
+    let port: u16 = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(i) = text.find(&format!("listening on http://{host}:")) {
+            let rest = &text[i + format!("listening on http://{host}:").len()..];
+            let end = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            break rest[..end].parse().unwrap();
+        }
+        if let Some(status) = server.try_wait().unwrap() {
+            panic!("the entrypoint exited ({status}): {text}");
+        }
+        assert!(Instant::now() < guard, "never listened: {text}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    env.insert("CARECOVER_ADDR".into(), format!("{host}:{port}"));
+    // Ready within the image's start period (a debug build loads the data more slowly).
     loop {
         if check(&env).status.success() {
             break;
@@ -262,15 +283,22 @@ fn the_health_check_fails_on_a_server_that_is_not_ready_and_names_the_status() {
     // A server answering 503 (as /readyz does while draining or without data).
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let answer = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut buf = [0u8; 512];
-        let _ = std::io::Read::read(&mut s, &mut buf);
-        s.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
-            .unwrap();
+    // Every connection gets the 503 (the thread ends with the test binary).
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            // The whole request head, then the answer.
+            let mut head = Vec::new();
+            let mut buf = [0u8; 512];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match std::io::Read::read(&mut s, &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = s.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+        }
     });
     let out = crate::common::run_bin(&["healthcheck", "--addr", &addr.to_string()]);
-    answer.join().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -53,6 +53,41 @@ fn an_unknown_preset_is_refused_naming_it_and_nothing_is_written() {
     assert!(!tmp.0.exists(), "nothing written for a refused export");
 }
 
+/// `--layers` with `--static`: the archive and tiles.json hold only the named layers; an
+/// unknown name is refused naming it and the layers, before anything is written.
+#[test]
+fn a_static_map_of_some_layers_holds_only_those_and_an_unknown_layer_writes_nothing() {
+    let tmp = TempDir::new("static-layers");
+    let snap = common::snapshot();
+    let widget = carecover::server::builtin_site_files().expect("the widget is built in");
+    let mut opts = StaticOptions {
+        presets: vec![Preset::HomeCare],
+        minzoom: 5,
+        maxzoom: 6,
+        api: None,
+        layers: vec!["providers".into(), "hospices".into()],
+        widget: &widget,
+    };
+    let err = static_site::write_site(&snap, &tmp.0, &opts, &|_, _| {})
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("hospices") && err.contains("regions"), "{err}");
+    assert!(!tmp.0.exists(), "nothing written for a refused export");
+
+    opts.layers = vec!["providers".into(), "regions".into()];
+    let report = static_site::write_site(&snap, &tmp.0, &opts, &|_, _| {}).unwrap();
+    assert!(report.tiles.tiles_written > 0, "{report:?}");
+    let tj: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.0.join("tiles.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = tj["vector_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["regions", "providers"], "the set's draw order");
+}
+
 #[test]
 fn a_bad_api_url_is_refused_naming_it() {
     let tmp = TempDir::new("static-bad-api");
@@ -91,6 +126,7 @@ async fn the_folder_holds_the_api_answers_of_the_chosen_presets() {
         minzoom: 5,
         maxzoom: 6,
         api: None,
+        layers: vec![],
         widget: &widget,
     };
     let report = static_site::write_site(&snap, &tmp.0, &opts, &|_, _| {}).unwrap();
