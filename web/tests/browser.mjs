@@ -11,23 +11,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ROOT, SHOTS, CHROMIUM, CHROMIUM_ARGS, freePort, mapIdle } from './common.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = path.join(ROOT, 'target', 'browser');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 // Near 熊本駅 / 熊本市中央区 (the README's example point).
 const KUMAMOTO_CITY = { lon: 130.7079, lat: 32.8032 };
 const READY_TIMEOUT_MS = 240_000;
@@ -38,17 +25,6 @@ function binary() {
   if (process.env.CARECOVER_BIN) return process.env.CARECOVER_BIN;
   const release = path.join(ROOT, 'target', 'release', 'carecover');
   return existsSync(release) ? release : path.join(ROOT, 'target', 'debug', 'carecover');
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitReady(base, server) {
@@ -89,21 +65,6 @@ async function api(base, pathAndQuery) {
   const r = await fetch(base + pathAndQuery);
   assert.equal(r.status, 200, `${pathAndQuery}: ${r.status}`);
   return r.json();
-}
-
-/**
- * Resolves once the map has drawn everything it asked for, or at its first error (the callers
- * then assert there was none); rejects when neither happens in time.
- */
-function mapIdle(page, ms = 60_000) {
-  return page.evaluate((ms) => new Promise((resolve, reject) => {
-    const map = window.carecoverMap;
-    if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) return resolve();
-    const timer = setTimeout(() => reject(new Error(`the map is not idle after ${ms} ms`)), ms);
-    const done = () => { clearTimeout(timer); resolve(); };
-    map.once('idle', done);
-    map.once('error', done);
-  }), ms);
 }
 
 /** Page coordinates of a lon/lat on the map canvas. */

@@ -14,40 +14,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ROOT, SHOTS, CHROMIUM, CHROMIUM_ARGS, freePort, mapIdle } from './common.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = path.join(ROOT, 'target', 'browser');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
 const STATIC_DIR = process.env.STATIC_DIR;
 const PREFIX = '/map/';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const TEST = { timeout: 240_000 };
 const READY_TIMEOUT_MS = 240_000;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(what, ok, child) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -153,17 +129,6 @@ http {
   return { child, base, dir };
 }
 
-function mapIdle(page, ms = 90_000) {
-  return page.evaluate((ms) => new Promise((resolve, reject) => {
-    const map = window.carecoverMap;
-    if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) return resolve();
-    const timer = setTimeout(() => reject(new Error(`the map is not idle after ${ms} ms`)), ms);
-    const done = () => { clearTimeout(timer); resolve(); };
-    map.once('idle', done);
-    map.once('error', done);
-  }), ms);
-}
-
 /** Rendered features of the map's layers that draw `sourceLayer`. */
 function renderedOf(page, sourceLayer) {
   return page.evaluate((sourceLayer) => {
@@ -241,7 +206,7 @@ test('nginx serves the archive by ranges and no carecover answers', TEST, async 
 test('the static map draws from the archive under a path prefix, asking nothing of any other origin', TEST, async () => {
   await page.goto(`${nginx.base}${PREFIX}`);
   await page.waitForFunction(() => window.carecoverMap !== undefined);
-  await mapIdle(page);
+  await mapIdle(page, 90_000);
   assert.deepEqual(await page.evaluate(() => window.carecoverErrors), [], 'map errors');
   assert.equal(await page.evaluate(() => window.carecover.site?.mode), 'static');
   assert.ok(await renderedOf(page, 'providers') > 50, 'providers drawn');
@@ -297,7 +262,7 @@ test('the planner table shows the live API\'s figures for each exported preset a
   // A region's municipalities come from its file.
   await page.click('#region-table tbody tr[data-region="3"]');
   await page.waitForSelector('#muni-table tbody tr');
-  await mapIdle(page);
+  await mapIdle(page, 90_000);
   await page.screenshot({ path: path.join(SHOTS, 'static-planner-1280.png') });
   assert.deepEqual(problems, []);
 });
