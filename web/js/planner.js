@@ -278,11 +278,16 @@ export class PlannerView {
     await this.load();
   }
 
-  /** Saves the region table for the preset (the API's figures) as a CSV file, in the browser. */
+  /**
+   * Saves the region table shown (the API's figures) as a CSV file, in the browser, labelled
+   * with the preset the figures are for: the answer's own, not the switch's, which runs ahead
+   * while a new preset's figures are on their way.
+   */
   downloadCsv() {
     if (!this.stats) return;
-    saveFile(regionsCsv(this.stats, this.preset),
-      `carecover-regions-${this.preset}-${this.stats.year}-${this.stats.data_version}.csv`, 'text/csv;charset=utf-8');
+    const preset = this.stats.preset ?? this.preset;
+    saveFile(regionsCsv(this.stats, preset),
+      `carecover-regions-${preset}-${this.stats.year}-${this.stats.data_version}.csv`, 'text/csv;charset=utf-8');
   }
 
   /**

@@ -426,7 +426,9 @@ test('the preset switch to 小児在宅 shows its coverage, gaps and children pe
 
 test('the region table downloads as a UTF-8 CSV with a BOM holding the API\'s figures', TEST, async () => {
   await page.check('input[name=preset][value=home_care]');
-  await page.waitForFunction(() => window.carecover.planner.preset === 'home_care' && window.carecover.planner.stats?.kinds);
+  // The home_care figures themselves, not only the switch (the previous preset's stay shown
+  // until they arrive).
+  await page.waitForFunction(() => window.carecover.planner.stats?.preset === 'home_care' && window.carecover.planner.stats?.kinds);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
   const { readFileSync } = await import('node:fs');
   const bytes = readFileSync(await download.path());
@@ -485,7 +487,7 @@ test('球磨 opens its municipalities with 65+, 熊本市 opens its wards, and t
   await page.waitForFunction(() => window.carecover?.planner?.stats);
   await page.click('#tab-planner');
   await page.check('input[name=preset][value=home_care]');
-  await page.waitForFunction(() => window.carecover.planner.preset === 'home_care' && window.carecover.planner.stats?.kinds);
+  await page.waitForFunction(() => window.carecover.planner.stats?.preset === 'home_care' && window.carecover.planner.stats?.kinds);
   await page.click('#region-table tbody tr[data-region="9"] th');
   await page.waitForFunction(() => window.carecover.planner.muni?.region?.id === 9
     && window.carecover.planner.muni?.kinds?.length === 2);
