@@ -6,12 +6,13 @@
 # times; it prints every run and the medians, and nearest/healthz as a ratio.
 #
 #   bash benches/peers/nearest.sh      # RUNS=3 DURATION=10s THREADS=2 PORT=18090 KIND=…
-#   BIN=path/to/carecover bash benches/peers/nearest.sh   # another build (e.g. main's)
+#   CARECOVER=path/to/carecover bash benches/peers/nearest.sh   # another build (e.g. main's)
 #
 # Needs wrk (Debian: apt-get install -y wrk), python3 and curl. Loopback only; the server it
 # starts is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benches/peers/common.sh
 
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10s}
@@ -20,9 +21,9 @@ PORT=${PORT:-18090}
 KIND=${KIND:-home_care_support_clinic}
 N=${N:-5000}
 DATA=${CARECOVER_DATA:-geodata}
-for tool in wrk python3 curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing (Debian: apt-get install -y $tool)" >&2; exit 1; }
-done
+need wrk "apt-get install -y wrk"
+need python3 "apt-get install -y python3"
+need curl "apt-get install -y curl"
 WORK=$(mktemp -d)
 SERVER_PID=""
 cleanup() {
@@ -33,10 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -z "${BIN:-}" ]]; then
-  cargo build --release --quiet
-  BIN=target/release/carecover
-fi
+BIN=$(carecover_bin)
 
 towns="$DATA/addresses/kumamoto_towns.csv"
 python3 - "$towns" "$WORK/nearest.txt" "$N" "$KIND" <<'PY'
@@ -56,15 +54,9 @@ with open(out, "w") as f:
 PY
 echo /healthz > "$WORK/healthz.txt"
 
-CARECOVER_LOG=warn CARECOVER_DATA="$DATA" "$BIN" serve --addr "127.0.0.1:$PORT" \
-  --max-concurrency 1024 2>"$WORK/server.log" &
+CARECOVER="$BIN" CARECOVER_LOG=warn CARECOVER_DATA="$DATA" \
+  start_carecover "$PORT" "$WORK/server.log" --max-concurrency 1024 || { cat "$WORK/server.log"; exit 1; }
 SERVER_PID=$!
-for _ in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.2
-done
-curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "server not ready" >&2; exit 1; }
 # Every query of the list must answer 200 (a bad list would measure error pages).
 first=$(head -1 "$WORK/nearest.txt")
 curl -fs "http://127.0.0.1:$PORT$first" -o "$WORK/one.json" || { echo "GET $first failed" >&2; exit 1; }
