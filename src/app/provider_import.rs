@@ -9,7 +9,7 @@
 //! with its reason; a malformed row of the list is an error, and no file is written then
 //! ([`ProviderImport::csv`] is `None`).
 
-use crate::data::provider_list::{ListInstitution, ListSheet, ProviderList, SheetRow};
+use crate::data::provider_list::{ListInstitution, ListSheet, ProviderList, RowCounts, SheetRow};
 use crate::data::{
     check_provider_csv, project_multipolygon, DataIssue, Dataset, FacilityType, ProviderKind,
     COAST_TOLERANCE_M,
@@ -60,12 +60,9 @@ pub struct ImportReport {
     pub as_of: Option<String>,
     pub sheets: Vec<ListSheet>,
     pub sheets_skipped: Vec<String>,
-    /// Non-empty rows below the header.
-    pub rows: usize,
-    pub standard_rows: usize,
-    pub note_rows: usize,
-    pub duplicate_rows: usize,
-    pub other_category_rows: usize,
+    /// The list's rows by sort (flattened: `rows`, `standard_rows`, … in the JSON).
+    #[serde(flatten)]
+    pub counts: RowCounts,
     pub institutions: usize,
     pub hospitals: usize,
     pub clinics: usize,
@@ -256,11 +253,7 @@ pub fn import_provider_list(ds: &Dataset, gaz: &Gazetteer, list: &ProviderList) 
         as_of: list.as_of.clone(),
         sheets: list.sheets.clone(),
         sheets_skipped: list.sheets_skipped.clone(),
-        rows: list.rows,
-        standard_rows: list.standard_rows,
-        note_rows: list.note_rows,
-        duplicate_rows: list.duplicate_rows,
-        other_category_rows: list.other_category_rows,
+        counts: list.counts,
         institutions: list.institutions.len(),
         hospitals,
         clinics: list.institutions.len() - hospitals,

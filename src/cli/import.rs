@@ -212,7 +212,10 @@ fn print_report(r: &ListReport) {
     );
     println!(
         "rows: {} standards, {} 備考, {} repeated, {} not 医科",
-        r.standard_rows, r.note_rows, r.duplicate_rows, r.other_category_rows
+        r.counts.standard_rows,
+        r.counts.note_rows,
+        r.counts.duplicate_rows,
+        r.counts.other_category_rows
     );
     println!(
         "institutions: {} ({} hospitals, {} clinics), {} standards",

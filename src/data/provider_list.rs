@@ -166,16 +166,9 @@ pub struct ListSheet {
     pub rows: usize,
 }
 
-/// The list as read: institutions, counts of the rows, and every problem found.
-#[derive(Debug, Clone, Default)]
-pub struct ProviderList {
-    /// The file's name, as issues name it.
-    pub file: String,
-    /// The title's date line, e.g. 「令和７年１０月１日 現在」, when a title row has one.
-    pub as_of: Option<String>,
-    pub sheets: Vec<ListSheet>,
-    /// Sheets without a header row (notes, empty sheets).
-    pub sheets_skipped: Vec<String>,
+/// How many rows of each sort a list had (also the import report's, flattened into it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RowCounts {
     /// Non-empty data rows.
     pub rows: usize,
     /// Rows of a standard (with a 受理記号).
@@ -186,6 +179,20 @@ pub struct ProviderList {
     pub duplicate_rows: usize,
     /// Rows whose 区分 is not 医科 (left out).
     pub other_category_rows: usize,
+}
+
+/// The list as read: institutions, counts of the rows, and every problem found.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderList {
+    /// The file's name, as issues name it.
+    pub file: String,
+    /// The title's date line, e.g. 「令和７年１０月１日 現在」, when a title row has one.
+    pub as_of: Option<String>,
+    pub sheets: Vec<ListSheet>,
+    /// Sheets without a header row (notes, empty sheets).
+    pub sheets_skipped: Vec<String>,
+    /// How the list's rows were read.
+    pub counts: RowCounts,
     pub institutions: Vec<ListInstitution>,
     /// Errors (the list must not be used) and warnings, in row order.
     pub issues: Vec<DataIssue>,
@@ -392,7 +399,7 @@ fn read_sheet(
             continue;
         }
         sheet.rows += 1;
-        out.rows += 1;
+        out.counts.rows += 1;
         read_row(&cells, out, builder, log);
     }
     out.sheets.push(sheet);
@@ -509,7 +516,7 @@ fn read_row(cells: &Cells, out: &mut ProviderList, builder: &mut Builder, log: &
     let errors_before = log.issues.len();
     let category = cells.text(Col::Category, log);
     if !category.is_empty() && category != "医科" {
-        out.other_category_rows += 1;
+        out.counts.other_category_rows += 1;
         return;
     }
     let symbol = cells.text(Col::Symbol, log);
@@ -528,7 +535,7 @@ fn read_row(cells: &Cells, out: &mut ProviderList, builder: &mut Builder, log: &
             return;
         }
         // A 備考 row: details of the standard above it.
-        out.note_rows += 1;
+        out.counts.note_rows += 1;
         match (code, builder.last_standard()) {
             (Some(Err(msg)), _) => cells.error(log, Col::InstCode, msg),
             (_, None) => cells.error(
@@ -549,7 +556,7 @@ fn read_row(cells: &Cells, out: &mut ProviderList, builder: &mut Builder, log: &
         }
         return;
     }
-    out.standard_rows += 1;
+    out.counts.standard_rows += 1;
     let id = match code {
         None => {
             cells.error(log, Col::InstCode, "empty 医療機関番号".into());
@@ -595,7 +602,7 @@ fn read_row(cells: &Cells, out: &mut ProviderList, builder: &mut Builder, log: &
         notes: if heading.is_empty() && data.is_empty() {
             Vec::new()
         } else {
-            out.note_rows += 1;
+            out.counts.note_rows += 1;
             vec![ListNote {
                 heading,
                 data,
@@ -609,7 +616,7 @@ fn read_row(cells: &Cells, out: &mut ProviderList, builder: &mut Builder, log: &
         return;
     };
     if !builder.add(id, fields, standard, cells, log) {
-        out.duplicate_rows += 1;
+        out.counts.duplicate_rows += 1;
     }
 }
 

@@ -270,8 +270,8 @@ fn the_whole_list_round_trips_to_the_builtin_provider_table() {
     assert_eq!(r.institutions, 1324);
     assert_eq!((r.hospitals, r.clinics), (200, 1124));
     assert_eq!(r.standards, standards.rows.len());
-    assert_eq!(r.standard_rows, standards.rows.len());
-    assert_eq!(r.duplicate_rows, 0);
+    assert_eq!(r.counts.standard_rows, standards.rows.len());
+    assert_eq!(r.counts.duplicate_rows, 0);
     assert!(r.not_placed.is_empty(), "{:?}", r.not_placed);
     assert_eq!(r.placed, 1324);
     let kind = |k: ProviderKind| r.kinds.iter().find(|c| c.kind == k).unwrap().institutions;
