@@ -237,7 +237,10 @@ impl Dataset {
                 }
             }
         }
-        // Local resource lists: rows of one resource kind each, served like providers.
+        // Local resource lists: rows of one resource kind each, served like providers. Ids
+        // served so far, so a row listed twice is found without scanning every provider.
+        let mut ids: std::collections::HashSet<String> =
+            providers.iter().map(|p| p.id.clone()).collect();
         for layer in &manifest.resources {
             let Some(bytes) = unparsed.remove(&layer.file) else {
                 continue;
@@ -246,7 +249,7 @@ impl Dataset {
             let rows =
                 resources::load_resources(&bytes, &layer.file, &layer.source, &date, &mut log);
             for row in rows {
-                if providers.iter().any(|q: &Provider| q.id == row.provider.id) {
+                if ids.contains(&row.provider.id) {
                     log.error(
                         &layer.file,
                         format!("row {}", row.row),
@@ -259,6 +262,7 @@ impl Dataset {
                     continue;
                 }
                 if let Some(p) = place_in_region(row, &regions, &layer.file, &proj, &mut log) {
+                    ids.insert(p.id.clone());
                     providers.push(p);
                 }
             }

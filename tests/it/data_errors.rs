@@ -220,3 +220,45 @@ fn check_lists_problems_and_exits_non_zero() {
     assert!(stdout.contains("row 3: field lat"), "{stdout}");
     assert!(stdout.contains("1 error(s)"), "{stdout}");
 }
+
+#[test]
+fn a_resource_row_listed_in_two_resource_files_is_an_error_naming_the_second() {
+    let data = common::ResourceData::new("dup-resource");
+    // The same list again under another name, listed after the first.
+    let copy = "resources/copy_of_test_resources.csv";
+    std::fs::copy(&data.resources, data.dir.join(copy)).unwrap();
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&data.manifest).unwrap()).unwrap();
+    manifest["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"file": copy, "source": common::RESOURCE_SOURCE}));
+    std::fs::write(&data.manifest, manifest.to_string()).unwrap();
+    let err = Dataset::load(data.dir.as_path(), &data.load_manifest())
+        .expect_err("a row in two lists must fail");
+    let errors: Vec<String> = err
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| i.to_string())
+        .collect();
+    assert!(!errors.is_empty());
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.contains(copy) && e.contains("is listed in another resource file too")),
+        "{errors:#?}"
+    );
+    // Every row of the copy that the first list placed is named, and none of the first's.
+    let placed = Dataset::load(data.dir.as_path(), &{
+        let mut m = data.load_manifest();
+        m.resources.truncate(1);
+        m
+    })
+    .unwrap()
+    .providers
+    .iter()
+    .filter(|p| p.facility_type == carecover::data::FacilityType::Resource)
+    .count();
+    assert_eq!(errors.len(), placed, "{errors:#?}");
+}
